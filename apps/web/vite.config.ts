@@ -1,0 +1,8 @@
+import { defineConfig } from "vite";
+import react from "@vitejs/plugin-react";
+
+export default defineConfig({
+  plugins: [react()],
+  resolve: { conditions: ["source"] },
+  build: { outDir: "dist", emptyOutDir: true },
+});

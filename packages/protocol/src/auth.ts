@@ -1,0 +1,70 @@
+import { z } from "zod";
+import { UserId } from "./ids.js";
+
+export const EMAIL_MAX = 254;
+/** bcrypt reads at most 72 bytes of a password; longer ones are refused rather than truncated. */
+export const PASSWORD_MIN_BYTES = 8;
+export const PASSWORD_MAX_BYTES = 72;
+export const TOKEN_NAME_MAX = 100;
+
+/** UTF-8 byte length, computed here because this package runs in browsers and Node alike. */
+export function utf8Length(s: string): number {
+  let bytes = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(EMAIL_MAX, `email must be at most ${EMAIL_MAX} characters`)
+  .pipe(z.email("email is not a valid address"));
+
+export const Password = z
+  .string()
+  .refine((p) => utf8Length(p) >= PASSWORD_MIN_BYTES, {
+    message: `password must be at least ${PASSWORD_MIN_BYTES} bytes`,
+  })
+  .refine((p) => utf8Length(p) <= PASSWORD_MAX_BYTES, {
+    message: `password must be at most ${PASSWORD_MAX_BYTES} bytes (UTF-8)`,
+  });
+
+export const Credentials = z.strictObject({ email: Email, password: Password });
+export type Credentials = z.infer<typeof Credentials>;
+
+/** Sign-in checks only the shape: a wrong length simply fails to match, with the usual 401. */
+export const LoginBody = z.strictObject({
+  email: Email,
+  password: z.string().min(1).max(1024),
+});
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const User = z.object({ id: UserId, email: z.string() });
+export type User = z.infer<typeof User>;
+
+export const UserResponse = z.object({ user: User });
+export type UserResponse = z.infer<typeof UserResponse>;
+
+export const CreateTokenBody = LoginBody.extend({
+  name: z.string().trim().min(1).max(TOKEN_NAME_MAX),
+});
+export type CreateTokenBody = z.infer<typeof CreateTokenBody>;
+
+export const TokenInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime().nullable(),
+});
+export type TokenInfo = z.infer<typeof TokenInfo>;
+
+/** The secret is shown once, at creation; the server keeps only its hash. */
+export const CreateTokenResponse = z.object({ token: z.string(), info: TokenInfo });
+export type CreateTokenResponse = z.infer<typeof CreateTokenResponse>;
+
+export const TokenListResponse = z.object({ tokens: z.array(TokenInfo) });
+export type TokenListResponse = z.infer<typeof TokenListResponse>;

@@ -1,0 +1,9 @@
+/** Tandem's wire format: every body, envelope and code that crosses a socket or an HTTP request. */
+export const PROTOCOL_VERSION = 1;
+
+export * from "./ids.js";
+export * from "./todos.js";
+export * from "./events.js";
+export * from "./auth.js";
+export * from "./errors.js";
+export * from "./socket.js";
