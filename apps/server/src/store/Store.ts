@@ -54,7 +54,10 @@ export interface Store {
   ): Promise<{ todo: Todo; event: ChangeEvent | null } | null>;
   /** @returns null when the user has no such todo */
   deleteTodo(userId: string, id: string, ctx: ChangeContext): Promise<ChangeEvent | null>;
-  /** Sets `done` on every todo that differs; one event per changed todo, in list order. */
+  /**
+   * Sets `done` on every todo that differs; one event per changed todo, in list order.
+   * @returns `todos`: only the todos it changed (after the change), not the whole list
+   */
   setAllDone(userId: string, done: boolean, ctx: ChangeContext): Promise<{ todos: Todo[]; events: ChangeEvent[]; seq: Seq }>;
   /** Deletes every done todo; one event per deleted todo, in list order. */
   deleteDone(userId: string, ctx: ChangeContext): Promise<{ deleted: string[]; events: ChangeEvent[]; seq: Seq }>;

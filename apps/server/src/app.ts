@@ -1,0 +1,147 @@
+import http from "node:http";
+import express from "express";
+import helmet from "helmet";
+import type { Logger } from "pino";
+import { CloseCode } from "@tandem/protocol";
+import { createGateway, MemoryBus, type Bus, type Gateway } from "@tandem/gateway";
+import type { Config } from "./config.js";
+import type { Store } from "./store/Store.js";
+import { ChangeFeed } from "./todos/ChangeFeed.js";
+import { TodoService } from "./todos/TodoService.js";
+import { Passwords } from "./auth/passwords.js";
+import { ActionLimit, LoginThrottle } from "./auth/loginThrottle.js";
+import { sessionMiddleware } from "./auth/sessions.js";
+import { authenticate } from "./http/authenticate.js";
+import { errorHandler, notFoundHandler } from "./http/errorHandler.js";
+import { jsonBody } from "./http/jsonBody.js";
+import { originCheck } from "./http/originCheck.js";
+import { requestLogger } from "./http/requestLogger.js";
+import { defaultWebDist, webApp } from "./http/webApp.js";
+import { authRoutes, type RevokedCredential } from "./routes/authRoutes.js";
+import { todoRoutes } from "./routes/todoRoutes.js";
+import { healthRoutes } from "./routes/health.js";
+import { webhookRoute, websocketRoutes } from "./routes/websocketRoutes.js";
+import type { KeyValue } from "./kv/KeyValue.js";
+import { MemoryKeyValue } from "./kv/MemoryKeyValue.js";
+import { Tickets, type TicketClaims } from "./sockets/tickets.js";
+import { socketAuth } from "./sockets/socketAuth.js";
+import { catchUp } from "./sockets/catchUp.js";
+import { relay } from "./sockets/relay.js";
+import { sessionTag, tokenTag } from "./sockets/tags.js";
+
+export interface ServerDeps {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  /** Signs session cookies (main.ts supplies SESSION_SECRET or a persisted development secret). */
+  sessionSecret: string;
+  /** How instances reach each other's sockets; default: in-process (one instance). */
+  bus?: Bus;
+  /** Where tickets and webhook ids live; default: in-process (one instance). Redis for several. */
+  kv?: KeyValue;
+}
+
+export interface TandemServer {
+  /** Not listening yet: the caller decides the port (tests use 0). */
+  httpServer: http.Server;
+  app: express.Express;
+  feed: ChangeFeed;
+  gateway: Gateway<TicketClaims>;
+  bus: Bus;
+  /**
+   * Closes every socket with `code` (1012 by default: clients reconnect to the next instance and
+   * catch up) and stops the server's own timers. The caller closes the HTTP server and the store.
+   */
+  close(code?: CloseCode): Promise<void>;
+}
+
+/** Builds the whole app (HTTP routes, sessions, change feed) without starting it. */
+export function createServer({ config, store, logger, sessionSecret, bus = new MemoryBus(), kv = new MemoryKeyValue() }: ServerDeps): TandemServer {
+  const app = express();
+  app.set("trust proxy", config.TRUST_PROXY);
+  app.set("x-powered-by", false);
+  app.set("query parser", "simple");
+
+  const feed = new ChangeFeed((err, event) => logger.error({ err, seq: event.meta.seq }, "change listener failed"));
+  const todos = new TodoService(store, feed);
+  const passwords = new Passwords(config.BCRYPT_COST);
+  const loginThrottle = new LoginThrottle({
+    windowMs: config.LOGIN_THROTTLE_WINDOW_MS,
+    maxFailuresPerEmailIp: config.LOGIN_MAX_FAILURES_PER_EMAIL_IP,
+    maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
+  });
+  const signupLimit = new ActionLimit("signup_ip", config.SIGNUP_MAX_PER_IP_PER_HOUR, 3600);
+  const tickets = new Tickets(kv, config.SOCKET_TICKET_TTL_MS);
+  const gateway = createGateway<TicketClaims>({
+    authenticate: socketAuth({ store, tickets, allowedOrigins: config.ALLOWED_ORIGINS, trustProxy: config.TRUST_PROXY > 0 }),
+    onOpen: (socket) => catchUp(store, socket),
+    bus,
+    maxPayload: config.SOCKET_MAX_PAYLOAD_BYTES,
+    maxConnectionsPerKey: config.SOCKET_MAX_PER_USER,
+    pingIntervalMs: config.PING_INTERVAL_MS,
+    maxBufferedBytes: config.SOCKET_MAX_BUFFERED_BYTES,
+    maxInboundPerSecond: config.SOCKET_MAX_INBOUND_PER_SECOND,
+    logger: logger.child({ component: "gateway" }),
+  });
+  feed.subscribe((event) => relay(gateway, event));
+  // Signing out (or revoking a token) closes, on every instance, the sockets that credential opened.
+  const onRevoked = (credential: RevokedCredential) => {
+    const tag = "sessionId" in credential ? sessionTag(credential.sessionId) : tokenTag(credential.tokenId);
+    gateway.close({ tags: [tag] }, CloseCode.SIGNED_OUT, "signed out");
+  };
+
+  app.use(requestLogger(logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { "connect-src": ["'self'"], "img-src": ["'self'", "data:"], "upgrade-insecure-requests": config.production ? [] : null },
+      },
+      strictTransportSecurity: config.production,
+    }),
+  );
+  app.use(healthRoutes({ store, bus }));
+  app.use(
+    "/api/websocket/messages",
+    webhookRoute({
+      gateway,
+      kv,
+      secret: config.WEBHOOK_SECRET,
+      bodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
+      idempotencyTtlMs: config.WEBHOOK_IDEMPOTENCY_TTL_MS,
+    }),
+  );
+
+  const api = express.Router();
+  api.use((_req, res, next) => {
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+  api.use(jsonBody(config.JSON_BODY_LIMIT_BYTES));
+  api.use(originCheck(config.ALLOWED_ORIGINS));
+  api.use(sessionMiddleware(config, store.sessions, sessionSecret));
+  api.use(authenticate(store, config.SESSION_ABSOLUTE_TIMEOUT_MS));
+  api.use("/auth", authRoutes({ store, passwords, loginThrottle, signupLimit, onRevoked }));
+  api.use("/todos", todoRoutes(todos));
+  api.use("/websocket", websocketRoutes(tickets));
+  api.use(notFoundHandler);
+  app.use("/api", api);
+
+  app.use(webApp(config.WEB_DIST_DIR ?? defaultWebDist()));
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+
+  const httpServer = http.createServer(app);
+  gateway.attach(httpServer);
+  return {
+    httpServer,
+    app,
+    feed,
+    gateway,
+    bus,
+    async close(code: CloseCode = CloseCode.SERVICE_RESTART) {
+      await gateway.shutdown(code, code === CloseCode.SERVICE_RESTART ? "server restarting" : "server going away");
+      await kv.close();
+      httpServer.closeIdleConnections();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { HttpError } from "../http/HttpError.js";
+
+export interface LoginThrottleOptions {
+  windowMs: number;
+  maxFailuresPerEmailIp: number;
+  maxFailuresPerIp: number;
+  /** Builds the limiter for one key space; defaults to in-process memory. */
+  limiter?: (keyPrefix: string, points: number, durationSeconds: number) => RateLimiterAbstract;
+}
+
+/**
+ * Throttles failed sign-ins on two keys (OWASP's "login brute force" recipe): email+IP stops
+ * guessing one account's password, IP alone stops spraying many accounts from one address.
+ * Only failures count; a success clears the email+IP counter.
+ */
+export class LoginThrottle {
+  private readonly byEmailIp: RateLimiterAbstract;
+  private readonly byIp: RateLimiterAbstract;
+
+  constructor(private readonly options: LoginThrottleOptions) {
+    const make = options.limiter ?? memoryLimiter;
+    const seconds = Math.ceil(options.windowMs / 1000);
+    this.byEmailIp = make("login_fail_email_ip", options.maxFailuresPerEmailIp, seconds);
+    this.byIp = make("login_fail_ip", options.maxFailuresPerIp, seconds);
+  }
+
+  /** @throws HttpError 429 with Retry-After when either counter is exhausted */
+  async check(email: string, ip: string): Promise<void> {
+    const [pair, addr] = await Promise.all([this.byEmailIp.get(pairKey(email, ip)), this.byIp.get(ip)]);
+    const waits: number[] = [];
+    if (pair && pair.consumedPoints >= this.options.maxFailuresPerEmailIp) waits.push(pair.msBeforeNext);
+    if (addr && addr.consumedPoints >= this.options.maxFailuresPerIp) waits.push(addr.msBeforeNext);
+    if (waits.length > 0) throw tooMany(Math.max(...waits));
+  }
+
+  async fail(email: string, ip: string): Promise<void> {
+    await Promise.all([swallowLimit(this.byEmailIp.consume(pairKey(email, ip))), swallowLimit(this.byIp.consume(ip))]);
+  }
+
+  async succeed(email: string, ip: string): Promise<void> {
+    await this.byEmailIp.delete(pairKey(email, ip));
+  }
+}
+
+/** A fixed-window limit on an action per key (sign-ups per IP). */
+export class ActionLimit {
+  private readonly limiter: RateLimiterAbstract;
+
+  constructor(keyPrefix: string, points: number, durationSeconds: number) {
+    this.limiter = memoryLimiter(keyPrefix, points, durationSeconds);
+  }
+
+  /** @throws HttpError 429 with Retry-After once the key has used up its points */
+  async consume(key: string): Promise<void> {
+    try {
+      await this.limiter.consume(key);
+    } catch (err) {
+      if (err instanceof RateLimiterRes) throw tooMany(err.msBeforeNext);
+      throw err;
+    }
+  }
+}
+
+function memoryLimiter(keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
+  return new RateLimiterMemory({ keyPrefix, points, duration });
+}
+
+const pairKey = (email: string, ip: string) => `${email}_${ip}`;
+
+function tooMany(msBeforeNext: number): HttpError {
+  const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new HttpError(429, "too_many_requests", `too many attempts, try again in ${seconds} s`, undefined, {
+    "Retry-After": String(seconds),
+  });
+}
+
+/** Going over the limit rejects with a RateLimiterRes; for counting failures that is expected. */
+async function swallowLimit(p: Promise<RateLimiterRes>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!(err instanceof RateLimiterRes)) throw err;
+  }
+}

@@ -1,0 +1,111 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads `process.env`. Every variable, its default and its limits are here
+ * and in the README's configuration table; nothing else in the server looks at the environment.
+ */
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const flag = z
+  .enum(["0", "1", "true", "false", ""])
+  .transform((v) => v === "1" || v === "true");
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const KIB = 1024;
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: int(0, 65535).default(3000),
+  /** All interfaces by default: a PaaS router reaches the dyno from outside the container. */
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  MONGODB_URI: optionalString.pipe(
+    z.string().regex(/^mongodb(\+srv)?:\/\//, "must start with mongodb:// or mongodb+srv://").optional(),
+  ),
+  ALLOW_EMBEDDED_DB: flag.default(false),
+  REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional()),
+  SESSION_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  WEBHOOK_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  BCRYPT_COST: int(4, 15).default(12),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Hops of reverse proxy in front of the app (a PaaS router is one). */
+  TRUST_PROXY: int(0, 10).default(1),
+  ALLOWED_ORIGINS: optionalString.transform((v, ctx) => {
+    const list = (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    for (const origin of list) {
+      if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+        ctx.addIssue({ code: "custom", message: `"${origin}" is not an origin like https://example.com` });
+      }
+    }
+    return list;
+  }),
+  SESSION_IDLE_TIMEOUT_MS: int(1000, 365 * DAY).default(14 * DAY),
+  SESSION_ABSOLUTE_TIMEOUT_MS: int(1000, 365 * DAY).default(30 * DAY),
+  JSON_BODY_LIMIT_BYTES: int(KIB, 1024 * KIB).default(16 * KIB),
+  WEBHOOK_BODY_LIMIT_BYTES: int(KIB, 1024 * KIB).default(64 * KIB),
+  LOGIN_THROTTLE_WINDOW_MS: int(1000, DAY).default(15 * MINUTE),
+  LOGIN_MAX_FAILURES_PER_EMAIL_IP: int(1, 10_000).default(5),
+  LOGIN_MAX_FAILURES_PER_IP: int(1, 100_000).default(50),
+  SIGNUP_MAX_PER_IP_PER_HOUR: int(1, 100_000).default(30),
+  CHANGE_LOG_LIMIT: int(10, 1_000_000).default(1000),
+  PING_INTERVAL_MS: int(100, 50_000).default(25_000),
+  SOCKET_TICKET_TTL_MS: int(1000, 10 * MINUTE).default(60_000),
+  SOCKET_MAX_PER_USER: int(1, 10_000).default(20),
+  SOCKET_MAX_BUFFERED_BYTES: int(16 * KIB, 256 * 1024 * KIB).default(1024 * KIB),
+  SOCKET_MAX_PAYLOAD_BYTES: int(KIB, 16 * 1024 * KIB).default(64 * KIB),
+  SOCKET_MAX_INBOUND_PER_SECOND: int(1, 10_000).default(10),
+  /** How long a webhook-id is remembered: a redelivery within it is acknowledged, not relayed. */
+  WEBHOOK_IDEMPOTENCY_TTL_MS: int(1000, 7 * DAY).default(DAY),
+  SHUTDOWN_TIMEOUT_MS: int(1000, 60_000).default(10_000),
+  /** Where the built SPA lives; empty means "the web workspace's dist folder". */
+  WEB_DIST_DIR: optionalString,
+  WEB_CONCURRENCY: int(1, 1024).optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config extends Env {
+  production: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment; throws a ConfigError whose message is one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path.join(".") ?? "environment";
+    throw new ConfigError(`invalid ${name}: ${issue?.message ?? "bad value"}`);
+  }
+  const config: Config = { ...parsed.data, production: parsed.data.NODE_ENV === "production" };
+
+  if (config.production) {
+    if (!config.SESSION_SECRET) {
+      throw new ConfigError("SESSION_SECRET is required when NODE_ENV=production (at least 32 random characters)");
+    }
+    if (config.BCRYPT_COST < 10) {
+      throw new ConfigError(`invalid BCRYPT_COST: must be at least 10 when NODE_ENV=production (got ${config.BCRYPT_COST})`);
+    }
+    if (!config.MONGODB_URI && !config.ALLOW_EMBEDDED_DB) {
+      // A PaaS disk is ephemeral and shared by no other instance: SQLite there loses data on every deploy.
+      throw new ConfigError(
+        "MONGODB_URI is not set: in production the embedded SQLite store would lose data on every restart; set MONGODB_URI (or ALLOW_EMBEDDED_DB=1 to accept that)",
+      );
+    }
+  }
+  if (config.SESSION_ABSOLUTE_TIMEOUT_MS < config.SESSION_IDLE_TIMEOUT_MS) {
+    throw new ConfigError("invalid SESSION_ABSOLUTE_TIMEOUT_MS: must not be shorter than SESSION_IDLE_TIMEOUT_MS");
+  }
+  return config;
+}

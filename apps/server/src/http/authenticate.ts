@@ -1,0 +1,77 @@
+import type { Request, RequestHandler } from "express";
+import type { User } from "@tandem/protocol";
+import type { Store } from "../store/Store.js";
+import { hashToken, looksLikeToken } from "../auth/apiTokens.js";
+import { HttpError, unauthorized } from "./HttpError.js";
+
+/** Who is making the request, and with which credential (sign-out and revocation need the latter). */
+export type Principal =
+  | { user: User; via: "session"; sessionId: string }
+  | { user: User; via: "token"; tokenId: string };
+
+declare module "express-serve-static-core" {
+  interface Request {
+    principal?: Principal;
+  }
+}
+
+/**
+ * Resolves the request's principal from `Authorization: Bearer <token>` or else the session
+ * cookie. A bearer header that does not name a live token is a 401 at once: it never falls back
+ * to the cookie, so a client always learns that its token is dead.
+ */
+export function authenticate(store: Store, absoluteTimeoutMs: number): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.headers.authorization;
+    if (header !== undefined) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match?.[1] || !looksLikeToken(match[1])) throw new HttpError(401, "unauthorized", "malformed bearer token");
+      const token = await store.useToken(hashToken(match[1]));
+      const user = token && (await store.findUserById(token.userId));
+      if (!token || !user) throw new HttpError(401, "unauthorized", "this token is not valid");
+      req.principal = { user, via: "token", tokenId: token.id };
+      next();
+      return;
+    }
+
+    const { userId, signedInAt } = req.session ?? {};
+    if (userId !== undefined) {
+      const expired = signedInAt === undefined || Date.now() - signedInAt > absoluteTimeoutMs;
+      const user = expired ? null : await store.findUserById(userId);
+      if (!user) {
+        await destroySession(req);
+      } else {
+        req.principal = { user, via: "session", sessionId: req.sessionID };
+      }
+    }
+    next();
+  };
+}
+
+export const requireAuth: RequestHandler = (req, _res, next) => {
+  next(req.principal ? undefined : unauthorized());
+};
+
+/** The signed-in principal of a request that passed `requireAuth`. */
+export function principalOf(req: Request): Principal {
+  if (!req.principal) throw unauthorized();
+  return req.principal;
+}
+
+export function destroySession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.session.destroy((err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()));
+  });
+}
+
+export function regenerateSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.session.regenerate((err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()));
+  });
+}
+
+export function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.session.save((err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()));
+  });
+}

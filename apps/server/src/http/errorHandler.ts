@@ -1,0 +1,75 @@
+import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { ErrorBody } from "@tandem/protocol";
+import { StoreError } from "../store/Store.js";
+import { HttpError } from "./HttpError.js";
+
+/**
+ * Turns every error into the wire's `{ error: { code, message, details? } }`. Client errors are
+ * answered as they are; anything unexpected is logged in full and answered with a generic 500,
+ * so no stack trace or internal message ever reaches a client.
+ */
+export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
+  const known = toHttpError(err);
+  if (known) {
+    if (known.status >= 500) req.log.warn({ err }, known.message);
+    for (const [name, value] of Object.entries(known.headers)) res.setHeader(name, value);
+    send(res, known);
+    return;
+  }
+  req.log.error({ err }, "unhandled error");
+  send(res, new HttpError(500, "internal", "something went wrong on our side"));
+};
+
+/** The last route: nothing matched. */
+export const notFoundHandler: RequestHandler = (_req, _res, next) => {
+  next(new HttpError(404, "not_found", "no such route"));
+};
+
+function send(res: Parameters<ErrorRequestHandler>[2], e: HttpError) {
+  const body: ErrorBody = { error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } };
+  res.status(e.status).json(body);
+}
+
+function toHttpError(err: unknown): HttpError | null {
+  if (err instanceof HttpError) return err;
+  if (err instanceof StoreError) {
+    switch (err.code) {
+      case "email_taken":
+        return new HttpError(409, "email_taken", err.message);
+      case "id_taken":
+        return new HttpError(409, "id_taken", err.message);
+      case "unavailable":
+        return new HttpError(503, "unavailable", "the database is unavailable, try again shortly", undefined, {
+          "Retry-After": "5",
+        });
+    }
+  }
+  // body-parser's errors carry a `type` and a client status; map the ones a client can cause.
+  if (isBodyParserError(err)) {
+    switch (err.type) {
+      case "entity.too.large":
+        return new HttpError(413, "payload_too_large", "the request body is too large");
+      case "entity.parse.failed":
+        return new HttpError(400, "bad_request", "the request body is not valid JSON");
+      case "encoding.unsupported":
+      case "charset.unsupported":
+        return new HttpError(415, "unsupported_media_type", "send the body as UTF-8 JSON");
+      default:
+        if (err.status >= 400 && err.status < 500) return new HttpError(400, "bad_request", "the request body could not be read");
+    }
+  }
+  return null;
+}
+
+function isBodyParserError(err: unknown): err is { type: string; status: number } {
+  return (
+    typeof err === "object" &&
+    err !== null &&
+    typeof (err as { type?: unknown }).type === "string" &&
+    typeof (err as { status?: unknown }).status === "number"
+  );
+}

@@ -1,0 +1,39 @@
+import type { Request, RequestHandler } from "express";
+import { HttpError } from "./HttpError.js";
+import { isStateChanging } from "./jsonBody.js";
+
+/**
+ * The app's own origin as the browser sees it. Behind the trusted proxy, `req.protocol` and
+ * `req.host` follow X-Forwarded-Proto / X-Forwarded-Host.
+ */
+export function ownOrigin(req: Request): string {
+  return `${req.protocol}://${req.host}`;
+}
+
+export function isAllowedOrigin(origin: string, own: string, allowed: readonly string[]): boolean {
+  return origin === own || allowed.includes(origin);
+}
+
+/**
+ * Cross-site request forgery guard for cookie-carrying requests: a state-changing request whose
+ * `Origin` is present and foreign is refused. Bearer-token requests are exempt (a browser never
+ * attaches a bearer token by itself), and so are requests without `Origin` (native clients).
+ */
+export function originCheck(allowedOrigins: readonly string[]): RequestHandler {
+  return (req, _res, next) => {
+    const origin = req.headers.origin;
+    if (!isStateChanging(req.method) || origin === undefined || hasBearer(req)) {
+      next();
+      return;
+    }
+    if (!isAllowedOrigin(origin, ownOrigin(req), allowedOrigins)) {
+      next(new HttpError(403, "forbidden", "cross-origin request refused"));
+      return;
+    }
+    next();
+  };
+}
+
+export function hasBearer(req: Request): boolean {
+  return /^Bearer\s/i.test(req.headers.authorization ?? "");
+}

@@ -1,0 +1,13 @@
+import type { z } from "zod";
+import { HttpError } from "./HttpError.js";
+
+/** Parses with a protocol schema; a failure is a 400 listing every problem by path. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, what = "request body"): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join(".") || "(root)",
+    message: issue.message,
+  }));
+  throw new HttpError(400, "validation_failed", `the ${what} is not valid`, details);
+}

@@ -1,0 +1,127 @@
+import { Router, type Request } from "express";
+import {
+  CreateTokenBody,
+  Credentials,
+  LoginBody,
+  PASSWORD_MAX_BYTES,
+  utf8Length,
+  type CreateTokenResponse,
+  type TokenListResponse,
+  type User,
+  type UserResponse,
+} from "@tandem/protocol";
+import type { Store } from "../store/Store.js";
+import type { Passwords } from "../auth/passwords.js";
+import type { ActionLimit, LoginThrottle } from "../auth/loginThrottle.js";
+import { hashToken, newTokenSecret } from "../auth/apiTokens.js";
+import { SESSION_COOKIE } from "../auth/sessions.js";
+import { HttpError, notFound } from "../http/HttpError.js";
+import { parse } from "../http/validate.js";
+import { destroySession, principalOf, regenerateSession, requireAuth, saveSession, type Principal } from "../http/authenticate.js";
+
+/** A credential that stopped being valid: whatever it opened (sockets) must close. */
+export type RevokedCredential = { sessionId: string } | { tokenId: string };
+
+export interface AuthRoutesDeps {
+  store: Store;
+  passwords: Passwords;
+  loginThrottle: LoginThrottle;
+  signupLimit: ActionLimit;
+  onRevoked: (credential: RevokedCredential) => void;
+}
+
+const invalidCredentials = () => new HttpError(401, "invalid_credentials", "email or password is wrong");
+
+export function authRoutes({ store, passwords, loginThrottle, signupLimit, onRevoked }: AuthRoutesDeps): Router {
+  const router = Router();
+
+  /** Checks email+password with throttling and equal timing for unknown emails and wrong passwords. */
+  async function verifyCredentials(req: Request, email: string, password: string): Promise<User> {
+    const ip = req.ip ?? "unknown";
+    await loginThrottle.check(email, ip);
+    const record = await store.findUserByEmail(email);
+    // bcrypt ignores bytes past 72: such a password must never match by its first 72 bytes.
+    const tooLong = utf8Length(password) > PASSWORD_MAX_BYTES;
+    const ok = await passwords.verify(password, tooLong ? null : (record?.passwordHash ?? null));
+    if (!ok || !record) {
+      await loginThrottle.fail(email, ip);
+      req.log.info({ event: "login_failed" }, "sign-in failed");
+      throw invalidCredentials();
+    }
+    await loginThrottle.succeed(email, ip);
+    return { id: record.id, email: record.email };
+  }
+
+  /** A new session id at every sign-in, so a session id planted before sign-in is worthless. */
+  async function startSession(req: Request, user: User): Promise<void> {
+    await regenerateSession(req);
+    req.session.userId = user.id;
+    req.session.signedInAt = Date.now();
+    await saveSession(req);
+  }
+
+  router.post("/signup", async (req, res) => {
+    const { email, password } = parse(Credentials, req.body);
+    await signupLimit.consume(req.ip ?? "unknown");
+    const user = await store.createUser({ email, passwordHash: await passwords.hash(password) });
+    await startSession(req, user);
+    req.log.info({ userId: user.id, event: "signup" }, "account created");
+    res.status(201).json({ user } satisfies UserResponse);
+  });
+
+  router.post("/login", async (req, res) => {
+    const { email, password } = parse(LoginBody, req.body);
+    const user = await verifyCredentials(req, email, password);
+    await startSession(req, user);
+    req.log.info({ userId: user.id, event: "login" }, "signed in");
+    res.json({ user } satisfies UserResponse);
+  });
+
+  router.post("/logout", async (req, res) => {
+    const principal = req.principal;
+    if (principal) await revoke(req, principal);
+    res.clearCookie(SESSION_COOKIE, { path: "/" });
+    res.status(204).end();
+  });
+
+  /** Signing out ends the credential the request used: the session, or (for a native client) its token. */
+  async function revoke(req: Request, principal: Principal): Promise<void> {
+    if (principal.via === "session") {
+      await destroySession(req);
+      onRevoked({ sessionId: principal.sessionId });
+    } else {
+      await store.deleteToken(principal.user.id, principal.tokenId);
+      onRevoked({ tokenId: principal.tokenId });
+    }
+    req.log.info({ userId: principal.user.id, event: "logout", via: principal.via }, "signed out");
+  }
+
+  router.get("/me", requireAuth, (req, res) => {
+    res.json({ user: principalOf(req).user } satisfies UserResponse);
+  });
+
+  router.post("/tokens", async (req, res) => {
+    const { email, password, name } = parse(CreateTokenBody, req.body);
+    const user = await verifyCredentials(req, email, password);
+    const token = newTokenSecret();
+    const info = await store.createToken({ userId: user.id, name, tokenHash: hashToken(token) });
+    req.log.info({ userId: user.id, tokenId: info.id, event: "token_created" }, "API token created");
+    res.status(201).json({ token, info } satisfies CreateTokenResponse);
+  });
+
+  router.get("/tokens", requireAuth, async (req, res) => {
+    const tokens = await store.listTokens(principalOf(req).user.id);
+    res.json({ tokens } satisfies TokenListResponse);
+  });
+
+  router.delete("/tokens/:id", requireAuth, async (req, res) => {
+    const { user } = principalOf(req);
+    const id = typeof req.params.id === "string" ? req.params.id : "";
+    if (!(await store.deleteToken(user.id, id))) throw notFound("no such token");
+    onRevoked({ tokenId: id });
+    req.log.info({ userId: user.id, tokenId: id, event: "token_revoked" }, "API token revoked");
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,81 @@
+import { Router, type Request } from "express";
+import {
+  ClearCompletedQuery,
+  CreateTodoBody,
+  DEVICE_ID_HEADER,
+  DeviceId,
+  TodoId,
+  ToggleAllBody,
+  UpdateTodoBody,
+  type ClearCompletedResponse,
+  type TodoListResponse,
+  type TodoResponse,
+  type ToggleAllResponse,
+} from "@tandem/protocol";
+import type { ChangeContext } from "../store/Store.js";
+import type { TodoService } from "../todos/TodoService.js";
+import { HttpError, notFound } from "../http/HttpError.js";
+import { parse } from "../http/validate.js";
+import { principalOf, requireAuth } from "../http/authenticate.js";
+
+/** Who wrote: the device id header (validated; optional) and the request id for the event's meta. */
+function changeContext(req: Request): ChangeContext {
+  const raw = req.headers[DEVICE_ID_HEADER];
+  if (raw === undefined) return { device: null, requestId: String(req.id) };
+  const device = DeviceId.safeParse(raw);
+  if (!device.success) throw new HttpError(400, "validation_failed", `the X-Device-Id header is not valid: ${device.error.issues[0]?.message ?? ""}`);
+  return { device: device.data, requestId: String(req.id) };
+}
+
+/** A malformed id cannot name any todo: 404, exactly as for someone else's todo. */
+function todoIdParam(req: Request): string {
+  const id = TodoId.safeParse(req.params.id);
+  if (!id.success) throw notFound("no such todo");
+  return id.data;
+}
+
+export function todoRoutes(todos: TodoService): Router {
+  const router = Router();
+  router.use(requireAuth);
+
+  router.get("/", async (req, res) => {
+    res.json((await todos.list(principalOf(req).user.id)) satisfies TodoListResponse);
+  });
+
+  router.post("/", async (req, res) => {
+    const ctx = changeContext(req);
+    const body = parse(CreateTodoBody, req.body);
+    const { todo, created } = await todos.create(principalOf(req).user.id, body, ctx);
+    res.status(created ? 201 : 200).json({ todo } satisfies TodoResponse);
+  });
+
+  router.post("/toggle-all", async (req, res) => {
+    const ctx = changeContext(req);
+    const { done } = parse(ToggleAllBody, req.body);
+    res.json((await todos.setAllDone(principalOf(req).user.id, done, ctx)) satisfies ToggleAllResponse);
+  });
+
+  router.delete("/", async (req, res) => {
+    const ctx = changeContext(req);
+    parse(ClearCompletedQuery, req.query, "query (only ?done=true is supported)");
+    res.json((await todos.clearCompleted(principalOf(req).user.id, ctx)) satisfies ClearCompletedResponse);
+  });
+
+  router.patch("/:id", async (req, res) => {
+    const ctx = changeContext(req);
+    const id = todoIdParam(req);
+    const patch = parse(UpdateTodoBody, req.body);
+    const todo = await todos.update(principalOf(req).user.id, id, patch, ctx);
+    if (!todo) throw notFound("no such todo");
+    res.json({ todo } satisfies TodoResponse);
+  });
+
+  router.delete("/:id", async (req, res) => {
+    const ctx = changeContext(req);
+    const id = todoIdParam(req);
+    if (!(await todos.remove(principalOf(req).user.id, id, ctx))) throw notFound("no such todo");
+    res.status(204).end();
+  });
+
+  return router;
+}

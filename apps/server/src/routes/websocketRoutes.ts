@@ -1,0 +1,98 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import express, { Router, type Request } from "express";
+import {
+  DEVICE_ID_HEADER,
+  DeviceId,
+  SOCKET_PATH,
+  TICKET_PARAM,
+  WebSocketQuery,
+  WebhookBody,
+  type WebSocketGrant,
+  type WebhookResponse,
+} from "@tandem/protocol";
+import type { KeyValue } from "../kv/KeyValue.js";
+import type { Tickets } from "../sockets/tickets.js";
+import { relay, type Sender } from "../sockets/relay.js";
+import { deviceTag, userTag } from "../sockets/tags.js";
+import { HttpError } from "../http/HttpError.js";
+import { parse } from "../http/validate.js";
+import { principalOf, requireAuth } from "../http/authenticate.js";
+
+/** `GET /api/websocket`: a one-time URI for a socket tagged with the signed-in user. */
+export function websocketRoutes(tickets: Tickets): Router {
+  const router = Router();
+  router.get("/", requireAuth, async (req, res) => {
+    const principal = principalOf(req);
+    const { since } = parse(WebSocketQuery, req.query, "query");
+    const device = deviceOf(req);
+    const credential = principal.via === "session" ? { sessionId: principal.sessionId } : { tokenId: principal.tokenId };
+    const { ticket, socketId, expiresAt } = await tickets.issue({ userId: principal.user.id, credential, device, since: since ?? null });
+    // Behind the trusted proxy, req.protocol and req.host are the browser's (X-Forwarded-*).
+    const scheme = req.protocol === "https" ? "wss" : "ws";
+    const uri = `${scheme}://${req.host}${SOCKET_PATH}?${TICKET_PARAM}=${ticket}`;
+    const tags = [userTag(principal.user.id), ...(device ? [deviceTag(device)] : [])];
+    res.json({ id: socketId, uri, expiresAt: expiresAt.toISOString(), tags } satisfies WebSocketGrant);
+  });
+  return router;
+}
+
+function deviceOf(req: Request): string | null {
+  const raw = req.headers[DEVICE_ID_HEADER];
+  if (raw === undefined) return null;
+  const parsed = DeviceId.safeParse(raw);
+  if (!parsed.success) throw new HttpError(400, "validation_failed", "the X-Device-Id header is not valid");
+  return parsed.data;
+}
+
+export interface WebhookDeps {
+  gateway: Sender;
+  kv: KeyValue;
+  /** Unset: the receiver does not exist (404). */
+  secret: string | undefined;
+  bodyLimitBytes: number;
+  idempotencyTtlMs: number;
+}
+
+/**
+ * `POST /api/websocket/messages`: the data store's webhook. Authenticated by a shared secret
+ * (compared in constant time), validated with the protocol's schema, and relayed by the same
+ * function as in-process changes. A repeated `webhook-id` is acknowledged but relayed only once.
+ * It answers as soon as the frames are queued: a slow socket never delays the webhook.
+ */
+export function webhookRoute({ gateway, kv, secret, bodyLimitBytes, idempotencyTtlMs }: WebhookDeps): Router {
+  const router = Router();
+  const expected = secret === undefined ? undefined : digest(secret);
+  router.post(
+    "/",
+    (req, _res, next) => {
+      if (!expected) throw new HttpError(404, "not_found", "no such route");
+      const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "");
+      if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
+        throw new HttpError(401, "unauthorized", "missing or wrong webhook secret");
+      }
+      if (!req.is("application/json")) throw new HttpError(415, "unsupported_media_type", "send the body as application/json");
+      next();
+    },
+    express.json({ limit: bodyLimitBytes, strict: true, type: "application/json" }),
+    async (req, res) => {
+      const { payload, receivers } = parse(WebhookBody, req.body);
+      const webhookId = req.headers["webhook-id"];
+      if (typeof webhookId === "string" && webhookId !== "") {
+        const first = await kv.setIfAbsent(`webhook:${digest(webhookId).toString("hex")}`, "1", idempotencyTtlMs);
+        if (!first) {
+          req.log.info({ event: "webhook_duplicate" }, "webhook id seen before; not relayed again");
+          res.status(202).json({ delivered: 0 } satisfies WebhookResponse);
+          return;
+        }
+      }
+      const delivered = relay(gateway, payload, receivers);
+      res.status(202).json({ delivered } satisfies WebhookResponse);
+    },
+  );
+  return router;
+}
+
+/** Hashing both sides first gives equal-length buffers, as timingSafeEqual requires. */
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value).digest();
+}

@@ -1,0 +1,44 @@
+import type { ResyncEvent } from "@tandem/protocol";
+import type { GatewaySocket, QueuedFilter } from "@tandem/gateway";
+import type { Store } from "../store/Store.js";
+import type { TicketClaims } from "./tickets.js";
+
+/**
+ * Catch-up for a socket opened with `since=N`: replay the stored events with seq > N, then let the
+ * gateway flush the live events that were queued meanwhile, minus those already replayed.
+ *
+ * Why this has no gap and no duplicate: the gateway queues live events for the socket from before
+ * this function reads the log. An event committed before the read is in the log; one committed
+ * after it is published after its commit, so it is in the queue. An event in both is dropped from
+ * the queue by its seq.
+ *
+ * When N is older than the retained log, the socket gets one `resync` message instead: the client
+ * refetches the list and follows live events from there.
+ */
+export async function catchUp(store: Store, socket: GatewaySocket<TicketClaims>): Promise<QueuedFilter | void> {
+  const { userId, since } = socket.data;
+  if (since === null) return;
+  const { events, complete, seq } = await store.eventsSince(userId, since);
+  let sent = since;
+  if (!complete) {
+    const resync: ResyncEvent = { meta: { eventName: "resync", seq } };
+    socket.send(JSON.stringify(resync));
+    sent = seq;
+  } else {
+    for (const event of events) {
+      socket.send(JSON.stringify(event));
+      sent = event.meta.seq;
+    }
+  }
+  return (queued) => seqOf(queued) > sent;
+}
+
+/** The seq of a queued message, read without trusting its shape (anything else passes). */
+function seqOf(text: string): number {
+  try {
+    const seq = (JSON.parse(text) as { meta?: { seq?: unknown } }).meta?.seq;
+    return typeof seq === "number" ? seq : Number.POSITIVE_INFINITY;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}

@@ -1,0 +1,83 @@
+import type { IncomingMessage } from "node:http";
+import type { TLSSocket } from "node:tls";
+import type { AuthResult } from "@tandem/gateway";
+import { TICKET_PARAM } from "@tandem/protocol";
+import type { Store } from "../store/Store.js";
+import type { Tickets, TicketClaims } from "./tickets.js";
+import { deviceTag, sessionTag, tokenTag, userTag } from "./tags.js";
+
+export interface SocketAuthDeps {
+  store: Store;
+  tickets: Tickets;
+  allowedOrigins: readonly string[];
+  /** Whether X-Forwarded-* headers come from a trusted proxy (TRUST_PROXY > 0). */
+  trustProxy: boolean;
+}
+
+/**
+ * Decides an upgrade on `/ws` before any WebSocket exists.
+ *
+ * 1. A browser `Origin` that is not ours (nor allowed) → 403. Browsers send cookies and open
+ *    sockets cross-site; this stops cross-site WebSocket hijacking. No `Origin` (a native client)
+ *    is fine: the ticket is the credential.
+ * 2. The ticket must redeem (present, known, unused, unexpired) → else 401.
+ * 3. The credential it was issued to must still be live (signed out meanwhile → 401).
+ */
+export function socketAuth({ store, tickets, allowedOrigins, trustProxy }: SocketAuthDeps) {
+  return async (req: IncomingMessage): Promise<AuthResult<TicketClaims>> => {
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== ownOrigin(req, trustProxy) && !allowedOrigins.includes(origin)) {
+      return { ok: false, status: 403, message: "cross-origin socket refused" };
+    }
+    const ticket = new URL(req.url ?? "/", "http://localhost").searchParams.get(TICKET_PARAM);
+    const claims = await tickets.redeem(ticket);
+    if (!claims) return { ok: false, status: 401, message: "missing, used or expired ticket" };
+    if (!cookieMatches(req, claims)) return { ok: false, status: 401, message: "ticket belongs to another session" };
+    if (!(await credentialIsLive(store, claims))) return { ok: false, status: 401, message: "signed out" };
+
+    const tags = [userTag(claims.userId)];
+    if (claims.device) tags.push(deviceTag(claims.device));
+    tags.push("sessionId" in claims.credential ? sessionTag(claims.credential.sessionId) : tokenTag(claims.credential.tokenId));
+    return { ok: true, id: claims.socketId, tags, limitKey: userTag(claims.userId), data: claims };
+  };
+}
+
+/**
+ * A browser sends its session cookie with the upgrade. If it does, it must be the session the
+ * ticket was issued to: a ticket copied into another signed-in browser opens nothing. Only the
+ * session id is compared, so no signature check is needed (a forged cookie can only fail here).
+ */
+function cookieMatches(req: IncomingMessage, claims: TicketClaims): boolean {
+  const cookie = req.headers.cookie;
+  if (!cookie || !("sessionId" in claims.credential)) return true;
+  const raw = /(?:^|;\s*)tandem\.sid=([^;]+)/.exec(cookie)?.[1];
+  if (raw === undefined) return true;
+  const value = decodeURIComponent(raw);
+  const sid = value.startsWith("s:") ? value.slice(2, value.lastIndexOf(".")) : value;
+  return sid === claims.credential.sessionId;
+}
+
+async function credentialIsLive(store: Store, claims: TicketClaims): Promise<boolean> {
+  if ("tokenId" in claims.credential) {
+    const { tokenId } = claims.credential;
+    return (await store.listTokens(claims.userId)).some((t) => t.id === tokenId);
+  }
+  const { sessionId } = claims.credential;
+  const session = await new Promise<{ userId?: string } | null | undefined>((resolve, reject) =>
+    store.sessions.get(sessionId, (err: unknown, data) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(data))),
+  );
+  return session?.userId === claims.userId;
+}
+
+/** The origin the browser used, as Express computes it for HTTP requests (see http/originCheck.ts). */
+function ownOrigin(req: IncomingMessage, trustProxy: boolean): string {
+  const forwardedProto = trustProxy ? firstValue(req.headers["x-forwarded-proto"]) : undefined;
+  const proto = forwardedProto ?? ((req.socket as Partial<TLSSocket>).encrypted ? "https" : "http");
+  const host = (trustProxy ? firstValue(req.headers["x-forwarded-host"]) : undefined) ?? req.headers.host ?? "";
+  return `${proto}://${host}`;
+}
+
+function firstValue(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value?.split(",")[0]?.trim() || undefined;
+}
