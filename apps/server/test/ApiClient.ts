@@ -51,6 +51,12 @@ export class ApiClient {
     return { status: res.status, headers: res.headers, body: parsed as T };
   }
 
+  /** Shares a session cookie, as a browser behind a router does when it lands on another instance. */
+  withCookie(cookie: string | undefined): this {
+    this.cookie = cookie;
+    return this;
+  }
+
   get<T = unknown>(path: string) {
     return this.request<T>("GET", path);
   }
