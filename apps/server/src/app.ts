@@ -9,7 +9,7 @@ import type { Store } from "./store/Store.js";
 import { ChangeFeed } from "./todos/ChangeFeed.js";
 import { TodoService } from "./todos/TodoService.js";
 import { Passwords } from "./auth/passwords.js";
-import { ActionLimit, LoginThrottle } from "./auth/loginThrottle.js";
+import { ActionLimit, LoginThrottle, memoryLimiter, type LimiterFactory } from "./auth/loginThrottle.js";
 import { sessionMiddleware } from "./auth/sessions.js";
 import { authenticate } from "./http/authenticate.js";
 import { errorHandler, notFoundHandler } from "./http/errorHandler.js";
@@ -39,6 +39,8 @@ export interface ServerDeps {
   bus?: Bus;
   /** Where tickets and webhook ids live; default: in-process (one instance). Redis for several. */
   kv?: KeyValue;
+  /** Where sign-in counters live; default: in-process (one instance). Redis for several. */
+  limiter?: LimiterFactory;
 }
 
 export interface TandemServer {
@@ -56,7 +58,7 @@ export interface TandemServer {
 }
 
 /** Builds the whole app (HTTP routes, sessions, change feed) without starting it. */
-export function createServer({ config, store, logger, sessionSecret, bus = new MemoryBus(), kv = new MemoryKeyValue() }: ServerDeps): TandemServer {
+export function createServer({ config, store, logger, sessionSecret, bus = new MemoryBus(), kv = new MemoryKeyValue(), limiter = memoryLimiter }: ServerDeps): TandemServer {
   const app = express();
   app.set("trust proxy", config.TRUST_PROXY);
   app.set("x-powered-by", false);
@@ -69,8 +71,9 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     windowMs: config.LOGIN_THROTTLE_WINDOW_MS,
     maxFailuresPerEmailIp: config.LOGIN_MAX_FAILURES_PER_EMAIL_IP,
     maxFailuresPerIp: config.LOGIN_MAX_FAILURES_PER_IP,
+    limiter,
   });
-  const signupLimit = new ActionLimit("signup_ip", config.SIGNUP_MAX_PER_IP_PER_HOUR, 3600);
+  const signupLimit = new ActionLimit("signup_ip", config.SIGNUP_MAX_PER_IP_PER_HOUR, 3600, limiter);
   const tickets = new Tickets(kv, config.SOCKET_TICKET_TTL_MS);
   const gateway = createGateway<TicketClaims>({
     authenticate: socketAuth({ store, tickets, allowedOrigins: config.ALLOWED_ORIGINS, trustProxy: config.TRUST_PROXY > 0 }),

@@ -6,7 +6,9 @@ import { createLogger, type Logger } from "./logger.js";
 import { openStore } from "./openStore.js";
 import { createServer } from "./app.js";
 import { developmentSessionSecret } from "./devSecret.js";
+import type { Redis } from "ioredis";
 import type { KeyValue } from "./kv/KeyValue.js";
+import { memoryLimiter, redisLimiter, type LimiterFactory } from "./auth/loginThrottle.js";
 import { MemoryKeyValue } from "./kv/MemoryKeyValue.js";
 import { RedisKeyValue } from "./kv/RedisKeyValue.js";
 
@@ -20,9 +22,9 @@ async function main(): Promise<void> {
   warnAboutInstances(config, logger);
 
   const store = await openStore(config);
-  const { bus, kv } = sharedState(config);
+  const { bus, kv, limiter, redis } = sharedState(config);
   const sessionSecret = config.SESSION_SECRET ?? developmentSessionSecret(config.DATA_DIR);
-  const server = createServer({ config, store, logger, sessionSecret, bus, kv });
+  const server = createServer({ config, store, logger, sessionSecret, bus, kv, limiter });
 
   await new Promise<void>((resolve, reject) => {
     server.httpServer.once("error", reject);
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
     await drained;
     await store.close();
     await bus.close();
+    redis?.disconnect();
     logger.info("stopped");
     process.exit(0);
   };
@@ -75,10 +78,11 @@ function loadConfigOrExit(): Config {
   }
 }
 
-/** With REDIS_URL, sockets, tickets and webhook ids are shared by every instance. */
-function sharedState(config: Config): { bus: Bus; kv: KeyValue } {
-  if (!config.REDIS_URL) return { bus: new MemoryBus(), kv: new MemoryKeyValue() };
-  return { bus: new RedisBus({ url: config.REDIS_URL }), kv: new RedisKeyValue(config.REDIS_URL) };
+/** With REDIS_URL, sockets, tickets, webhook ids and sign-in counters are shared by every instance. */
+function sharedState(config: Config): { bus: Bus; kv: KeyValue; limiter: LimiterFactory; redis?: Redis } {
+  if (!config.REDIS_URL) return { bus: new MemoryBus(), kv: new MemoryKeyValue(), limiter: memoryLimiter };
+  const redis = RedisKeyValue.client(config.REDIS_URL);
+  return { bus: new RedisBus({ url: config.REDIS_URL }), kv: new RedisKeyValue(redis), limiter: redisLimiter(redis), redis };
 }
 
 function warnAboutInstances(config: Config, logger: Logger): void {

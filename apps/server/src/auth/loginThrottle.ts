@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { HttpError } from "../http/HttpError.js";
 
 export interface LoginThrottleOptions {
@@ -6,8 +7,11 @@ export interface LoginThrottleOptions {
   maxFailuresPerEmailIp: number;
   maxFailuresPerIp: number;
   /** Builds the limiter for one key space; defaults to in-process memory. */
-  limiter?: (keyPrefix: string, points: number, durationSeconds: number) => RateLimiterAbstract;
+  limiter?: LimiterFactory;
 }
+
+/** Makes the counter for one key space: `points` per `durationSeconds`. */
+export type LimiterFactory = (keyPrefix: string, points: number, durationSeconds: number) => RateLimiterAbstract;
 
 /**
  * Throttles failed sign-ins on two keys (OWASP's "login brute force" recipe): email+IP stops
@@ -47,8 +51,8 @@ export class LoginThrottle {
 export class ActionLimit {
   private readonly limiter: RateLimiterAbstract;
 
-  constructor(keyPrefix: string, points: number, durationSeconds: number) {
-    this.limiter = memoryLimiter(keyPrefix, points, durationSeconds);
+  constructor(keyPrefix: string, points: number, durationSeconds: number, make: LimiterFactory = memoryLimiter) {
+    this.limiter = make(keyPrefix, points, durationSeconds);
   }
 
   /** @throws HttpError 429 with Retry-After once the key has used up its points */
@@ -62,8 +66,22 @@ export class ActionLimit {
   }
 }
 
-function memoryLimiter(keyPrefix: string, points: number, duration: number): RateLimiterAbstract {
-  return new RateLimiterMemory({ keyPrefix, points, duration });
+export const memoryLimiter: LimiterFactory = (keyPrefix, points, duration) => new RateLimiterMemory({ keyPrefix, points, duration });
+
+/**
+ * Counters shared by every instance (otherwise N instances would allow N times the attempts).
+ * While Redis is down each instance falls back to its own memory counters rather than failing
+ * sign-in for everyone.
+ */
+export function redisLimiter(client: Redis): LimiterFactory {
+  return (keyPrefix, points, duration) =>
+    new RateLimiterRedis({
+      storeClient: client,
+      keyPrefix: `tandem:${keyPrefix}`,
+      points,
+      duration,
+      insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
+    });
 }
 
 const pairKey = (email: string, ip: string) => `${email}_${ip}`;

@@ -3,16 +3,21 @@ import type { KeyValue } from "./KeyValue.js";
 
 /** The multi-instance KeyValue. Keys are prefixed so Tandem can share a Redis with others. */
 export class RedisKeyValue implements KeyValue {
-  private readonly redis: Redis;
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = "tandem:kv:",
+  ) {}
 
-  constructor(url: string, private readonly prefix = "tandem:kv:") {
-    // Fail fast while Redis is down instead of queueing commands: a ticket that cannot be stored
-    // is a 503 now, not a hang.
-    this.redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
-    this.redis.on("error", () => {
-      // Connection errors surface as rejected commands (and in /healthz via the bus); ioredis
-      // reconnects by itself. Without a listener they would be thrown as unhandled.
-    });
+  /**
+   * A client for Tandem's own commands. It fails fast while Redis is down instead of queueing:
+   * a ticket that cannot be stored is a 503 now, not a hang.
+   */
+  static client(url: string): Redis {
+    const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: "tandem-kv" });
+    // Connection errors surface as rejected commands (and in /healthz via the bus); ioredis
+    // reconnects by itself. Without a listener they would be thrown as unhandled.
+    redis.on("error", () => {});
+    return redis;
   }
 
   async setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
@@ -23,7 +28,6 @@ export class RedisKeyValue implements KeyValue {
     return this.redis.getdel(this.prefix + key);
   }
 
-  async close(): Promise<void> {
-    this.redis.disconnect();
-  }
+  /** The client is the caller's (it is shared with the rate limiters). */
+  async close(): Promise<void> {}
 }

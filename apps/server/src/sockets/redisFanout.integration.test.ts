@@ -64,6 +64,16 @@ describe("two instances with Redis", () => {
     expect(sb.messages).toHaveLength(2);
   });
 
+  it("counts failed sign-ins across instances", async () => {
+    const email = uniqueEmail("redis-throttle");
+    await new ApiClient(a.url).signup(email, "right password");
+    for (const url of [a.url, b.url, a.url, b.url, a.url]) {
+      expect((await new ApiClient(url).post("/api/auth/login", { email, password: "wrong" })).status).toBe(401);
+    }
+    // Five failures in all (the default limit per email and IP), split over two instances.
+    expect((await new ApiClient(b.url).post("/api/auth/login", { email, password: "right password" })).status).toBe(429);
+  });
+
   it("when Redis dies, /healthz says so and sockets are closed; once it is back they reconnect and catch up", async () => {
     const email = uniqueEmail("redis-down");
     const api = new ApiClient(b.url, { deviceId: "device-inst-b2" });
