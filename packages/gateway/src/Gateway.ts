@@ -1,0 +1,327 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import { CloseCode } from "@tandem/protocol";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { Bus, BusMessage } from "./Bus.js";
+import { ConnectionLimit } from "./connectionLimit.js";
+import {
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_CONNECTIONS_PER_KEY,
+  DEFAULT_MAX_INBOUND_PER_SECOND,
+  DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_MAX_QUEUED_MESSAGES,
+  DEFAULT_PATH,
+  DEFAULT_PING_INTERVAL_MS,
+  type AuthGrant,
+  type AuthResult,
+  type GatewayOptions,
+} from "./GatewayOptions.js";
+import { LocalSocket, outbound, type Outbound, type SocketLimits } from "./GatewaySocket.js";
+import { Heartbeat } from "./heartbeat.js";
+import { silentLogger, type Logger } from "./Logger.js";
+import { MemoryBus } from "./MemoryBus.js";
+import { ReceiverIndex, normalizeReceivers, type ReceiversInput } from "./receivers.js";
+import { rejectUpgrade } from "./upgrade.js";
+
+/** For health endpoints and periodic logs. */
+export interface GatewayStats {
+  /** Sockets open on this instance. */
+  readonly sockets: number;
+  /** Limit keys (users, sessions...) holding at least one socket. */
+  readonly keys: number;
+  /** Distinct tags across this instance's sockets. */
+  readonly tags: number;
+  readonly bus: { readonly kind: Bus["kind"]; readonly healthy: boolean };
+  /** Whether an upgrade would be accepted now (bus healthy, not shutting down). */
+  readonly accepting: boolean;
+}
+
+/**
+ * Builds a gateway; it accepts nothing until {@link Gateway.attach} hooks it to an HTTP server.
+ * Subscribes to the bus at once.
+ */
+export function createGateway<TData = unknown>(options: GatewayOptions<TData>): Gateway<TData> {
+  return new Gateway(options);
+}
+
+/**
+ * WebSocket fan-out for one server instance: authenticates upgrades, indexes sockets by id and
+ * tag, sends each message to the matching sockets here and (through the bus) on every other
+ * instance, and sheds sockets that are dead, too slow, or abusive.
+ */
+export class Gateway<TData = unknown> {
+  /** Tags this instance's bus messages, so it can ignore its own when they come back. */
+  readonly instanceId = randomUUID();
+  readonly #authenticate: (req: IncomingMessage) => Promise<AuthResult<TData>>;
+  readonly #onOpen: GatewayOptions<TData>["onOpen"];
+  readonly #bus: Bus;
+  readonly #path: string;
+  readonly #limits: SocketLimits;
+  readonly #logger: Logger;
+  readonly #wss: WebSocketServer;
+  readonly #index = new ReceiverIndex<LocalSocket<TData>>();
+  readonly #connectionLimit: ConnectionLimit;
+  readonly #heartbeat: Heartbeat;
+  readonly #sockets = new Map<WebSocket, LocalSocket<TData>>();
+  readonly #detachers = new Map<Server, () => void>();
+  #unsubscribeBus: (() => void) | undefined;
+  #unsubscribeBusState: (() => void) | undefined;
+  #shutdown: Promise<void> | undefined;
+
+  constructor(options: GatewayOptions<TData>) {
+    this.#authenticate = options.authenticate;
+    this.#onOpen = options.onOpen;
+    this.#bus = options.bus ?? new MemoryBus();
+    this.#path = options.path ?? DEFAULT_PATH;
+    this.#logger = options.logger ?? silentLogger;
+    this.#limits = {
+      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+      maxQueuedMessages: options.maxQueuedMessages ?? DEFAULT_MAX_QUEUED_MESSAGES,
+      maxInboundPerSecond: options.maxInboundPerSecond ?? DEFAULT_MAX_INBOUND_PER_SECOND,
+      closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
+    };
+    this.#connectionLimit = new ConnectionLimit(options.maxConnectionsPerKey ?? DEFAULT_MAX_CONNECTIONS_PER_KEY);
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      // We track sockets ourselves (by id and tag); ws's own Set would be a second copy.
+      clientTracking: false,
+      // Compression costs a zlib context per socket and a compression per socket per message,
+      // which defeats encoding each message once; our messages are small JSON anyway.
+      perMessageDeflate: false,
+      maxPayload: options.maxPayload ?? DEFAULT_MAX_PAYLOAD_BYTES,
+    });
+    this.#heartbeat = new Heartbeat(options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS, (ws) => {
+      const socket = this.#sockets.get(ws);
+      this.#logger.debug({ socketId: socket?.id }, "socket missed its pong, terminating");
+      if (socket !== undefined) socket.terminate();
+      else ws.terminate();
+    });
+    this.#unsubscribeBus = this.#bus.subscribe((message) => this.#onBusMessage(message));
+    this.#unsubscribeBusState = this.#bus.onStateChange((healthy) => this.#onBusState(healthy));
+  }
+
+  /** Sockets open on this instance. */
+  get socketCount(): number {
+    return this.#index.size;
+  }
+
+  /** Whether an upgrade would be accepted now. */
+  get accepting(): boolean {
+    return this.#shutdown === undefined && this.#bus.healthy;
+  }
+
+  /**
+   * Answers upgrades on the gateway's path. Upgrades on other paths are left to the server's
+   * other `upgrade` listeners, or answered 404 if there are none (otherwise they would hang).
+   * Returns a function that detaches the gateway again.
+   */
+  attach(server: Server): () => void {
+    const existing = this.#detachers.get(server);
+    if (existing !== undefined) return existing;
+    const listener = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+      if (pathOf(req.url) !== this.#path) {
+        if (server.listenerCount("upgrade") <= 1) rejectUpgrade(socket, 404, "not found");
+        return;
+      }
+      this.#upgrade(req, socket, head).catch((err: unknown) => {
+        // A bug of ours, not the client's: log it loudly, and do not leave the client hanging.
+        this.#logger.error({ err }, "upgrade failed");
+        rejectUpgrade(socket, 500, "internal error");
+      });
+    };
+    server.on("upgrade", listener);
+    const detach = (): void => {
+      server.off("upgrade", listener);
+      this.#detachers.delete(server);
+    };
+    this.#detachers.set(server, detach);
+    return detach;
+  }
+
+  /**
+   * Sends `text` (already serialized: it goes out as is, encoded once) to the matching sockets of
+   * this instance now, and to those of other instances through the bus. Returns how many sockets
+   * of this instance accepted it (a socket whose catch-up is running counts: it is queued).
+   */
+  send(receivers: ReceiversInput, text: string): number {
+    const delivered = this.#deliver(receivers, outbound(text));
+    this.#bus.publish({ type: "send", origin: this.instanceId, receivers: normalizeReceivers(receivers), text });
+    return delivered;
+  }
+
+  /**
+   * Closes the matching sockets of this instance and, through the bus, of every instance (for
+   * example a signed-out session's sockets with {@link CloseCode.SIGNED_OUT}). Returns how many
+   * sockets of this instance it closed.
+   */
+  close(receivers: ReceiversInput, code: CloseCode, reason = ""): number {
+    const closed = this.#closeMatching(receivers, code, reason);
+    this.#bus.publish({
+      type: "close",
+      origin: this.instanceId,
+      receivers: normalizeReceivers(receivers),
+      code,
+      reason,
+    });
+    return closed;
+  }
+
+  stats(): GatewayStats {
+    return {
+      sockets: this.#index.size,
+      keys: this.#connectionLimit.keys,
+      tags: this.#index.tagCount,
+      bus: { kind: this.#bus.kind, healthy: this.#bus.healthy },
+      accepting: this.accepting,
+    };
+  }
+
+  /**
+   * Refuses new upgrades (503), closes every socket with `code`, and resolves once all are closed
+   * (stragglers are terminated after the close timeout). Stops the heartbeat and leaves the bus,
+   * but does not close it: the bus belongs to the application. Idempotent. The gateway stays
+   * attached so that late upgrades get a clear 503; the HTTP server is the caller's to close.
+   */
+  shutdown(code: CloseCode = CloseCode.SERVICE_RESTART, reason = "server restarting"): Promise<void> {
+    this.#shutdown ??= this.#stop(code, reason);
+    return this.#shutdown;
+  }
+
+  async #stop(code: CloseCode, reason: string): Promise<void> {
+    this.#unsubscribeBus?.();
+    this.#unsubscribeBusState?.();
+    this.#unsubscribeBus = undefined;
+    this.#unsubscribeBusState = undefined;
+    const sockets = [...this.#index.all()];
+    this.#logger.info({ sockets: sockets.length, code }, "gateway shutting down");
+    for (const socket of sockets) socket.close(code, reason);
+    await Promise.all(sockets.map((socket) => socket.closed));
+    this.#heartbeat.stop();
+    this.#wss.close();
+  }
+
+  async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // Until ws owns the socket, a client reset would otherwise be an unhandled 'error' event.
+    socket.on("error", (err) => this.#logger.debug({ err }, "upgrade socket error"));
+    if (!this.accepting) {
+      rejectUpgrade(socket, 503, this.#shutdown ? "server is shutting down" : "temporarily unavailable");
+      return;
+    }
+    let result: AuthResult<TData>;
+    try {
+      result = await this.#authenticate(req);
+    } catch (err) {
+      this.#logger.error({ err }, "authenticate threw");
+      rejectUpgrade(socket, 500, "internal error");
+      return;
+    }
+    // The client may have given up while we authenticated.
+    if (socket.destroyed) return;
+    // The bus may have gone down, or shutdown begun, while we authenticated.
+    if (!this.accepting) {
+      rejectUpgrade(socket, 503, this.#shutdown ? "server is shutting down" : "temporarily unavailable");
+      return;
+    }
+    if (!result.ok) {
+      const valid = Number.isInteger(result.status) && result.status >= 400 && result.status <= 599;
+      if (!valid) this.#logger.error({ status: result.status }, "authenticate refused with a non-error status");
+      this.#logger.debug({ status: result.status }, "upgrade refused");
+      rejectUpgrade(socket, valid ? result.status : 500, valid ? result.message : "internal error");
+      return;
+    }
+    const id = result.id ?? randomUUID();
+    if (this.#index.has(id)) {
+      rejectUpgrade(socket, 409, "socket id already connected");
+      return;
+    }
+    if (result.limitKey !== undefined) {
+      const release = this.#connectionLimit.acquire(result.limitKey);
+      if (release === undefined) {
+        this.#logger.info({ limitKey: result.limitKey }, "too many sockets for key");
+        rejectUpgrade(socket, 429, "too many connections");
+        return;
+      }
+      // The TCP socket's close is the one event that happens however the upgrade ends (refused
+      // by ws as a bad handshake, or opened and later closed), so the slot is released there.
+      socket.once("close", release);
+    }
+    const grant = result;
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#open(ws, id, grant));
+  }
+
+  #open(ws: WebSocket, id: string, grant: AuthGrant<TData>): void {
+    // AuthGrant makes `data` required unless TData admits undefined, so an absent `data` is a
+    // valid TData; TypeScript cannot see through that conditional type for a generic TData.
+    const data = grant.data as TData;
+    const socket = new LocalSocket<TData>({ id, tags: grant.tags, data, ws }, this.#limits, this.#logger);
+    this.#index.add(socket);
+    this.#sockets.set(ws, socket);
+    this.#heartbeat.add(ws);
+    ws.once("close", (code) => {
+      this.#index.remove(socket);
+      this.#sockets.delete(ws);
+      this.#heartbeat.remove(ws);
+      this.#logger.debug({ socketId: id, code }, "socket closed");
+    });
+    this.#logger.debug({ socketId: id, tags: grant.tags }, "socket opened");
+    if (this.#onOpen === undefined) return;
+    // Queue from before onOpen runs, so no message falls between its reads and going live.
+    socket.holdMessages();
+    const fail = (err: unknown): void => {
+      this.#logger.error({ err, socketId: id }, "onOpen failed, closing socket");
+      socket.close(CloseCode.INTERNAL_ERROR, "internal error");
+    };
+    try {
+      const result = this.#onOpen(socket);
+      if (result === undefined) socket.goLive();
+      else result.then((filter) => socket.goLive(typeof filter === "function" ? filter : undefined), fail);
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  #deliver(receivers: ReceiversInput, message: Outbound): number {
+    let delivered = 0;
+    for (const socket of this.#index.match(receivers)) {
+      if (socket.deliver(message)) delivered += 1;
+    }
+    return delivered;
+  }
+
+  #closeMatching(receivers: ReceiversInput, code: CloseCode, reason: string): number {
+    let closed = 0;
+    for (const socket of this.#index.match(receivers)) {
+      if (!socket.isOpen) continue;
+      socket.close(code, reason);
+      closed += 1;
+    }
+    return closed;
+  }
+
+  #onBusMessage(message: BusMessage): void {
+    // This instance delivered to its own sockets when it published.
+    if (message.origin === this.instanceId) return;
+    if (message.type === "send") this.#deliver(message.receivers, outbound(message.text));
+    else this.#closeMatching(message.receivers, message.code, message.reason);
+  }
+
+  #onBusState(healthy: boolean): void {
+    if (healthy) {
+      this.#logger.info({ bus: this.#bus.kind }, "bus healthy, accepting sockets again");
+      return;
+    }
+    // Messages from other instances would be missed from now on without anyone knowing. Closing
+    // makes clients reconnect (refused with 503 until the bus is back) and catch up from storage.
+    this.#logger.warn({ bus: this.#bus.kind, sockets: this.#index.size }, "bus unhealthy, closing all sockets");
+    this.#closeMatching({ sockets: ["*"] }, CloseCode.TRY_AGAIN_LATER, "temporarily unavailable");
+  }
+}
+
+/** The path of a request target, without its query (which carries the ticket). */
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return "/";
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
+}

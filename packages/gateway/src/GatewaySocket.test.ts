@@ -1,0 +1,98 @@
+import type { Socket } from "node:net";
+import { CloseCode } from "@tandem/protocol";
+import { afterEach, describe, expect, it } from "vitest";
+import { createGateway, type Gateway } from "./Gateway.js";
+import type { GatewayOptions } from "./GatewayOptions.js";
+import { connect, listen, waitFor, type ListeningGateway, type TestClient } from "./testing/gatewayHarness.js";
+import { testAuthenticate, type TestSocketData } from "./testing/testAuthenticate.js";
+
+const opened: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const resource of opened.splice(0).reverse()) await resource.close();
+});
+
+async function start(
+  options: Partial<GatewayOptions<TestSocketData>>,
+): Promise<{ gateway: Gateway<TestSocketData>; server: ListeningGateway }> {
+  const gateway = createGateway<TestSocketData>({ authenticate: testAuthenticate, ...options });
+  const server = await listen(gateway);
+  opened.push(server);
+  return { gateway, server };
+}
+
+async function open(server: ListeningGateway, query: string): Promise<TestClient> {
+  const client = await connect(server.url(`/ws?${query}`));
+  opened.push(client);
+  return client;
+}
+
+/** The client's TCP socket: pausing it makes the client stop reading, like a stalled tab. */
+function tcpOf(client: TestClient): Socket {
+  return Reflect.get(client.ws, "_socket") as Socket;
+}
+
+/**
+ * Sends `chunk` to tag `t` one message per event-loop turn (so a healthy reader keeps up) until
+ * fewer than `expected` sockets take it, i.e. until the gateway has shed a socket.
+ */
+async function sendUntilShed(gateway: Gateway<TestSocketData>, chunk: string, expected: number): Promise<number> {
+  for (let sent = 1; sent <= 5_000; sent += 1) {
+    if (gateway.send({ tags: ["t"] }, `${sent}:${chunk}`) < expected) return sent;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error("no socket was shed");
+}
+
+describe("backpressure", () => {
+  const chunk = "x".repeat(16 * 1024);
+
+  it("closes a client that stopped reading with 1013, while a healthy one keeps receiving", async () => {
+    const { gateway, server } = await start({ maxBufferedBytes: 256 * 1024, closeTimeoutMs: 5_000 });
+    const slow = await open(server, "token=slow&tags=t");
+    const healthy = await open(server, "token=healthy&tags=t");
+    tcpOf(slow).pause();
+    const shedAt = await sendUntilShed(gateway, chunk, 2);
+    // Everything before the one it was shed on went to both; that one and later to healthy only.
+    expect(gateway.send({ tags: ["t"] }, "after")).toBe(1);
+    await healthy.waitForMessage("after", 5_000);
+    expect(healthy.messages.length).toBe(shedAt + 1);
+    expect(healthy.ws.readyState).toBe(healthy.ws.OPEN);
+    // Once the stalled client reads again, it finds our close frame behind the backlog.
+    tcpOf(slow).resume();
+    expect((await slow.closed).code).toBe(CloseCode.TRY_AGAIN_LATER);
+    expect(slow.messages.length).toBe(shedAt - 1);
+  });
+
+  it("terminates a stalled client that never reads the close frame", async () => {
+    const { gateway, server } = await start({ maxBufferedBytes: 256 * 1024, closeTimeoutMs: 200 });
+    const slow = await open(server, "token=slow&tags=t");
+    await open(server, "token=healthy&tags=t");
+    tcpOf(slow).pause();
+    await sendUntilShed(gateway, chunk, 2);
+    await waitFor(() => gateway.socketCount === 1, 2_000, "the stalled socket to be terminated");
+    slow.ws.terminate();
+  });
+});
+
+describe("inbound limits", () => {
+  it("closes with 1009 on an oversized frame, and keeps serving others", async () => {
+    const { gateway, server } = await start({ maxPayload: 1024 });
+    const big = await open(server, "token=k");
+    big.ws.send("y".repeat(2048));
+    expect((await big.closed).code).toBe(CloseCode.MESSAGE_TOO_BIG);
+    const next = await open(server, "token=k&tags=t");
+    expect(gateway.send({ tags: ["t"] }, "still serving")).toBe(1);
+    await next.waitForMessage("still serving");
+  });
+
+  it("ignores a trickle of client messages but closes a flood with 1008", async () => {
+    const { gateway, server } = await start({ maxInboundPerSecond: 10 });
+    const polite = await open(server, "token=a&tags=t");
+    const flooder = await open(server, "token=b");
+    for (let i = 0; i < 5; i += 1) polite.ws.send("hello");
+    for (let i = 0; i < 20; i += 1) flooder.ws.send("spam");
+    expect((await flooder.closed).code).toBe(CloseCode.POLICY_VIOLATION);
+    expect(gateway.send({ tags: ["t"] }, "fine")).toBe(1);
+    await polite.waitForMessage("fine");
+  });
+});

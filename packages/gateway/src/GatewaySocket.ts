@@ -1,0 +1,198 @@
+import { CloseCode } from "@tandem/protocol";
+import type { WebSocket } from "ws";
+import type { QueuedFilter } from "./GatewayOptions.js";
+import type { Logger } from "./Logger.js";
+
+/** A connected socket, as the application sees it (in `onOpen`). */
+export interface GatewaySocket<TData = unknown> {
+  readonly id: string;
+  readonly tags: readonly string[];
+  /** Whatever `authenticate` attached (the user, the session...). */
+  readonly data: TData;
+  /**
+   * Sends now, even while `onOpen` is pending (that is how catch-up goes out ahead of the
+   * queue). Returns false if the socket is closing or was closed for being too far behind.
+   */
+  send(text: string): boolean;
+  /** Starts the closing handshake; the socket is terminated if it does not complete in time. */
+  close(code: CloseCode, reason?: string): void;
+}
+
+/** A message on its way to many sockets: encoded once, then the same bytes go to each. */
+export interface Outbound {
+  readonly text: string;
+  readonly payload: Buffer;
+}
+
+export function outbound(text: string): Outbound {
+  return { text, payload: Buffer.from(text, "utf8") };
+}
+
+export interface SocketLimits {
+  readonly maxBufferedBytes: number;
+  readonly maxQueuedMessages: number;
+  readonly maxInboundPerSecond: number;
+  readonly closeTimeoutMs: number;
+}
+
+/** RFC 6455 §5.5: a control frame's payload is at most 125 bytes, 2 of which are the code. */
+const MAX_REASON_BYTES = 123;
+
+/**
+ * One socket connected to this instance: the queue that holds live messages while catch-up
+ * runs, the send-buffer check that sheds slow consumers, the inbound rate limit, and a close
+ * that always ends (terminate after a timeout).
+ */
+export class LocalSocket<TData> implements GatewaySocket<TData> {
+  readonly id: string;
+  readonly tags: readonly string[];
+  readonly data: TData;
+  /** Resolves when the underlying socket is closed, however that happened. */
+  readonly closed: Promise<void>;
+  readonly #ws: WebSocket;
+  readonly #limits: SocketLimits;
+  readonly #logger: Logger;
+  /** Defined while `onOpen` is pending: the messages that arrived meanwhile, in order. */
+  #queue: Outbound[] | undefined;
+  #queuedBytes = 0;
+  #closing = false;
+  #closeTimer: NodeJS.Timeout | undefined;
+  #inboundWindowStart = 0;
+  #inboundCount = 0;
+
+  constructor(
+    init: { id: string; tags: readonly string[]; data: TData; ws: WebSocket },
+    limits: SocketLimits,
+    logger: Logger,
+  ) {
+    this.id = init.id;
+    this.tags = Object.freeze([...init.tags]);
+    this.data = init.data;
+    this.#ws = init.ws;
+    this.#limits = limits;
+    this.#logger = logger;
+    this.closed = new Promise((resolve) => {
+      this.#ws.once("close", () => {
+        if (this.#closeTimer !== undefined) clearTimeout(this.#closeTimer);
+        this.#closing = true;
+        this.#queue = undefined;
+        resolve();
+      });
+    });
+    // Client messages carry nothing the server acts on; they are only counted.
+    this.#ws.on("message", () => this.#countInbound());
+    // ws reports protocol errors (an oversized frame → it closes with 1009 itself) and socket
+    // resets here; without a listener they would crash the process.
+    this.#ws.on("error", (err) => this.#logger.debug({ err, socketId: this.id }, "socket error"));
+  }
+
+  /** True while the socket can still be sent to. */
+  get isOpen(): boolean {
+    return !this.#closing && this.#ws.readyState === this.#ws.OPEN;
+  }
+
+  send(text: string): boolean {
+    return this.isOpen && this.#write(text);
+  }
+
+  /**
+   * A message from the fan-out: queued while `onOpen` is pending, sent otherwise. Returns whether
+   * it was accepted; never blocks (ws buffers it), so one slow socket does not delay the others.
+   */
+  deliver(message: Outbound): boolean {
+    if (!this.isOpen) return false;
+    if (this.#queue === undefined) return this.#write(message.payload);
+    if (
+      this.#queue.length >= this.#limits.maxQueuedMessages ||
+      this.#queuedBytes + message.payload.length > this.#limits.maxBufferedBytes
+    ) {
+      this.#logger.warn({ socketId: this.id, queued: this.#queue.length }, "catch-up queue full, closing socket");
+      this.close(CloseCode.TRY_AGAIN_LATER, "catch-up took too long");
+      return false;
+    }
+    this.#queue.push(message);
+    this.#queuedBytes += message.payload.length;
+    return true;
+  }
+
+  /** From now until {@link goLive}, fan-out messages are queued. */
+  holdMessages(): void {
+    if (this.isOpen) this.#queue ??= [];
+  }
+
+  /** Sends what was queued (in order, filtered) and sends directly from then on. */
+  goLive(filter?: QueuedFilter): void {
+    const queue = this.#queue;
+    this.#queue = undefined;
+    this.#queuedBytes = 0;
+    if (queue === undefined) return;
+    for (const message of queue) {
+      if (!this.isOpen) return;
+      let keep = true;
+      try {
+        keep = filter === undefined || filter(message.text);
+      } catch (err) {
+        this.#logger.error({ err, socketId: this.id }, "queued-message filter threw, closing socket");
+        this.close(CloseCode.INTERNAL_ERROR, "internal error");
+        return;
+      }
+      if (keep) this.#write(message.payload);
+    }
+  }
+
+  close(code: CloseCode, reason = ""): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#queue = undefined;
+    if (this.#ws.readyState === this.#ws.CLOSED) return;
+    this.#ws.close(code, truncateReason(reason));
+    // The close frame waits behind everything already buffered; a peer that stopped reading will
+    // never see it, so stop waiting for its answer after a while.
+    this.#closeTimer = setTimeout(() => this.#ws.terminate(), this.#limits.closeTimeoutMs);
+    this.#closeTimer.unref();
+  }
+
+  /** Drops the socket at once, without a closing handshake (a dead peer). */
+  terminate(): void {
+    this.#closing = true;
+    this.#queue = undefined;
+    this.#ws.terminate();
+  }
+
+  #write(data: Buffer | string): boolean {
+    // bufferedAmount = bytes ws and the TCP stream hold that the kernel has not taken yet. It
+    // grows only when the peer reads slower than we write.
+    if (this.#ws.bufferedAmount > this.#limits.maxBufferedBytes) {
+      this.#logger.warn(
+        { socketId: this.id, bufferedAmount: this.#ws.bufferedAmount },
+        "slow consumer, closing socket",
+      );
+      this.close(CloseCode.TRY_AGAIN_LATER, "too far behind");
+      return false;
+    }
+    this.#ws.send(data, { binary: false });
+    return true;
+  }
+
+  #countInbound(): void {
+    const now = Date.now();
+    if (now - this.#inboundWindowStart >= 1000) {
+      this.#inboundWindowStart = now;
+      this.#inboundCount = 0;
+    }
+    this.#inboundCount += 1;
+    if (this.#inboundCount > this.#limits.maxInboundPerSecond) {
+      this.#logger.warn({ socketId: this.id }, "client flooded the socket, closing it");
+      this.close(CloseCode.POLICY_VIOLATION, "too many messages");
+    }
+  }
+}
+
+/** ws throws on a close reason over 123 bytes; cut on a character boundary instead. */
+function truncateReason(reason: string): string {
+  if (Buffer.byteLength(reason) <= MAX_REASON_BYTES) return reason;
+  let cut = reason;
+  while (Buffer.byteLength(cut) > MAX_REASON_BYTES) cut = cut.slice(0, -1);
+  // Do not leave half of a surrogate pair behind.
+  return cut.replace(/[\uD800-\uDBFF]$/, "");
+}

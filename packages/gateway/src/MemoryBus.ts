@@ -1,0 +1,71 @@
+import type { Bus, BusMessage } from "./Bus.js";
+
+/**
+ * The bus of a single-process deployment: a hub in memory. Several gateways in one process may
+ * share one MemoryBus, which is how tests stand up "two instances" without Redis.
+ *
+ * Delivery is synchronous and in publish order, so a test can assert on it without waiting.
+ */
+export class MemoryBus implements Bus {
+  readonly kind = "memory";
+  readonly #handlers = new Set<(message: BusMessage) => void>();
+  readonly #listeners = new Set<(healthy: boolean) => void>();
+  #healthy = true;
+  #closed = false;
+
+  get healthy(): boolean {
+    return this.#healthy && !this.#closed;
+  }
+
+  publish(message: BusMessage): void {
+    if (!this.healthy) return;
+    // A copy: a handler may unsubscribe (a gateway shutting down) while we deliver.
+    for (const handler of [...this.#handlers]) handler(message);
+  }
+
+  subscribe(handler: (message: BusMessage) => void): () => void {
+    // Wrapped so that subscribing the same function twice yields two independent subscriptions.
+    const subscription = (message: BusMessage): void => handler(message);
+    this.#handlers.add(subscription);
+    return () => {
+      this.#handlers.delete(subscription);
+    };
+  }
+
+  onStateChange(listener: (healthy: boolean) => void): () => void {
+    const subscription = (healthy: boolean): void => listener(healthy);
+    this.#listeners.add(subscription);
+    return () => {
+      this.#listeners.delete(subscription);
+    };
+  }
+
+  ping(): Promise<void> {
+    return this.healthy ? Promise.resolve() : Promise.reject(new Error("memory bus is down"));
+  }
+
+  /**
+   * Simulates an outage (and the recovery from it), so the gateway's reaction to an unhealthy
+   * bus can be exercised without a real broker. While down, published messages are dropped.
+   */
+  setHealthy(healthy: boolean): void {
+    if (this.#closed) return;
+    this.#transition(healthy);
+  }
+
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#transition(false);
+      this.#closed = true;
+      this.#handlers.clear();
+      this.#listeners.clear();
+    }
+    return Promise.resolve();
+  }
+
+  #transition(healthy: boolean): void {
+    if (this.#healthy === healthy) return;
+    this.#healthy = healthy;
+    for (const listener of [...this.#listeners]) listener(healthy);
+  }
+}
