@@ -1,0 +1,131 @@
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
+import { SqliteStore } from "./SqliteStore.js";
+import { SCHEMA_VERSION } from "./sqliteSchema.js";
+import { toStoreError } from "./sqliteErrors.js";
+import { StoreUnavailableError } from "./Store.js";
+
+// SQLite-only behaviour; what every adapter must do is in store.contract.ts.
+
+const dir = mkdtempSync(path.join(tmpdir(), "tandem-sqlite-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const toClose: { close(): unknown }[] = [];
+afterEach(async () => {
+  for (const c of toClose.splice(0).reverse()) await c.close();
+});
+
+async function openStore(file = path.join(dir, `${randomUUID()}.db`), busyTimeoutMs?: number) {
+  const store = new SqliteStore({ file, changeLogLimit: 100, sessionTtlMs: 60_000, busyTimeoutMs });
+  toClose.push(store);
+  await store.init();
+  return { store, file };
+}
+
+function rawConnection(file: string): Database.Database {
+  const db = new Database(file);
+  toClose.push(db);
+  return db;
+}
+
+const ctx = { device: "device-aaaa", requestId: "r1" };
+
+describe("SqliteStore", () => {
+  it("puts the file in WAL mode and records the schema version", async () => {
+    const { file } = await openStore();
+    const raw = rawConnection(file);
+    expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(raw.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+  });
+
+  it("works on an in-memory database", async () => {
+    const { store } = await openStore(":memory:");
+    const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
+    await store.createTodo(user.id, { id: randomUUID(), text: "x" }, ctx);
+    expect((await store.listTodos(user.id)).seq).toBe(1);
+  });
+
+  it("refuses a database written by a newer schema", async () => {
+    const file = path.join(dir, `${randomUUID()}.db`);
+    const raw = rawConnection(file);
+    raw.pragma("user_version = 999");
+    const store = new SqliteStore({ file, changeLogLimit: 100, sessionTtlMs: 60_000 });
+    toClose.push(store);
+    await expect(store.init()).rejects.toThrow(/newer than this build/);
+  });
+
+  it("enforces foreign keys: no token for a user that does not exist", async () => {
+    const { store } = await openStore();
+    await expect(store.createToken({ userId: "ghost", name: "x", tokenHash: "h" })).rejects.toMatchObject({
+      code: "SQLITE_CONSTRAINT_FOREIGNKEY",
+    });
+  });
+
+  it("commits a change, its seq and its event together or not at all", async () => {
+    const { store, file } = await openStore();
+    const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
+    // Plant a row where the next event must go, so the event insert fails mid-transaction.
+    const raw = rawConnection(file);
+    raw.prepare("INSERT INTO events (user_id, seq, event_json) VALUES (?, 1, '{}')").run(user.id);
+
+    await expect(store.createTodo(user.id, { id: randomUUID(), text: "x" }, ctx)).rejects.toMatchObject({
+      code: "SQLITE_CONSTRAINT_PRIMARYKEY",
+    });
+    // Neither the todo nor the seq bump survived.
+    expect(await store.listTodos(user.id)).toEqual({ todos: [], seq: 0 });
+  });
+
+  it("answers StoreUnavailableError when another process holds the write lock past busy_timeout", async () => {
+    const { store, file } = await openStore(undefined, 50);
+    const raw = rawConnection(file);
+    raw.exec("BEGIN IMMEDIATE");
+    try {
+      const attempt = store.createUser({ email: "b@example.com", passwordHash: "h" });
+      await expect(attempt).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(attempt).rejects.toMatchObject({ code: "unavailable", cause: { code: "SQLITE_BUSY" } });
+    } finally {
+      raw.exec("ROLLBACK");
+    }
+    await expect(store.createUser({ email: "b@example.com", passwordHash: "h" })).resolves.toMatchObject({
+      email: "b@example.com",
+    });
+  });
+
+  it("records a token's use at most once a minute", async () => {
+    const { store, file } = await openStore();
+    const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
+    await store.createToken({ userId: user.id, name: "cli", tokenHash: "hash-1" });
+    const first = await store.useToken("hash-1");
+    const raw = rawConnection(file);
+    const stale = new Date(Date.now() - 120_000).toISOString();
+    expect((await store.useToken("hash-1"))?.lastUsedAt).toBe(first?.lastUsedAt);
+    raw.prepare("UPDATE tokens SET last_used_at = ?").run(stale);
+    const later = await store.useToken("hash-1");
+    expect(later?.lastUsedAt).not.toBe(stale);
+    expect(Date.parse(later?.lastUsedAt ?? "")).toBeGreaterThan(Date.parse(stale));
+  });
+
+  it("close() is idempotent and the store refuses work afterwards", async () => {
+    const { store } = await openStore();
+    await store.close();
+    await store.close();
+    await expect(store.ping()).rejects.toThrow(/init\(\) or after close\(\)/);
+  });
+});
+
+describe("sqliteErrors.toStoreError", () => {
+  it("maps busy, locked and I/O failures to StoreUnavailableError and passes the rest through", () => {
+    for (const code of ["SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_LOCKED", "SQLITE_IOERR_WRITE", "SQLITE_FULL"]) {
+      expect(toStoreError(new Database.SqliteError("x", code))).toBeInstanceOf(StoreUnavailableError);
+    }
+    const unique = new Database.SqliteError("UNIQUE constraint failed", "SQLITE_CONSTRAINT_UNIQUE");
+    expect(toStoreError(unique)).toBe(unique);
+    // Matched by code: a message that merely mentions "busy" is not unavailability.
+    const plain = new Error("SQLITE_BUSY");
+    expect(toStoreError(plain)).toBe(plain);
+  });
+});

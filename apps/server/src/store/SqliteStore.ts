@@ -1,0 +1,437 @@
+import { randomUUID } from "node:crypto";
+import Database from "better-sqlite3";
+import { TODO_OBJECT_TYPE } from "@tandem/protocol";
+import type { ChangeEvent, Seq, Todo, TokenInfo, User } from "@tandem/protocol";
+import { changeTime, deleteEvent, isCompleteSince, upsertEvent } from "./changeEvents.js";
+import { SqliteSessionStore } from "./SqliteSessionStore.js";
+import { migrate } from "./sqliteSchema.js";
+import { isUniqueViolation, toStoreError } from "./sqliteErrors.js";
+import { EmailTakenError, IdTakenError } from "./Store.js";
+import type { ChangeContext, Store, StoreOptions, TokenRecord, UserRecord } from "./Store.js";
+
+export interface SqliteStoreOptions extends StoreOptions {
+  /** A file path, or ":memory:" for a database that lives as long as the store. */
+  file: string;
+  /** How long a statement waits for another process's write lock before failing (ms). */
+  busyTimeoutMs?: number;
+  /** How often expired sessions are deleted (ms); see `SqliteSessionStore`. */
+  sessionPurgeIntervalMs?: number;
+}
+
+/**
+ * `last_used_at` is written at most this often per token: an API client may call many times a
+ * second, and "last used" is only shown to people, so a write per request would be waste.
+ */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Long enough to ride out another process's checkpoint, short enough to answer 503 promptly. */
+const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+interface UserRow {
+  id: string;
+  email: string;
+  password_hash: string;
+}
+
+interface TokenRow {
+  id: string;
+  user_id: string;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+interface TodoRow {
+  id: string;
+  user_id: string;
+  text: string;
+  done: number;
+  created_at: string;
+  updated_at: string;
+  device: string | null;
+  version: number;
+}
+
+const TODO_COLUMNS = "id, user_id, text, done, created_at, updated_at, device, version";
+/** Oldest first; `created_seq` orders todos created within the same millisecond. */
+const TODO_ORDER = "ORDER BY created_at, created_seq";
+
+function prepareStatements(db: Database.Database) {
+  return {
+    ping: db.prepare<[], number>("SELECT 1").pluck(),
+
+    insertUser: db.prepare<[id: string, email: string, passwordHash: string, createdAt: string]>(
+      "INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)",
+    ),
+    userByEmail: db.prepare<[email: string], UserRow>("SELECT id, email, password_hash FROM users WHERE email = ?"),
+    userById: db.prepare<[id: string], UserRow>("SELECT id, email, password_hash FROM users WHERE id = ?"),
+    userSeq: db.prepare<[id: string], number>("SELECT seq FROM users WHERE id = ?").pluck(),
+    bumpSeq: db.prepare<[id: string], number>("UPDATE users SET seq = seq + 1 WHERE id = ? RETURNING seq").pluck(),
+
+    insertToken: db.prepare<[id: string, userId: string, name: string, tokenHash: string, createdAt: string]>(
+      "INSERT INTO tokens (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+    ),
+    tokenByHash: db.prepare<[tokenHash: string], TokenRow>(
+      "SELECT id, user_id, name, created_at, last_used_at FROM tokens WHERE token_hash = ?",
+    ),
+    markTokenUsed: db.prepare<[lastUsedAt: string, id: string]>("UPDATE tokens SET last_used_at = ? WHERE id = ?"),
+    tokensOf: db.prepare<[userId: string], TokenRow>(
+      "SELECT id, user_id, name, created_at, last_used_at FROM tokens WHERE user_id = ? ORDER BY created_at, rowid",
+    ),
+    deleteToken: db.prepare<[id: string, userId: string]>("DELETE FROM tokens WHERE id = ? AND user_id = ?"),
+
+    todoById: db.prepare<[id: string], TodoRow>(`SELECT ${TODO_COLUMNS} FROM todos WHERE id = ?`),
+    todoOf: db.prepare<[id: string, userId: string], TodoRow>(
+      `SELECT ${TODO_COLUMNS} FROM todos WHERE id = ? AND user_id = ?`,
+    ),
+    todosOf: db.prepare<[userId: string], TodoRow>(`SELECT ${TODO_COLUMNS} FROM todos WHERE user_id = ? ${TODO_ORDER}`),
+    todosByDone: db.prepare<[userId: string, done: number], TodoRow>(
+      `SELECT ${TODO_COLUMNS} FROM todos WHERE user_id = ? AND done = ? ${TODO_ORDER}`,
+    ),
+    insertTodo: db.prepare<
+      [
+        id: string,
+        userId: string,
+        text: string,
+        done: number,
+        createdAt: string,
+        updatedAt: string,
+        device: string | null,
+        version: number,
+        createdSeq: number,
+      ]
+    >(
+      `INSERT INTO todos (id, user_id, text, done, created_at, updated_at, device, version, created_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    updateTodo: db.prepare<
+      [text: string, done: number, updatedAt: string, device: string | null, id: string, userId: string],
+      TodoRow
+    >(
+      `UPDATE todos SET text = ?, done = ?, updated_at = ?, device = ?, version = version + 1
+       WHERE id = ? AND user_id = ? RETURNING ${TODO_COLUMNS}`,
+    ),
+    deleteTodo: db.prepare<[id: string, userId: string]>("DELETE FROM todos WHERE id = ? AND user_id = ?"),
+
+    insertEvent: db.prepare<[userId: string, seq: number, eventJson: string]>(
+      "INSERT INTO events (user_id, seq, event_json) VALUES (?, ?, ?)",
+    ),
+    trimEvents: db.prepare<[userId: string, upTo: number]>("DELETE FROM events WHERE user_id = ? AND seq <= ?"),
+    eventsSince: db
+      .prepare<[userId: string, since: number], string>(
+        "SELECT event_json FROM events WHERE user_id = ? AND seq > ? ORDER BY seq",
+      )
+      .pluck(),
+  };
+}
+type Statements = ReturnType<typeof prepareStatements>;
+
+function toTodo(row: TodoRow): Todo {
+  return {
+    id: row.id,
+    text: row.text,
+    done: row.done === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    device: row.device,
+    userId: row.user_id,
+    objectType: TODO_OBJECT_TYPE,
+    version: row.version,
+  };
+}
+
+function toTokenInfo(row: TokenRow): TokenInfo {
+  return { id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at };
+}
+
+/**
+ * The embedded adapter: one SQLite file through better-sqlite3.
+ *
+ * better-sqlite3 is synchronous, so every method does its work before its promise is even
+ * returned; nothing else in this process can run in the middle of a transaction. Writes use
+ * `BEGIN IMMEDIATE` so that, should another process share the file, a writer takes the lock up
+ * front (and waits `busy_timeout` for it) instead of failing when a read turns into a write.
+ */
+export class SqliteStore implements Store {
+  readonly kind = "sqlite";
+  readonly sessions: SqliteSessionStore;
+
+  readonly #db: Database.Database;
+  readonly #options: SqliteStoreOptions;
+  #statements: Statements | null = null;
+
+  constructor(options: SqliteStoreOptions) {
+    this.#options = options;
+    this.#db = new Database(options.file, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+    this.sessions = new SqliteSessionStore(this.#db, {
+      ttlMs: options.sessionTtlMs,
+      purgeIntervalMs: options.sessionPurgeIntervalMs,
+    });
+  }
+
+  async init(): Promise<void> {
+    this.#run(() => {
+      if (this.#statements !== null) return;
+      const db = this.#db;
+      // WAL: readers never block the writer and a commit is one append; NORMAL sync is
+      // durable across process crashes in WAL mode (only an OS crash can lose the last commits).
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.pragma("foreign_keys = ON");
+      db.pragma(`busy_timeout = ${Math.trunc(this.#options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS)}`);
+      migrate(db);
+      this.#statements = prepareStatements(db);
+      this.sessions.start();
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.#run(() => this.#s().ping.get());
+  }
+
+  async close(): Promise<void> {
+    this.sessions.stop();
+    if (this.#db.open) this.#db.close();
+    this.#statements = null;
+  }
+
+  // ---- users
+
+  async createUser(input: { email: string; passwordHash: string }): Promise<User> {
+    return this.#run(() => {
+      const id = randomUUID();
+      try {
+        this.#s().insertUser.run(id, input.email, input.passwordHash, new Date().toISOString());
+      } catch (err) {
+        // users.id is a fresh UUID, so the only unique key this insert can break is the email.
+        if (isUniqueViolation(err)) throw new EmailTakenError();
+        throw err;
+      }
+      return { id, email: input.email };
+    });
+  }
+
+  async findUserByEmail(email: string): Promise<UserRecord | null> {
+    return this.#run(() => {
+      const row = this.#s().userByEmail.get(email);
+      return row === undefined ? null : { id: row.id, email: row.email, passwordHash: row.password_hash };
+    });
+  }
+
+  async findUserById(id: string): Promise<User | null> {
+    return this.#run(() => {
+      const row = this.#s().userById.get(id);
+      return row === undefined ? null : { id: row.id, email: row.email };
+    });
+  }
+
+  // ---- API tokens
+
+  async createToken(input: { userId: string; name: string; tokenHash: string }): Promise<TokenInfo> {
+    return this.#run(() => {
+      const info: TokenInfo = { id: randomUUID(), name: input.name, createdAt: new Date().toISOString(), lastUsedAt: null };
+      this.#s().insertToken.run(info.id, input.userId, info.name, input.tokenHash, info.createdAt);
+      return info;
+    });
+  }
+
+  async useToken(tokenHash: string): Promise<TokenRecord | null> {
+    return this.#run(() => {
+      const s = this.#s();
+      const row = s.tokenByHash.get(tokenHash);
+      if (row === undefined) return null;
+      const now = new Date();
+      const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS).toISOString();
+      if (row.last_used_at === null || row.last_used_at < staleBefore) {
+        row.last_used_at = now.toISOString();
+        s.markTokenUsed.run(row.last_used_at, row.id);
+      }
+      return { ...toTokenInfo(row), userId: row.user_id };
+    });
+  }
+
+  async listTokens(userId: string): Promise<TokenInfo[]> {
+    return this.#run(() => this.#s().tokensOf.all(userId).map(toTokenInfo));
+  }
+
+  async deleteToken(userId: string, tokenId: string): Promise<boolean> {
+    return this.#run(() => this.#s().deleteToken.run(tokenId, userId).changes > 0);
+  }
+
+  // ---- todos
+
+  async listTodos(userId: string): Promise<{ todos: Todo[]; seq: Seq }> {
+    // One read transaction: the list and the seq come from the same snapshot, so a client that
+    // follows events after `seq` misses nothing and replays nothing.
+    return this.#read(() => {
+      const s = this.#s();
+      return { todos: s.todosOf.all(userId).map(toTodo), seq: s.userSeq.get(userId) ?? 0 };
+    });
+  }
+
+  async createTodo(
+    userId: string,
+    input: { id: string; text: string },
+    ctx: ChangeContext,
+  ): Promise<{ todo: Todo; event: ChangeEvent | null }> {
+    return this.#write(() => {
+      const s = this.#s();
+      // todos.id is global (the client picks it), so a taken id may belong to someone else.
+      const existing = s.todoById.get(input.id);
+      if (existing !== undefined) {
+        if (existing.user_id !== userId) throw new IdTakenError();
+        return { todo: toTodo(existing), event: null };
+      }
+      const seq = this.#nextSeq(userId);
+      const now = changeTime(ctx).toISOString();
+      const todo: Todo = {
+        id: input.id,
+        text: input.text,
+        done: false,
+        createdAt: now,
+        updatedAt: now,
+        device: ctx.device,
+        userId,
+        objectType: TODO_OBJECT_TYPE,
+        version: 1,
+      };
+      s.insertTodo.run(todo.id, userId, todo.text, 0, now, now, todo.device, todo.version, seq);
+      const event = this.#append(upsertEvent("create", todo, seq, ctx));
+      this.#trim(userId, seq);
+      return { todo, event };
+    });
+  }
+
+  async updateTodo(
+    userId: string,
+    id: string,
+    patch: { text?: string | undefined; done?: boolean | undefined },
+    ctx: ChangeContext,
+  ): Promise<{ todo: Todo; event: ChangeEvent | null } | null> {
+    return this.#write(() => {
+      const s = this.#s();
+      const row = s.todoOf.get(id, userId);
+      if (row === undefined) return null;
+      const current = toTodo(row);
+      const text = patch.text ?? current.text;
+      const done = patch.done ?? current.done;
+      // A patch that changes nothing is not a change: no new version, no seq, no event.
+      if (text === current.text && done === current.done) return { todo: current, event: null };
+      const seq = this.#nextSeq(userId);
+      const todo = this.#applyUpdate(s, current, { text, done }, ctx);
+      const event = this.#append(upsertEvent("update", todo, seq, ctx));
+      this.#trim(userId, seq);
+      return { todo, event };
+    });
+  }
+
+  async deleteTodo(userId: string, id: string, ctx: ChangeContext): Promise<ChangeEvent | null> {
+    return this.#write(() => {
+      if (this.#s().deleteTodo.run(id, userId).changes === 0) return null;
+      const seq = this.#nextSeq(userId);
+      const event = this.#append(deleteEvent(userId, id, seq, ctx));
+      this.#trim(userId, seq);
+      return event;
+    });
+  }
+
+  /** @returns the todos it changed (as `ToggleAllResponse` carries them), in list order */
+  async setAllDone(
+    userId: string,
+    done: boolean,
+    ctx: ChangeContext,
+  ): Promise<{ todos: Todo[]; events: ChangeEvent[]; seq: Seq }> {
+    return this.#write(() => {
+      const s = this.#s();
+      const todos: Todo[] = [];
+      const events: ChangeEvent[] = [];
+      let seq = s.userSeq.get(userId) ?? 0;
+      for (const row of s.todosByDone.all(userId, done ? 0 : 1)) {
+        seq = this.#nextSeq(userId);
+        const todo = this.#applyUpdate(s, toTodo(row), { text: row.text, done }, ctx);
+        todos.push(todo);
+        events.push(this.#append(upsertEvent("update", todo, seq, ctx)));
+      }
+      if (events.length > 0) this.#trim(userId, seq);
+      return { todos, events, seq };
+    });
+  }
+
+  async deleteDone(userId: string, ctx: ChangeContext): Promise<{ deleted: string[]; events: ChangeEvent[]; seq: Seq }> {
+    return this.#write(() => {
+      const s = this.#s();
+      const deleted: string[] = [];
+      const events: ChangeEvent[] = [];
+      let seq = s.userSeq.get(userId) ?? 0;
+      for (const row of s.todosByDone.all(userId, 1)) {
+        s.deleteTodo.run(row.id, userId);
+        seq = this.#nextSeq(userId);
+        deleted.push(row.id);
+        events.push(this.#append(deleteEvent(userId, row.id, seq, ctx)));
+      }
+      if (events.length > 0) this.#trim(userId, seq);
+      return { deleted, events, seq };
+    });
+  }
+
+  // ---- change log
+
+  async eventsSince(userId: string, since: Seq): Promise<{ events: ChangeEvent[]; complete: boolean; seq: Seq }> {
+    return this.#read(() => {
+      const s = this.#s();
+      const seq = s.userSeq.get(userId) ?? 0;
+      if (since >= seq) return { events: [], complete: since === seq, seq };
+      const events = s.eventsSince.all(userId, since).map((json) => JSON.parse(json) as ChangeEvent);
+      return { events, complete: isCompleteSince(since, seq, events.length), seq };
+    });
+  }
+
+  // ---- internals
+
+  #s(): Statements {
+    if (this.#statements === null) throw new Error("SqliteStore used before init() or after close()");
+    return this.#statements;
+  }
+
+  /** Takes the user's next seq. Must run inside the transaction that records the change. */
+  #nextSeq(userId: string): Seq {
+    const seq = this.#s().bumpSeq.get(userId);
+    // Callers pass an authenticated user's id; a missing row is a bug, not a client error.
+    if (seq === undefined) throw new Error(`no user ${userId}`);
+    return seq;
+  }
+
+  #applyUpdate(s: Statements, todo: Todo, next: { text: string; done: boolean }, ctx: ChangeContext): Todo {
+    const now = changeTime(ctx).toISOString();
+    const row = s.updateTodo.get(next.text, next.done ? 1 : 0, now, ctx.device, todo.id, todo.userId);
+    if (row === undefined) throw new Error(`todo ${todo.id} vanished inside its transaction`);
+    return toTodo(row);
+  }
+
+  #append(event: ChangeEvent): ChangeEvent {
+    this.#s().insertEvent.run(event.meta.userId, event.meta.seq, JSON.stringify(event));
+    return event;
+  }
+
+  /** Keeps the newest `changeLogLimit` events of the user whose latest seq is `seq`. */
+  #trim(userId: string, seq: Seq): void {
+    this.#s().trimEvents.run(userId, seq - this.#options.changeLogLimit);
+  }
+
+  #write<T>(fn: () => T): T {
+    return this.#run(() => this.#db.transaction(fn).immediate());
+  }
+
+  #read<T>(fn: () => T): T {
+    return this.#run(() => this.#db.transaction(fn).deferred());
+  }
+
+  /** Runs `fn`, turning infrastructure failures into `StoreUnavailableError`. */
+  #run<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+}

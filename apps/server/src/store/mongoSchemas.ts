@@ -1,0 +1,118 @@
+import { Schema } from "mongoose";
+import type { Types } from "mongoose";
+import type { ChangeEvent } from "@tandem/protocol";
+
+/**
+ * The MongoDB documents behind `MongoStore`, with exactly the indexes its queries use.
+ *
+ * Every schema refuses what it does not describe (`strict: "throw"` for writes, `strictQuery:
+ * "throw"` for filters) so a typo fails loudly instead of silently storing or matching nothing,
+ * and never buffers (`bufferCommands: false`): with the database down an operation fails at
+ * once and the HTTP layer answers 503, instead of hanging for mongoose's 10 s buffer timeout.
+ * Collections and indexes are created explicitly by `MongoStore.init()`, not behind our back.
+ */
+const COMMON = {
+  strict: "throw",
+  strictQuery: "throw",
+  bufferCommands: false,
+  autoCreate: false,
+  autoIndex: false,
+  versionKey: false,
+} as const;
+
+export interface UserDoc {
+  _id: Types.ObjectId;
+  email: string;
+  passwordHash: string;
+  /** The user's change counter: the seq of their latest change (0 before the first). */
+  seq: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const userSchema = new Schema<UserDoc>(
+  {
+    email: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+    seq: { type: Number, required: true, default: 0, min: 0 },
+  },
+  { ...COMMON, collection: "users", timestamps: true },
+);
+userSchema.index({ email: 1 }, { unique: true });
+
+export interface TokenDoc {
+  _id: Types.ObjectId;
+  userId: Types.ObjectId;
+  name: string;
+  /** SHA-256 of the secret: the secret itself is never stored. */
+  tokenHash: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export const tokenSchema = new Schema<TokenDoc>(
+  {
+    userId: { type: Schema.Types.ObjectId, ref: "User", required: true },
+    name: { type: String, required: true },
+    tokenHash: { type: String, required: true },
+    lastUsedAt: { type: Date, default: null },
+  },
+  { ...COMMON, collection: "tokens", timestamps: { createdAt: true, updatedAt: false } },
+);
+tokenSchema.index({ tokenHash: 1 }, { unique: true });
+tokenSchema.index({ userId: 1, createdAt: 1 });
+
+export interface TodoDoc {
+  /** The client-chosen UUID; global, so every access also filters on `userId`. */
+  _id: string;
+  userId: Types.ObjectId;
+  text: string;
+  done: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  device: string | null;
+  version: number;
+  /** The user's seq when the todo was created: orders todos created in the same millisecond. */
+  createdSeq: number;
+}
+
+export const todoSchema = new Schema<TodoDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: Schema.Types.ObjectId, ref: "User", required: true },
+    text: { type: String, required: true },
+    done: { type: Boolean, required: true },
+    // Set from the change's clock (`ChangeContext.now`), hence no mongoose `timestamps` here.
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    device: { type: String, default: null },
+    version: { type: Number, required: true, min: 1 },
+    createdSeq: { type: Number, required: true, min: 1 },
+  },
+  { ...COMMON, collection: "todos" },
+);
+// The list query: one user's todos, oldest first (`createdSeq` breaks ties).
+todoSchema.index({ userId: 1, createdAt: 1, createdSeq: 1 });
+// setAllDone / deleteDone select one user's todos by `done`; the list index serves them (a
+// user's list is small), so no second index is kept up to date on every write.
+
+export interface EventDoc {
+  _id: Types.ObjectId;
+  userId: Types.ObjectId;
+  seq: number;
+  /** The envelope exactly as it was returned to the caller and sent to sockets. */
+  event: ChangeEvent;
+}
+
+export const eventSchema = new Schema<EventDoc>(
+  {
+    userId: { type: Schema.Types.ObjectId, ref: "User", required: true },
+    seq: { type: Number, required: true, min: 1 },
+    event: { type: Schema.Types.Mixed, required: true },
+  },
+  // `minimize: false`: an envelope is stored as given, never with empty objects dropped.
+  { ...COMMON, collection: "events", minimize: false },
+);
+// Catch-up reads `seq > since` in order and trimming deletes `seq <= n`; unique also makes a
+// second writer of the same seq fail instead of forking the log.
+eventSchema.index({ userId: 1, seq: 1 }, { unique: true });

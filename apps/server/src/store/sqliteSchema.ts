@@ -1,0 +1,85 @@
+import type Database from "better-sqlite3";
+
+/**
+ * The SQLite schema as an ordered list of migrations. `PRAGMA user_version` records how many
+ * have run, so a later change is one more entry here (never an edit of an old one) and an
+ * existing database file is brought forward on the next boot.
+ *
+ * Tables are STRICT (SQLite 3.37+, bundled by better-sqlite3) so a wrongly typed value is an
+ * error instead of being silently stored as whatever it happened to be.
+ */
+const MIGRATIONS: readonly string[] = [
+  /* 1: initial schema */ `
+  CREATE TABLE IF NOT EXISTS users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    -- the user's change counter: the seq of their latest change (0 before the first)
+    seq INTEGER NOT NULL DEFAULT 0 CHECK (seq >= 0),
+    created_at TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE IF NOT EXISTS tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS tokens_user ON tokens (user_id, created_at);
+
+  CREATE TABLE IF NOT EXISTS todos (
+    -- chosen by the client (a UUID), hence global: the owner is checked on every access
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    text TEXT NOT NULL CHECK (length(text) > 0),
+    done INTEGER NOT NULL CHECK (done IN (0, 1)),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    device TEXT,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    -- the user's seq when the todo was created: orders todos created in the same millisecond.
+    -- (The implicit rowid would too, but VACUUM may renumber rowids of a table like this one.)
+    created_seq INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS todos_user_created ON todos (user_id, created_at, created_seq);
+
+  -- the bounded per-user change log; the primary key is also the catch-up query's index
+  CREATE TABLE IF NOT EXISTS events (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL CHECK (seq >= 1),
+    event_json TEXT NOT NULL,
+    PRIMARY KEY (user_id, seq)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE IF NOT EXISTS sessions (
+    sid TEXT PRIMARY KEY,
+    sess TEXT NOT NULL,
+    -- epoch milliseconds
+    expires INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Runs the migrations the database has not seen yet, each in its own transaction. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma("user_version", { simple: true });
+  if (typeof current !== "number") throw new Error(`unexpected PRAGMA user_version: ${String(current)}`);
+  if (current > SCHEMA_VERSION) {
+    // Refuse rather than guess: an older build would misread a newer schema.
+    throw new Error(`database schema version ${current} is newer than this build's ${SCHEMA_VERSION}`);
+  }
+  for (let version = current; version < SCHEMA_VERSION; version++) {
+    const sql = MIGRATIONS[version];
+    if (sql === undefined) break;
+    db.transaction(() => {
+      db.exec(sql);
+      // PRAGMA takes no bound parameters; `version + 1` is a number we computed.
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}

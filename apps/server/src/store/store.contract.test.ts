@@ -1,0 +1,62 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, it } from "vitest";
+import mongoose from "mongoose";
+import { CONTRACT_DEFAULTS, describeStoreContract } from "./store.contract.js";
+import { MongoStore } from "./MongoStore.js";
+import { SqliteStore } from "./SqliteStore.js";
+
+// ---- SQLite: always, on a file of its own (a file, not ":memory:", so reopening sees the data)
+
+const dir = mkdtempSync(path.join(tmpdir(), "tandem-store-contract-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describeStoreContract("SqliteStore", async (options) => {
+  const store = new SqliteStore({ file: path.join(dir, "tandem.db"), ...CONTRACT_DEFAULTS, ...options });
+  await store.init();
+  return store;
+});
+
+// ---- MongoDB: when MONGODB_URI names a server (a real mongod, or shared/mongo-wire in CI)
+
+/**
+ * The URI with its database replaced, so a run never touches the database the URI named.
+ * Credentials authenticate against the URI's database unless `authSource` says otherwise, so
+ * that database is kept as the auth source. (Multi-host URIs are not WHATWG URLs: a regex it is.)
+ */
+function withDatabase(uri: string, database: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/)([^/?]*)(?:\/([^?]*))?(?:\?(.*))?$/.exec(uri);
+  if (!match) throw new Error("MONGODB_URI is not a mongodb:// or mongodb+srv:// URI");
+  const [, scheme = "", authority = "", original = "", query = ""] = match;
+  const params = new URLSearchParams(query);
+  if (authority.includes("@") && !params.has("authSource")) params.set("authSource", original || "admin");
+  const search = params.toString();
+  return `${scheme}${authority}/${database}${search ? `?${search}` : ""}`;
+}
+
+const mongoUri = process.env.MONGODB_URI;
+if (mongoUri) {
+  const uri = withDatabase(mongoUri, `tandem_contract_${randomBytes(6).toString("hex")}`);
+  describeStoreContract("MongoStore", async (options) => {
+    const store = new MongoStore({ uri, ...CONTRACT_DEFAULTS, ...options });
+    await store.init();
+    return store;
+  });
+  afterAll(async () => {
+    const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5_000 }).asPromise();
+    try {
+      await connection.dropDatabase();
+    } finally {
+      await connection.close();
+    }
+  });
+} else {
+  console.warn(
+    "MongoDB contract suite SKIPPED: MONGODB_URI is not set (point it at a replica-set mongod, or start shared/mongo-wire)",
+  );
+  describe.skip("Store contract: MongoStore (SKIPPED: MONGODB_URI is not set)", () => {
+    it("runs when MONGODB_URI is set", () => {});
+  });
+}

@@ -1,0 +1,592 @@
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import fc from "fast-check";
+import type { Cookie, SessionData } from "express-session";
+import { ChangeEvent, TODO_OBJECT_TYPE, Todo, TokenInfo } from "@tandem/protocol";
+import type { Seq, User } from "@tandem/protocol";
+import { EmailTakenError, IdTakenError } from "./Store.js";
+import type { ChangeContext, Store, StoreOptions } from "./Store.js";
+
+/**
+ * Opens the adapter under test, already `init()`ed. Every call opens the SAME database (file,
+ * or MongoDB database), so closing one store and making another shows what persisted. Options
+ * override the suite's defaults (the trimming tests ask for a tiny `changeLogLimit`).
+ */
+export type MakeStore = (options?: Partial<StoreOptions>) => Promise<Store>;
+
+/** Defaults a `MakeStore` should use for what the test does not override. */
+export const CONTRACT_DEFAULTS: StoreOptions = { changeLogLimit: 1000, sessionTtlMs: 60 * 60_000 };
+
+const DEVICE_A = "device-aaaa";
+const DEVICE_B = "device-bbbb";
+
+/**
+ * The behaviour every `Store` adapter must have. Tests share one database, so each works with
+ * users of its own (random emails) and never assumes the database is empty.
+ */
+export function describeStoreContract(name: string, make: MakeStore): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    const opened: Store[] = [];
+
+    async function open(options?: Partial<StoreOptions>): Promise<Store> {
+      const s = await make(options);
+      opened.push(s);
+      return s;
+    }
+
+    beforeEach(async () => {
+      store = await open();
+    });
+
+    afterEach(async () => {
+      for (const s of opened.splice(0)) await s.close();
+    });
+
+    let clock = Date.parse("2026-01-01T00:00:00.000Z");
+    /** A change context with its own clock, one millisecond after the previous one. */
+    function ctx(device: string | null = DEVICE_A, now = new Date(clock++)): ChangeContext {
+      return { device, requestId: `req-${randomUUID()}`, now };
+    }
+
+    async function newUser(s: Store = store): Promise<User> {
+      return s.createUser({ email: `${randomUUID()}@example.com`, passwordHash: "$2b$04$hash" });
+    }
+
+    function seqsOf(events: ChangeEvent[]): Seq[] {
+      return events.map((e) => e.meta.seq);
+    }
+
+    function range(from: number, to: number): number[] {
+      return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    }
+
+    describe("lifecycle", () => {
+      it("pings, and init() is idempotent", async () => {
+        await expect(store.ping()).resolves.toBeUndefined();
+        await store.init();
+        await expect(store.ping()).resolves.toBeUndefined();
+      });
+    });
+
+    describe("users", () => {
+      it("creates a user and finds it by email and by id", async () => {
+        const email = `${randomUUID()}@example.com`;
+        const user = await store.createUser({ email, passwordHash: "h1" });
+        expect(user).toEqual({ id: expect.any(String), email });
+        expect(await store.findUserByEmail(email)).toEqual({ id: user.id, email, passwordHash: "h1" });
+        expect(await store.findUserById(user.id)).toEqual({ id: user.id, email });
+      });
+
+      it("returns null for unknown users", async () => {
+        expect(await store.findUserByEmail(`${randomUUID()}@example.com`)).toBeNull();
+        expect(await store.findUserById("no-such-user")).toBeNull();
+        expect(await store.findUserById("0123456789abcdef01234567")).toBeNull();
+        expect(await store.findUserById(randomUUID())).toBeNull();
+      });
+
+      it("refuses a second account with the same email", async () => {
+        const email = `${randomUUID()}@example.com`;
+        await store.createUser({ email, passwordHash: "h1" });
+        const second = store.createUser({ email, passwordHash: "h2" });
+        await expect(second).rejects.toBeInstanceOf(EmailTakenError);
+        await expect(second).rejects.toMatchObject({ code: "email_taken" });
+        expect((await store.findUserByEmail(email))?.passwordHash).toBe("h1");
+      });
+    });
+
+    describe("API tokens", () => {
+      it("creates, uses, lists and deletes a token", async () => {
+        const user = await newUser();
+        const hash = randomUUID();
+        const info = await store.createToken({ userId: user.id, name: "laptop", tokenHash: hash });
+        expect(TokenInfo.parse(info)).toEqual(info);
+        expect(info).toMatchObject({ name: "laptop", lastUsedAt: null });
+        expect(await store.listTokens(user.id)).toEqual([info]);
+
+        const used = await store.useToken(hash);
+        expect(used).toMatchObject({ id: info.id, name: "laptop", userId: user.id, createdAt: info.createdAt });
+        expect(used?.lastUsedAt).toEqual(expect.any(String));
+        expect((await store.listTokens(user.id))[0]?.lastUsedAt).toBe(used?.lastUsedAt);
+        // Within the resolution, a second use still finds the token.
+        expect((await store.useToken(hash))?.id).toBe(info.id);
+
+        expect(await store.deleteToken(user.id, info.id)).toBe(true);
+        expect(await store.useToken(hash)).toBeNull();
+        expect(await store.listTokens(user.id)).toEqual([]);
+        expect(await store.deleteToken(user.id, info.id)).toBe(false);
+      });
+
+      it("keeps tokens to their user: another user neither lists nor deletes them", async () => {
+        const [alice, bob] = [await newUser(), await newUser()];
+        const a1 = await store.createToken({ userId: alice.id, name: "one", tokenHash: randomUUID() });
+        const a2 = await store.createToken({ userId: alice.id, name: "two", tokenHash: randomUUID() });
+        expect(await store.listTokens(bob.id)).toEqual([]);
+        expect(await store.deleteToken(bob.id, a1.id)).toBe(false);
+        expect(await store.deleteToken(bob.id, "not-an-id")).toBe(false);
+        const listed = await store.listTokens(alice.id);
+        expect(listed).toHaveLength(2);
+        expect(listed).toEqual(expect.arrayContaining([a1, a2]));
+      });
+
+      it("returns null for an unknown token", async () => {
+        expect(await store.useToken(randomUUID())).toBeNull();
+      });
+    });
+
+    describe("todos", () => {
+      it("creates a todo with its event and lists it", async () => {
+        const user = await newUser();
+        const id = randomUUID();
+        const c = ctx(DEVICE_A);
+        const { todo, event } = await store.createTodo(user.id, { id, text: "milk" }, c);
+        const iso = c.now?.toISOString();
+        expect(todo).toEqual({
+          id,
+          text: "milk",
+          done: false,
+          createdAt: iso,
+          updatedAt: iso,
+          device: DEVICE_A,
+          userId: user.id,
+          objectType: TODO_OBJECT_TYPE,
+          version: 1,
+        });
+        expect(Todo.parse(todo)).toEqual(todo);
+        expect(event).toEqual({
+          object: todo,
+          meta: { eventName: "create", requestId: c.requestId, userId: user.id, seq: 1, device: DEVICE_A },
+        });
+        expect(ChangeEvent.parse(event)).toEqual(event);
+        expect(await store.listTodos(user.id)).toEqual({ todos: [todo], seq: 1 });
+      });
+
+      it("records a null device when the writer sent none", async () => {
+        const user = await newUser();
+        const { todo, event } = await store.createTodo(user.id, { id: randomUUID(), text: "x" }, ctx(null));
+        expect(todo.device).toBeNull();
+        expect(event?.meta.device).toBeNull();
+        expect(ChangeEvent.parse(event)).toEqual(event);
+      });
+
+      it("lists oldest first, todos created in the same millisecond in creation order", async () => {
+        const user = await newUser();
+        const t = Date.parse("2026-02-01T00:00:00.000Z");
+        const late = await store.createTodo(user.id, { id: randomUUID(), text: "late" }, ctx(DEVICE_A, new Date(t + 5)));
+        const first = await store.createTodo(user.id, { id: randomUUID(), text: "first" }, ctx(DEVICE_A, new Date(t)));
+        const second = await store.createTodo(user.id, { id: randomUUID(), text: "second" }, ctx(DEVICE_A, new Date(t)));
+        const third = await store.createTodo(user.id, { id: randomUUID(), text: "third" }, ctx(DEVICE_A, new Date(t)));
+        const { todos } = await store.listTodos(user.id);
+        expect(todos.map((x) => x.text)).toEqual(["first", "second", "third", "late"]);
+        expect(todos).toEqual([first.todo, second.todo, third.todo, late.todo]);
+      });
+
+      it("treats a repeated create of the same id as done: the existing todo, no event, no seq", async () => {
+        const user = await newUser();
+        const id = randomUUID();
+        const created = await store.createTodo(user.id, { id, text: "milk" }, ctx());
+        const again = await store.createTodo(user.id, { id, text: "something else" }, ctx(DEVICE_B));
+        expect(again).toEqual({ todo: created.todo, event: null });
+        expect(await store.listTodos(user.id)).toEqual({ todos: [created.todo], seq: 1 });
+        expect((await store.eventsSince(user.id, 0)).events).toEqual([created.event]);
+      });
+
+      it("refuses an id another user already has, changing nothing", async () => {
+        const [alice, bob] = [await newUser(), await newUser()];
+        const id = randomUUID();
+        const created = await store.createTodo(alice.id, { id, text: "alice's" }, ctx());
+        const steal = store.createTodo(bob.id, { id, text: "bob's" }, ctx());
+        await expect(steal).rejects.toBeInstanceOf(IdTakenError);
+        await expect(steal).rejects.toMatchObject({ code: "id_taken" });
+        expect(await store.listTodos(bob.id)).toEqual({ todos: [], seq: 0 });
+        expect(await store.listTodos(alice.id)).toEqual({ todos: [created.todo], seq: 1 });
+      });
+
+      it("updates text and done, bumping version and seq by exactly one each time", async () => {
+        const user = await newUser();
+        const id = randomUUID();
+        const created = await store.createTodo(user.id, { id, text: "milk" }, ctx(DEVICE_A));
+
+        const c1 = ctx(DEVICE_B);
+        const r1 = await store.updateTodo(user.id, id, { text: "oat milk" }, c1);
+        const expected1 = { ...created.todo, text: "oat milk", version: 2, device: DEVICE_B, updatedAt: c1.now?.toISOString() };
+        expect(r1).toEqual({
+          todo: expected1,
+          event: {
+            object: expected1,
+            meta: { eventName: "update", requestId: c1.requestId, userId: user.id, seq: 2, device: DEVICE_B },
+          },
+        });
+        expect(ChangeEvent.parse(r1?.event)).toEqual(r1?.event);
+
+        const c2 = ctx(null);
+        const r2 = await store.updateTodo(user.id, id, { done: true }, c2);
+        expect(r2?.todo).toEqual({ ...expected1, done: true, version: 3, device: null, updatedAt: c2.now?.toISOString() });
+        expect(r2?.event?.meta.seq).toBe(3);
+
+        const r3 = await store.updateTodo(user.id, id, { text: "milk", done: false }, ctx());
+        expect(r3?.todo).toMatchObject({ text: "milk", done: false, version: 4, createdAt: created.todo.createdAt });
+        expect(r3?.event?.meta.seq).toBe(4);
+        expect(await store.listTodos(user.id)).toEqual({ todos: [r3?.todo], seq: 4 });
+      });
+
+      it("answers a patch that changes nothing with the todo and no event", async () => {
+        const user = await newUser();
+        const id = randomUUID();
+        const { todo } = await store.createTodo(user.id, { id, text: "milk" }, ctx());
+        expect(await store.updateTodo(user.id, id, { text: "milk" }, ctx(DEVICE_B))).toEqual({ todo, event: null });
+        expect(await store.updateTodo(user.id, id, { done: false }, ctx(DEVICE_B))).toEqual({ todo, event: null });
+        expect(await store.updateTodo(user.id, id, {}, ctx(DEVICE_B))).toEqual({ todo, event: null });
+        expect(await store.listTodos(user.id)).toEqual({ todos: [todo], seq: 1 });
+        expect((await store.eventsSince(user.id, 0)).events).toHaveLength(1);
+      });
+
+      it("deletes a todo with a delete event that carries only its identity", async () => {
+        const user = await newUser();
+        const id = randomUUID();
+        await store.createTodo(user.id, { id, text: "milk" }, ctx());
+        const c = ctx(DEVICE_B);
+        const event = await store.deleteTodo(user.id, id, c);
+        expect(event).toEqual({
+          object: { id, userId: user.id, device: DEVICE_B, objectType: TODO_OBJECT_TYPE },
+          meta: { eventName: "delete", requestId: c.requestId, userId: user.id, seq: 2, device: DEVICE_B },
+        });
+        expect(ChangeEvent.parse(event)).toEqual(event);
+        expect(await store.listTodos(user.id)).toEqual({ todos: [], seq: 2 });
+        expect(await store.deleteTodo(user.id, id, ctx())).toBeNull();
+        expect(await store.updateTodo(user.id, id, { done: true }, ctx())).toBeNull();
+        expect((await store.listTodos(user.id)).seq).toBe(2);
+      });
+
+      it("does not let another user see, update or delete a todo", async () => {
+        const [alice, bob] = [await newUser(), await newUser()];
+        const id = randomUUID();
+        const { todo } = await store.createTodo(alice.id, { id, text: "alice's" }, ctx());
+        expect((await store.listTodos(bob.id)).todos).toEqual([]);
+        expect(await store.updateTodo(bob.id, id, { text: "bob's", done: true }, ctx())).toBeNull();
+        expect(await store.deleteTodo(bob.id, id, ctx())).toBeNull();
+        expect(await store.listTodos(bob.id)).toEqual({ todos: [], seq: 0 });
+        expect(await store.listTodos(alice.id)).toEqual({ todos: [todo], seq: 1 });
+      });
+
+      it("returns null for a todo that does not exist", async () => {
+        const user = await newUser();
+        expect(await store.updateTodo(user.id, randomUUID(), { done: true }, ctx())).toBeNull();
+        expect(await store.deleteTodo(user.id, randomUUID(), ctx())).toBeNull();
+      });
+
+      it("setAllDone changes only the todos that differ: one event each, in list order, consecutive seqs", async () => {
+        const user = await newUser();
+        const ids = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+        for (const [i, id] of ids.entries()) await store.createTodo(user.id, { id, text: `t${i}` }, ctx());
+        await store.updateTodo(user.id, ids[1] ?? "", { done: true }, ctx()); // seq 5
+
+        const c = ctx(DEVICE_B);
+        const all = await store.setAllDone(user.id, true, c);
+        expect(all.seq).toBe(8);
+        expect(seqsOf(all.events)).toEqual([6, 7, 8]);
+        expect(all.events.map((e) => e.object.id)).toEqual([ids[0], ids[2], ids[3]]);
+        for (const event of all.events) {
+          expect(ChangeEvent.parse(event)).toEqual(event);
+          expect(event.meta).toMatchObject({ eventName: "update", requestId: c.requestId, device: DEVICE_B });
+          expect(event.object).toMatchObject({ done: true, version: 2, device: DEVICE_B, updatedAt: c.now?.toISOString() });
+        }
+        // `todos` is what changed, exactly the events' objects (ToggleAllResponse).
+        expect(all.todos).toEqual(all.events.map((e) => e.object));
+        const listed = await store.listTodos(user.id);
+        expect(listed.seq).toBe(8);
+        expect(listed.todos.map((t) => t.id)).toEqual(ids);
+        expect(listed.todos.every((t) => t.done)).toBe(true);
+        expect(listed.todos.filter((t) => t.id !== ids[1])).toEqual(all.todos);
+
+        const again = await store.setAllDone(user.id, true, ctx());
+        expect(again).toEqual({ todos: [], events: [], seq: 8 });
+
+        const undone = await store.setAllDone(user.id, false, ctx());
+        expect(seqsOf(undone.events)).toEqual([9, 10, 11, 12]);
+        expect(undone.todos.map((t) => t.id)).toEqual(ids);
+        expect((await store.listTodos(user.id)).todos).toEqual(undone.todos);
+      });
+
+      it("deleteDone deletes the done todos: one event each, in list order, consecutive seqs", async () => {
+        const user = await newUser();
+        const ids = [randomUUID(), randomUUID(), randomUUID()];
+        for (const id of ids) await store.createTodo(user.id, { id, text: "x" }, ctx());
+        await store.updateTodo(user.id, ids[2] ?? "", { done: true }, ctx()); // seq 4
+        await store.updateTodo(user.id, ids[0] ?? "", { done: true }, ctx()); // seq 5
+
+        const c = ctx(DEVICE_B);
+        const result = await store.deleteDone(user.id, c);
+        expect(result.deleted).toEqual([ids[0], ids[2]]);
+        expect(result.seq).toBe(7);
+        expect(result.events).toEqual([
+          {
+            object: { id: ids[0], userId: user.id, device: DEVICE_B, objectType: TODO_OBJECT_TYPE },
+            meta: { eventName: "delete", requestId: c.requestId, userId: user.id, seq: 6, device: DEVICE_B },
+          },
+          {
+            object: { id: ids[2], userId: user.id, device: DEVICE_B, objectType: TODO_OBJECT_TYPE },
+            meta: { eventName: "delete", requestId: c.requestId, userId: user.id, seq: 7, device: DEVICE_B },
+          },
+        ]);
+        expect((await store.listTodos(user.id)).todos.map((t) => t.id)).toEqual([ids[1]]);
+        expect(await store.deleteDone(user.id, ctx())).toEqual({ deleted: [], events: [], seq: 7 });
+      });
+
+      it("counts seq per user, +1 per change, with no gaps", async () => {
+        const [alice, bob] = [await newUser(), await newUser()];
+        const events: Record<string, ChangeEvent[]> = { [alice.id]: [], [bob.id]: [] };
+        const push = (userId: string, e: ChangeEvent | null | undefined) => {
+          if (e) events[userId]?.push(e);
+        };
+        const a = randomUUID();
+        const b = randomUUID();
+        push(alice.id, (await store.createTodo(alice.id, { id: a, text: "a" }, ctx())).event);
+        push(bob.id, (await store.createTodo(bob.id, { id: b, text: "b" }, ctx())).event);
+        push(alice.id, (await store.updateTodo(alice.id, a, { done: true }, ctx()))?.event);
+        push(alice.id, (await store.updateTodo(alice.id, a, { done: true }, ctx()))?.event); // no-op
+        push(bob.id, await store.deleteTodo(bob.id, b, ctx()));
+        push(alice.id, (await store.createTodo(alice.id, { id: randomUUID(), text: "c" }, ctx())).event);
+        for (const e of (await store.setAllDone(alice.id, true, ctx())).events) push(alice.id, e);
+        expect(seqsOf(events[alice.id] ?? [])).toEqual([1, 2, 3, 4]);
+        expect(seqsOf(events[bob.id] ?? [])).toEqual([1, 2]);
+        expect((await store.listTodos(alice.id)).seq).toBe(4);
+        expect((await store.listTodos(bob.id)).seq).toBe(2);
+      });
+    });
+
+    describe("concurrency", () => {
+      it("gives concurrent changes of one user distinct, gapless seqs", async () => {
+        const user = await newUser();
+        const results = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => store.createTodo(user.id, { id: randomUUID(), text: `t${i}` }, ctx())),
+        );
+        const seqs = results.map((r) => r.event?.meta.seq ?? 0).sort((a, b) => a - b);
+        expect(seqs).toEqual(range(1, 8));
+        const log = await store.eventsSince(user.id, 0);
+        expect(seqsOf(log.events)).toEqual(range(1, 8));
+        expect((await store.listTodos(user.id)).todos).toHaveLength(8);
+      });
+    });
+
+    describe("change log", () => {
+      it("returns exactly the events after `since`, in order, equal to those the mutations returned", async () => {
+        const user = await newUser();
+        const returned: ChangeEvent[] = [];
+        const id = randomUUID();
+        const created = await store.createTodo(user.id, { id, text: "milk" }, ctx());
+        if (created.event) returned.push(created.event);
+        const updated = await store.updateTodo(user.id, id, { text: "oat milk" }, ctx(null));
+        if (updated?.event) returned.push(updated.event);
+        const other = randomUUID();
+        const created2 = await store.createTodo(user.id, { id: other, text: "eggs" }, ctx());
+        if (created2.event) returned.push(created2.event);
+        const deleted = await store.deleteTodo(user.id, id, ctx());
+        if (deleted) returned.push(deleted);
+        expect(seqsOf(returned)).toEqual([1, 2, 3, 4]);
+
+        expect(await store.eventsSince(user.id, 0)).toEqual({ events: returned, complete: true, seq: 4 });
+        expect(await store.eventsSince(user.id, 2)).toEqual({ events: returned.slice(2), complete: true, seq: 4 });
+        expect(await store.eventsSince(user.id, 3)).toEqual({ events: returned.slice(3), complete: true, seq: 4 });
+      });
+
+      it("answers since == current with nothing, complete", async () => {
+        const user = await newUser();
+        expect(await store.eventsSince(user.id, 0)).toEqual({ events: [], complete: true, seq: 0 });
+        await store.createTodo(user.id, { id: randomUUID(), text: "x" }, ctx());
+        expect(await store.eventsSince(user.id, 1)).toEqual({ events: [], complete: true, seq: 1 });
+      });
+
+      it("tells a client from the future (since > current) to resync", async () => {
+        const user = await newUser();
+        await store.createTodo(user.id, { id: randomUUID(), text: "x" }, ctx());
+        expect(await store.eventsSince(user.id, 5)).toEqual({ events: [], complete: false, seq: 1 });
+      });
+
+      it("keeps the newest changeLogLimit events and reports older catch-ups as incomplete", async () => {
+        const small = await open({ changeLogLimit: 5 });
+        const user = await newUser(small);
+        const id = randomUUID();
+        const returned: ChangeEvent[] = [];
+        const created = await small.createTodo(user.id, { id, text: "v0" }, ctx());
+        if (created.event) returned.push(created.event);
+        for (let i = 1; i < 8; i++) {
+          const r = await small.updateTodo(user.id, id, { text: `v${i}` }, ctx());
+          if (r?.event) returned.push(r.event);
+        }
+        expect(seqsOf(returned)).toEqual(range(1, 8));
+
+        // Events 4..8 are kept: catching up from 3 or later is possible, from 2 or earlier not.
+        expect(await small.eventsSince(user.id, 3)).toEqual({ events: returned.slice(3), complete: true, seq: 8 });
+        expect(await small.eventsSince(user.id, 6)).toEqual({ events: returned.slice(6), complete: true, seq: 8 });
+        for (const since of [0, 1, 2]) {
+          const r = await small.eventsSince(user.id, since);
+          expect(r.complete).toBe(false);
+          expect(r.seq).toBe(8);
+        }
+
+        // A batch trims too, in the same transaction.
+        await small.updateTodo(user.id, id, { done: true }, ctx()); // 9
+        await small.createTodo(user.id, { id: randomUUID(), text: "b" }, ctx()); // 10
+        const batch = await small.setAllDone(user.id, true, ctx()); // 11
+        expect(batch.seq).toBe(11);
+        expect((await small.eventsSince(user.id, 6)).complete).toBe(true);
+        expect((await small.eventsSince(user.id, 5)).complete).toBe(false);
+        expect(seqsOf((await small.eventsSince(user.id, 6)).events)).toEqual(range(7, 11));
+      });
+    });
+
+    describe("sessions", () => {
+      // Both parameters optional: express-session types touch()'s callback as taking none.
+      function call<T>(fn: (cb: (err?: unknown, value?: T) => void) => void): Promise<T | undefined> {
+        return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
+      }
+      const get = (sid: string) => call<SessionData | null>((cb) => store.sessions.get(sid, cb));
+      const set = (sid: string, sess: SessionData) => call<void>((cb) => store.sessions.set(sid, sess, cb));
+      const destroy = (sid: string) => call<void>((cb) => store.sessions.destroy(sid, cb));
+      const touch = (sid: string, sess: SessionData) =>
+        call<void>((cb) => {
+          const touchFn = store.sessions.touch?.bind(store.sessions);
+          if (touchFn === undefined) throw new Error("the session store has no touch()");
+          touchFn(sid, sess, cb);
+        });
+
+      /** A session as express-session hands it to a store: a cookie plus the app's data. */
+      function sessionExpiringIn(ms: number, data: Record<string, unknown> = {}): SessionData {
+        const cookie: Cookie = {
+          originalMaxAge: ms,
+          expires: new Date(Date.now() + ms),
+          httpOnly: true,
+          path: "/",
+        };
+        return { cookie, ...data };
+      }
+
+      it("sets, gets and destroys a session", async () => {
+        const sid = randomUUID();
+        await set(sid, sessionExpiringIn(60_000, { userId: "u1" }));
+        const got = await get(sid);
+        expect(got).toMatchObject({ userId: "u1", cookie: { originalMaxAge: 60_000, httpOnly: true, path: "/" } });
+        await set(sid, sessionExpiringIn(60_000, { userId: "u2" }));
+        expect(await get(sid)).toMatchObject({ userId: "u2" });
+        await destroy(sid);
+        expect((await get(sid)) ?? null).toBeNull();
+      });
+
+      it("returns nothing for an unknown or expired session", async () => {
+        expect((await get(randomUUID())) ?? null).toBeNull();
+        const sid = randomUUID();
+        await set(sid, sessionExpiringIn(-1_000, { userId: "u1" }));
+        expect((await get(sid)) ?? null).toBeNull();
+      });
+
+      it("touch moves the expiry", async () => {
+        const sid = randomUUID();
+        const sess = sessionExpiringIn(60_000, { userId: "u1" });
+        await set(sid, sess);
+        await touch(sid, sessionExpiringIn(120_000, { userId: "u1" }));
+        expect(await get(sid)).toMatchObject({ userId: "u1" });
+        await touch(sid, sessionExpiringIn(-1_000, { userId: "u1" }));
+        expect((await get(sid)) ?? null).toBeNull();
+      });
+    });
+
+    describe("durability", () => {
+      it("keeps users, tokens, todos, the change log and sessions across close and reopen", async () => {
+        const user = await newUser();
+        const hash = randomUUID();
+        const token = await store.createToken({ userId: user.id, name: "cli", tokenHash: hash });
+        const { todo, event } = await store.createTodo(user.id, { id: randomUUID(), text: "milk" }, ctx());
+        const sid = randomUUID();
+        const sess: SessionData = {
+          cookie: { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000), path: "/" },
+        };
+        await new Promise<void>((resolve, reject) => store.sessions.set(sid, sess, (err) => (err ? reject(err) : resolve())));
+        await store.close();
+
+        const reopened = await open();
+        expect(await reopened.findUserById(user.id)).toEqual(user);
+        expect((await reopened.useToken(hash))?.id).toBe(token.id);
+        expect(await reopened.listTodos(user.id)).toEqual({ todos: [todo], seq: 1 });
+        expect(await reopened.eventsSince(user.id, 0)).toEqual({ events: [event], complete: true, seq: 1 });
+        const got = await new Promise<SessionData | null | undefined>((resolve, reject) =>
+          reopened.sessions.get(sid, (err, value) => (err ? reject(err) : resolve(value))),
+        );
+        expect(got).toMatchObject({ cookie: { originalMaxAge: 60_000 } });
+        // A write after reopening continues the user's seq.
+        const next = await reopened.createTodo(user.id, { id: randomUUID(), text: "eggs" }, ctx());
+        expect(next.event?.meta.seq).toBe(2);
+      });
+    });
+
+    describe("property: the change log replays to the list", () => {
+      type Command =
+        | { kind: "create"; slot: number; text: string }
+        | { kind: "update"; slot: number; text?: string | undefined; done?: boolean | undefined }
+        | { kind: "delete"; slot: number }
+        | { kind: "setAllDone"; done: boolean }
+        | { kind: "deleteDone" };
+
+      const SLOTS = 5;
+      const text = fc.constantFrom("milk", "eggs", "bread");
+      const slot = fc.integer({ min: 0, max: SLOTS - 1 });
+      const command: fc.Arbitrary<Command> = fc.oneof(
+        fc.record({ kind: fc.constant("create" as const), slot, text }),
+        fc.record(
+          { kind: fc.constant("update" as const), slot, text, done: fc.boolean() },
+          { requiredKeys: ["kind", "slot"] },
+        ),
+        fc.record({ kind: fc.constant("delete" as const), slot }),
+        fc.record({ kind: fc.constant("setAllDone" as const), done: fc.boolean() }),
+        fc.record({ kind: fc.constant("deleteDone" as const) }),
+      );
+
+      async function run(user: User, ids: string[], c: Command): Promise<ChangeEvent[]> {
+        const id = "slot" in c ? (ids[c.slot] ?? "") : "";
+        switch (c.kind) {
+          case "create": {
+            const { event } = await store.createTodo(user.id, { id, text: c.text }, ctx());
+            return event ? [event] : [];
+          }
+          case "update": {
+            const event = (await store.updateTodo(user.id, id, { text: c.text, done: c.done }, ctx()))?.event;
+            return event ? [event] : [];
+          }
+          case "delete": {
+            const event = await store.deleteTodo(user.id, id, ctx());
+            return event ? [event] : [];
+          }
+          case "setAllDone":
+            return (await store.setAllDone(user.id, c.done, ctx())).events;
+          case "deleteDone":
+            return (await store.deleteDone(user.id, ctx())).events;
+        }
+      }
+
+      it("listTodos equals the replay of eventsSince(0), and seqs are 1..n", async () => {
+        await fc.assert(
+          fc.asyncProperty(fc.array(command, { maxLength: 25 }), async (commands) => {
+            const user = await newUser();
+            const ids = Array.from({ length: SLOTS }, () => randomUUID());
+            const returned: ChangeEvent[] = [];
+            for (const c of commands) returned.push(...(await run(user, ids, c)));
+
+            const log = await store.eventsSince(user.id, 0);
+            expect(log.complete).toBe(true);
+            expect(log.events).toEqual(returned);
+            expect(seqsOf(log.events)).toEqual(range(1, returned.length));
+            expect(log.seq).toBe(returned.length);
+
+            const replayed = new Map<string, Todo>();
+            for (const e of log.events) {
+              if (e.meta.eventName === "delete") replayed.delete(e.object.id);
+              else replayed.set(e.object.id, Todo.parse(e.object));
+            }
+            expect(await store.listTodos(user.id)).toEqual({ todos: [...replayed.values()], seq: returned.length });
+          }),
+          { numRuns: 30 },
+        );
+      });
+    });
+  });
+}
