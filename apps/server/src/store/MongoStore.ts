@@ -1,6 +1,6 @@
 import mongoose, { Types } from "mongoose";
 import type { ClientSession, Connection, Model } from "mongoose";
-import { MongoStore as MongoSessionStore } from "connect-mongo";
+import { MongoSessionStore } from "./MongoSessionStore.js";
 import { TODO_OBJECT_TYPE } from "@tandem/protocol";
 import type { ChangeEvent, Seq, Todo, TokenInfo, User } from "@tandem/protocol";
 import { changeTime, deleteEvent, isCompleteSince, upsertEvent } from "./changeEvents.js";
@@ -29,7 +29,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /** Oldest first; `createdSeq` orders todos created within the same millisecond. */
 const TODO_ORDER = { createdAt: 1, createdSeq: 1 } as const;
 
-type SessionClientPromise = NonNullable<Parameters<typeof MongoSessionStore.create>[0]["clientPromise"]>;
+type SessionClientPromise = NonNullable<ConstructorParameters<typeof MongoSessionStore>[0]["clientPromise"]>;
 type SessionClient = Awaited<SessionClientPromise>;
 
 /** ObjectId of a user or token id; null for a string that cannot be one (so: not found). */
@@ -100,7 +100,7 @@ export class MongoStore implements Store {
       resolveSessionClient = resolve;
     });
     this.#resolveSessionClient = (client) => resolveSessionClient?.(client);
-    this.sessions = MongoSessionStore.create({
+    this.sessions = new MongoSessionStore({
       clientPromise,
       collectionName: "sessions",
       // connect-mongo counts in seconds; it expires sessions with a TTL index on `expires`.
