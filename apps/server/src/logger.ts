@@ -1,4 +1,4 @@
-import { pino, type Logger } from "pino";
+import { pino, type DestinationStream, type Logger } from "pino";
 
 /**
  * Structured JSON logs. Credentials never reach them: the paths below are censored wherever a
@@ -16,8 +16,10 @@ export const REDACT_PATHS = [
   "*.secret",
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, base: { service: "tandem" } });
+/** @param destination where lines go (stdout by default; tests capture them) */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = { level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, base: { service: "tandem" } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

@@ -1,12 +1,15 @@
 import { readFileSync } from "node:fs";
+import type { Server, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
 import { MemoryBus, RedisBus, type Bus } from "@tandem/gateway";
 import { CloseCode } from "@tandem/protocol";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 import { openStore } from "./openStore.js";
-import { createServer } from "./app.js";
+import { createServer, type TandemServer } from "./app.js";
 import { developmentSessionSecret } from "./devSecret.js";
 import type { Redis } from "ioredis";
+import type { Store } from "./store/Store.js";
 import type { KeyValue } from "./kv/KeyValue.js";
 import { memoryLimiter, redisLimiter, type LimiterFactory } from "./auth/loginThrottle.js";
 import { MemoryKeyValue } from "./kv/MemoryKeyValue.js";
@@ -25,6 +28,7 @@ async function main(): Promise<void> {
   const { bus, kv, limiter, redis } = sharedState(config);
   const sessionSecret = config.SESSION_SECRET ?? developmentSessionSecret(config.DATA_DIR);
   const server = createServer({ config, store, logger, sessionSecret, bus, kv, limiter });
+  const inFlight = trackResponses(server.httpServer);
 
   await new Promise<void>((resolve, reject) => {
     server.httpServer.once("error", reject);
@@ -38,32 +42,127 @@ async function main(): Promise<void> {
   );
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = (signal: NodeJS.Signals) => {
+    // Platforms may send SIGTERM more than once (and foreman forwards it to a process group that
+    // already got it): the first one starts the drain, the others must not crash or restart it.
     if (stopping) {
       logger.info({ signal }, "already shutting down");
       return;
     }
     stopping = true;
-    logger.info({ signal }, "shutting down: draining requests and closing sockets with 1012");
-    // Platforms SIGKILL 30 s after SIGTERM; we promise to be gone well before.
-    const deadline = setTimeout(() => {
-      logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, "shutdown timed out; exiting");
-      process.exit(1);
-    }, config.SHUTDOWN_TIMEOUT_MS);
-    deadline.unref();
-    // Stop accepting; in-flight requests finish (keep-alive connections close once idle).
-    const drained = new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
-    server.httpServer.closeIdleConnections();
-    await server.close(CloseCode.SERVICE_RESTART);
-    await drained;
-    await store.close();
-    await bus.close();
-    redis?.disconnect();
-    logger.info("stopped");
-    process.exit(0);
+    void shutdown({ signal, server, inFlight, store, bus, redis, logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }).then((code) =>
+      process.exit(code),
+    );
   };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+/**
+ * Time left for closing the database, the bus and Redis once the drain is over; the drain gets
+ * the rest of the budget. Closing them normally takes milliseconds, but MongoDB and Redis
+ * clients wait for a reply from the network.
+ */
+const CLOSE_RESERVE_MS = 2_000;
+/** The hard exit fires this much before the budget ends, so "within SHUTDOWN_TIMEOUT_MS" holds strictly. */
+const EXIT_MARGIN_MS = 250;
+/** How often, while draining, connections that just finished a response are closed. */
+const IDLE_SWEEP_MS = 100;
+
+interface ShutdownDeps {
+  signal: NodeJS.Signals;
+  server: TandemServer;
+  inFlight: ReadonlySet<ServerResponse>;
+  store: Store;
+  bus: Bus;
+  redis: Redis | undefined;
+  logger: Logger;
+  /** The whole budget, from the signal to the exit (SHUTDOWN_TIMEOUT_MS). */
+  timeoutMs: number;
+}
+
+/**
+ * The SIGTERM contract of a Heroku-style platform: SIGKILL follows 30 s after SIGTERM, and we
+ * promise to be gone within SHUTDOWN_TIMEOUT_MS (10 s by default). In order:
+ *
+ * 1. Stop accepting connections; idle keep-alive connections are closed at once, and busy ones
+ *    as soon as their response is sent (with `Connection: close`, so clients do not reuse them).
+ * 2. Close every socket with 1012: clients reconnect, land on the new instance, and catch up.
+ * 3. Let requests in flight finish, until the drain deadline; then cut what is left.
+ * 4. Close the database, the bus and Redis. A failure is logged and does not stop the others.
+ *
+ * Resolves with the exit code: 0 for a clean stop, 1 if anything failed to close. Whatever
+ * hangs, a hard timer exits (1) just before the budget runs out.
+ */
+async function shutdown({ signal, server, inFlight, store, bus, redis, logger, timeoutMs }: ShutdownDeps): Promise<number> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  logger.info({ signal, timeoutMs }, "shutting down: draining requests and closing sockets with 1012");
+
+  const hardExit = setTimeout(() => {
+    logger.error({ timeoutMs, elapsedMs: elapsed(), inFlight: inFlight.size }, "shutdown did not finish in time; exiting");
+    process.exit(1);
+  }, timeoutMs - EXIT_MARGIN_MS);
+  hardExit.unref();
+
+  const { httpServer } = server;
+  const drained = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+  // A keep-alive connection that is busy when close() is called stays open after its response
+  // until keepAliveTimeout (5 s) unless told otherwise: that would hold the drain open.
+  for (const res of inFlight) if (!res.headersSent) res.setHeader("Connection", "close");
+  httpServer.prependListener("request", (_req, res: ServerResponse) => res.setHeader("Connection", "close"));
+  const sweep = setInterval(() => httpServer.closeIdleConnections(), IDLE_SWEEP_MS);
+  httpServer.closeIdleConnections();
+
+  const drainMs = Math.max(timeoutMs - CLOSE_RESERVE_MS, timeoutMs / 2) - EXIT_MARGIN_MS;
+  let drainTimer: NodeJS.Timeout | undefined;
+  const drainDeadline = new Promise<"timeout">((resolve) => {
+    drainTimer = setTimeout(() => resolve("timeout"), Math.max(0, drainMs - elapsed()));
+  });
+  let exitCode = 0;
+  try {
+    const result = await Promise.race([server.close(CloseCode.SERVICE_RESTART).then(() => drained), drainDeadline]);
+    if (result === "timeout") {
+      logger.warn({ inFlight: inFlight.size, drainMs }, "drain deadline reached; closing the remaining connections");
+      httpServer.closeAllConnections();
+    }
+  } catch (err) {
+    exitCode = 1;
+    logger.error({ err }, "closing sockets failed");
+    httpServer.closeAllConnections();
+  } finally {
+    clearTimeout(drainTimer);
+    clearInterval(sweep);
+  }
+
+  const resources: [string, () => Promise<void> | void][] = [
+    ["store", () => store.close()],
+    ["bus", () => bus.close()],
+    ["redis", () => redis?.disconnect()],
+  ];
+  for (const [name, close] of resources) {
+    try {
+      await close();
+    } catch (err) {
+      exitCode = 1;
+      logger.error({ err, resource: name }, `closing the ${name} failed`);
+    }
+  }
+  logger.info({ signal, durationMs: elapsed(), exitCode }, "stopped");
+  return exitCode;
+}
+
+/**
+ * The responses not yet finished, so a drain can ask each to close its connection. Upgrades are
+ * not requests (they never appear here): the gateway closes those sockets.
+ */
+function trackResponses(httpServer: Server): ReadonlySet<ServerResponse> {
+  const live = new Set<ServerResponse>();
+  httpServer.on("request", (_req, res: ServerResponse) => {
+    live.add(res);
+    res.once("close", () => live.delete(res));
+  });
+  return live;
 }
 
 function loadConfigOrExit(): Config {

@@ -26,7 +26,14 @@ export interface TestServer {
  * The real server, built as main.ts builds it, listening on a free loopback port with its own
  * temporary data dir. Cheap bcrypt and silent logs; anything else can be overridden.
  */
-export async function startTestServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+export interface TestServerOptions {
+  /** Receives every log line (JSON) instead of dropping them. */
+  logLines?: string[];
+  /** Wraps the store, e.g. to make one method fail. */
+  wrapStore?: (store: Store) => Store;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, dataDir?: string, options: TestServerOptions = {}): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(path.join(tmpdir(), "tandem-test-"));
   const config = loadConfig({
     NODE_ENV: "test",
@@ -38,8 +45,11 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     SESSION_SECRET: "test-session-secret-0123456789abcdef",
     ...env,
   });
-  const store = await openStore(config);
-  const server = createServer({ config, store, logger: createLogger(config.LOG_LEVEL), sessionSecret: config.SESSION_SECRET ?? "" });
+  const opened = await openStore(config);
+  const store = options.wrapStore ? options.wrapStore(opened) : opened;
+  const lines = options.logLines;
+  const logger = lines ? createLogger(config.LOG_LEVEL, { write: (line: string) => void lines.push(line) }) : createLogger(config.LOG_LEVEL);
+  const server = createServer({ config, store, logger, sessionSecret: config.SESSION_SECRET ?? "" });
   await new Promise<void>((resolve) => server.httpServer.listen(0, "127.0.0.1", resolve));
   const { port } = server.httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -51,7 +61,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     await server.close();
     server.httpServer.closeAllConnections();
     await closed;
-    await store.close();
+    await opened.close();
   };
   return {
     url,

@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
+import { startServerProcess, type ServerProcess } from "../apps/server/test/serverProcess.js";
+
+/** The real, built server for one worker: its own port and data dir; restartable on the same port. */
+export interface E2EServer {
+  url: string;
+  /** SIGTERMs the process and starts a new one on the same port and data dir (a deploy, a crash). */
+  restart(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export const test = base.extend<{ server: E2EServer }, { workerServer: E2EServer }>({
+  workerServer: [
+    async ({}, use) => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), "tandem-e2e-"));
+      const port = await freePort();
+      const env = {
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        LOG_LEVEL: "warn",
+        SESSION_SECRET: "e2e-session-secret-0123456789abcdef",
+        SIGNUP_MAX_PER_IP_PER_HOUR: "10000",
+        LOGIN_MAX_FAILURES_PER_IP: "10000",
+        LOGIN_MAX_FAILURES_PER_EMAIL_IP: "100",
+      };
+      let proc: ServerProcess = await startServerProcess(env);
+      const server: E2EServer = {
+        url: proc.url,
+        async restart() {
+          await proc.kill("SIGTERM");
+          proc = await startServerProcess(env);
+        },
+      };
+      await use(server);
+      await proc.kill("SIGTERM");
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    { scope: "worker" },
+  ],
+  server: async ({ workerServer }, use) => use(workerServer),
+  baseURL: async ({ workerServer }, use) => use(workerServer.url),
+});
+
+export { expect };
+
+let counter = 0;
+export function uniqueEmail(prefix = "e2e"): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${counter}-${Date.now().toString(36)}@example.com`;
+}
+
+export const PASSWORD = "correct horse battery";
+
+/** Signs up through the UI and waits until the list screen is live. */
+export async function signUp(page: Page, email = uniqueEmail()): Promise<string> {
+  await page.goto("/");
+  await page.getByTestId("show-signup").click();
+  const form = page.getByTestId("signup-form");
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Password").fill(PASSWORD);
+  await form.getByLabel("Password").press("Enter");
+  await expect(page.locator(".new-todo")).toBeVisible();
+  await expect(page.getByTestId("connection-status")).toHaveText(/Live/);
+  return email;
+}
+
+/** Signs in through the UI (the account exists) and waits until live. */
+export async function signIn(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.goto("/");
+  const form = page.getByTestId("signin-form");
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Password").fill(password);
+  await form.getByLabel("Password").press("Enter");
+  await expect(page.locator(".new-todo")).toBeVisible();
+  await expect(page.getByTestId("connection-status")).toHaveText(/Live/);
+}
+
+/** A second device of the same user: a separate browser context, signed in. */
+export async function secondDevice(context: BrowserContext, email: string): Promise<Page> {
+  const page = await context.newPage();
+  await signIn(page, email);
+  return page;
+}
+
+export async function addTodo(page: Page, text: string): Promise<void> {
+  await page.locator(".new-todo").fill(text);
+  await page.locator(".new-todo").press("Enter");
+}
+
+export const items = (page: Page) => page.locator(".todo-list li");
+export const labels = (page: Page) => page.locator(".todo-list li label");
