@@ -1,10 +1,43 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { PROTOCOL_VERSION } from "@tandem/protocol";
+import { createAuthApi } from "./api/authApi";
+import { createHttpClient } from "./api/http";
+import { createTodosApi } from "./api/todosApi";
+import { createGrantFetcher } from "./api/websocketApi";
+import { browserDeviceId } from "./deviceId";
+import { browserEnvironment } from "./environment";
+import { Session } from "./session/Session";
+import { createAppStore } from "./store/appStore";
+import { openBrowserSocket } from "./sync/socket";
+import { App } from "./ui/App";
+import { AppProvider } from "./ui/AppContext";
+import { guardUnsavedChanges } from "./unsavedChangesGuard";
+import "./styles.css";
 
-function App() {
-  return <h1>Tandem (protocol v{PROTOCOL_VERSION})</h1>;
-}
+// Everything is built here, once, outside React: StrictMode's double-run effects must not
+// open two sockets or restore the session twice.
+const deviceId = browserDeviceId();
+const http = createHttpClient({ deviceId });
+const store = createAppStore();
+const session = new Session({
+  store,
+  auth: createAuthApi(http),
+  todos: createTodosApi(http),
+  fetchGrant: createGrantFetcher(http),
+  openSocket: openBrowserSocket,
+  deviceId,
+  env: browserEnvironment(),
+});
+guardUnsavedChanges(store);
+void session.restore();
 
 const root = document.getElementById("root");
-if (root) createRoot(root).render(<StrictMode><App /></StrictMode>);
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <AppProvider services={{ store, session }}>
+        <App />
+      </AppProvider>
+    </StrictMode>,
+  );
+}

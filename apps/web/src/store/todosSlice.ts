@@ -1,0 +1,146 @@
+import { TodoText, type ChangeEvent, type Todo, type TodoId } from "@tandem/protocol";
+import type { StateCreator } from "zustand/vanilla";
+import { randomId } from "../randomId";
+import type { AppState } from "./appStore";
+import {
+  deleteTodos,
+  EMPTY_CONFIRMED,
+  replaceWithSnapshot,
+  upsertTodos,
+  type ConfirmedTodos,
+} from "./confirmedTodos";
+import { describeWrite, writeTarget, type PendingWrite, type WriteResult } from "./pendingWrite";
+import { buildRows, type TodoRow } from "./todoRows";
+
+export interface TodosSlice {
+  /** What the server has confirmed (see confirmedTodos.ts). */
+  confirmed: ConfirmedTodos;
+  /** The outbox: writes not yet confirmed, oldest first, sent in this order. */
+  pending: readonly PendingWrite[];
+  /** What the list shows: `confirmed` with `pending` laid over it. */
+  todos: readonly TodoRow[];
+  /** A first snapshot has arrived since sign-in. */
+  todosLoaded: boolean;
+
+  // ---- from the server
+  loadSnapshot(todos: readonly Todo[], mark: number): void;
+  applyChange(event: ChangeEvent): void;
+  writeSucceeded(writeId: string, result: WriteResult): void;
+  /** Rolls the write back and tells the user why. */
+  writeFailed(writeId: string, reason: string): void;
+
+  // ---- from the user: each one shows at once and queues a write
+  addTodo(text: string): boolean;
+  editTodo(id: TodoId, text: string): void;
+  toggleTodo(id: TodoId, done: boolean): void;
+  deleteTodo(id: TodoId): void;
+  toggleAll(done: boolean): void;
+  clearCompleted(): void;
+
+  /** Forgets everything (sign-out): the next user must never see this user's list. */
+  resetTodos(): void;
+}
+
+export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set, get) => {
+  /** The one way the list changes, so `todos` can never drift from its two sources. */
+  function commit(confirmed: ConfirmedTodos, pending: readonly PendingWrite[], extra: Partial<TodosSlice> = {}) {
+    const state = get();
+    if (confirmed === state.confirmed && pending === state.pending && Object.keys(extra).length === 0) return;
+    set({ ...extra, confirmed, pending, todos: buildRows(confirmed, pending, state.todos) });
+  }
+
+  function enqueue(write: PendingWrite) {
+    commit(get().confirmed, [...get().pending, write]);
+  }
+
+  /** Checks text against the wire's own rule, telling the user when it is refused. */
+  function validText(text: string): string | null {
+    const parsed = TodoText.safeParse(text);
+    if (parsed.success) return parsed.data;
+    get().notify(parsed.error.issues[0]?.message ?? "That text can't be saved.");
+    return null;
+  }
+
+  return {
+    confirmed: EMPTY_CONFIRMED,
+    pending: [],
+    todos: [],
+    todosLoaded: false,
+
+    loadSnapshot: (todos, mark) =>
+      commit(replaceWithSnapshot(get().confirmed, todos, mark), get().pending, { todosLoaded: true }),
+
+    applyChange: (event) => {
+      const { confirmed, pending } = get();
+      if (event.meta.eventName === "delete") commit(deleteTodos(confirmed, [event.object.id]), pending);
+      else if ("version" in event.object) commit(upsertTodos(confirmed, [event.object]), pending);
+    },
+
+    writeSucceeded: (writeId, result) => {
+      const { confirmed, pending } = get();
+      // Unknown after a sign-out reset: the answer belongs to a list that is gone.
+      if (!pending.some((write) => write.writeId === writeId)) return;
+      const next =
+        result.kind === "saved" ? upsertTodos(confirmed, result.todos) : deleteTodos(confirmed, result.ids);
+      commit(
+        next,
+        pending.filter((write) => write.writeId !== writeId),
+      );
+    },
+
+    writeFailed: (writeId, reason) => {
+      const { confirmed, pending, notify } = get();
+      const failed = pending.find((write) => write.writeId === writeId);
+      if (!failed) return;
+      // Later edits of a todo whose creation failed can only fail too: drop them with it.
+      const orphan = failed.kind === "create" ? failed.id : null;
+      commit(
+        confirmed,
+        pending.filter((write) => write !== failed && (orphan === null || writeTarget(write) !== orphan)),
+      );
+      notify(`Couldn't ${describeWrite(failed)}: ${reason}`);
+    },
+
+    addTodo: (text) => {
+      const valid = validText(text);
+      if (valid === null) return false;
+      enqueue({ kind: "create", writeId: randomId(), id: randomId(), text: valid });
+      return true;
+    },
+
+    editTodo: (id, text) => {
+      const row = get().todos.find((todo) => todo.id === id);
+      if (!row) return;
+      if (text.trim() === "") {
+        get().deleteTodo(id);
+        return;
+      }
+      const valid = validText(text);
+      if (valid === null || valid === row.text) return;
+      enqueue({ kind: "update", writeId: randomId(), id, patch: { text: valid } });
+    },
+
+    toggleTodo: (id, done) => {
+      const row = get().todos.find((todo) => todo.id === id);
+      if (!row || row.done === done) return;
+      enqueue({ kind: "update", writeId: randomId(), id, patch: { done } });
+    },
+
+    deleteTodo: (id) => {
+      if (!get().todos.some((todo) => todo.id === id)) return;
+      enqueue({ kind: "delete", writeId: randomId(), id });
+    },
+
+    toggleAll: (done) => {
+      if (get().todos.every((todo) => todo.done === done)) return;
+      enqueue({ kind: "toggleAll", writeId: randomId(), done });
+    },
+
+    clearCompleted: () => {
+      if (!get().todos.some((todo) => todo.done)) return;
+      enqueue({ kind: "clearCompleted", writeId: randomId() });
+    },
+
+    resetTodos: () => set({ confirmed: EMPTY_CONFIRMED, pending: [], todos: [], todosLoaded: false }),
+  };
+};

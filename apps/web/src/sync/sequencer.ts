@@ -1,0 +1,27 @@
+import { isResync, type ChangeEvent, type DeviceId, type ServerMessage } from "@tandem/protocol";
+
+/**
+ * What to do with one message from the socket, given the last seq this client has accounted
+ * for. `meta.seq` is the user's change counter, exactly one more per change, so:
+ *
+ * - seq ≤ lastSeq: already seen (a replay overlapping what the snapshot had) → ignore;
+ * - seq > lastSeq + 1: changes were missed → refetch the whole list;
+ * - a `resync` message: the server can no longer replay from our seq → refetch;
+ * - from this very tab (`object.device`): the change is already on screen, optimistically, and
+ *   its HTTP answer reconciles it → skip it, but still count its seq;
+ * - otherwise → apply it.
+ */
+export type Decision =
+  | { action: "apply"; event: ChangeEvent; seq: number }
+  | { action: "skipOwn"; seq: number }
+  | { action: "duplicate" }
+  | { action: "refetch"; reason: "gap" | "resync" };
+
+export function decide(message: ServerMessage, lastSeq: number, deviceId: DeviceId): Decision {
+  if (isResync(message)) return { action: "refetch", reason: "resync" };
+  const { seq } = message.meta;
+  if (seq <= lastSeq) return { action: "duplicate" };
+  if (seq > lastSeq + 1) return { action: "refetch", reason: "gap" };
+  if (message.object.device === deviceId) return { action: "skipOwn", seq };
+  return { action: "apply", event: message, seq };
+}

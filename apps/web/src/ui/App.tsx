@@ -1,0 +1,20 @@
+import { useAppState } from "./AppContext";
+import { AuthScreen } from "./auth/AuthScreen";
+import { Notices } from "./shell/Notices";
+import { Splash } from "./shell/Splash";
+import { Unreachable } from "./shell/Unreachable";
+import { TodoScreen } from "./TodoScreen";
+
+/** Picks the screen from the session; the list exists only while signed in. */
+export function App() {
+  const status = useAppState((state) => state.sessionStatus);
+  return (
+    <>
+      {status === "unknown" && <Splash />}
+      {status === "unreachable" && <Unreachable />}
+      {status === "signedOut" && <AuthScreen />}
+      {status === "signedIn" && <TodoScreen />}
+      <Notices />
+    </>
+  );
+}

@@ -1,0 +1,57 @@
+import { Credentials, LoginBody, PASSWORD_MIN_BYTES } from "@tandem/protocol";
+import { useState } from "react";
+import { useServices } from "../AppContext";
+import { AuthForm } from "./AuthForm";
+
+/** Signed out: sign in, or create an account. Never shows anything of a list. */
+export function AuthScreen() {
+  const { session } = useServices();
+  const [mode, setMode] = useState<"signin" | "signup">("signin");
+
+  return (
+    <main className="auth">
+      <h1 className="brand">todos</h1>
+      <p className="tagline">Your list, live on every device you sign in on.</p>
+      {mode === "signin" ? (
+        <AuthForm
+          key="signin"
+          kind="signin"
+          title="Sign in"
+          submitLabel="Sign in"
+          pendingLabel="Signing in…"
+          passwordAutoComplete="current-password"
+          schema={LoginBody}
+          send={(body) => session.signIn(body)}
+          footer={
+            <>
+              New here?{" "}
+              <button type="button" className="link" data-testid="show-signup" onClick={() => setMode("signup")}>
+                Create an account
+              </button>
+            </>
+          }
+        />
+      ) : (
+        <AuthForm
+          key="signup"
+          kind="signup"
+          title="Create an account"
+          submitLabel="Sign up"
+          pendingLabel="Creating account…"
+          passwordAutoComplete="new-password"
+          passwordHint={`At least ${PASSWORD_MIN_BYTES} characters.`}
+          schema={Credentials}
+          send={(body) => session.signUp(body)}
+          footer={
+            <>
+              Already have an account?{" "}
+              <button type="button" className="link" data-testid="show-signin" onClick={() => setMode("signin")}>
+                Sign in
+              </button>
+            </>
+          }
+        />
+      )}
+    </main>
+  );
+}

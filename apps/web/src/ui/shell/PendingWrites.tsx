@@ -1,0 +1,16 @@
+import { useAppState } from "../AppContext";
+
+/**
+ * How many changes the server has not confirmed yet. The stylesheet fades it in only after a
+ * moment, so the usual sub-second round trip never flashes it; offline it stays, honestly.
+ */
+export function PendingWrites() {
+  const count = useAppState((state) => state.pending.length);
+  const waiting = useAppState((state) => state.connectionStatus !== "live");
+  const noun = count === 1 ? "change" : "changes";
+  return (
+    <p className="pending-writes" data-testid="pending-count" data-count={count} hidden={count === 0}>
+      {waiting ? `${count} ${noun} waiting to sync` : `Saving ${count} ${noun}…`}
+    </p>
+  );
+}
