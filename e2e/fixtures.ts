@@ -23,15 +23,20 @@ async function freePort(): Promise<number> {
   });
 }
 
-export const test = base.extend<{ server: E2EServer }, { workerServer: E2EServer }>({
+/** Opens a page in a fresh browser context: another device, with its own cookies and storage. */
+export type NewDevice = () => Promise<Page>;
+
+export const test = base.extend<{ server: E2EServer; newDevice: NewDevice }, { workerServer: E2EServer }>({
   workerServer: [
+    // Playwright reads a fixture's dependencies from its first parameter, so it must be a pattern.
+    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const dataDir = mkdtempSync(path.join(tmpdir(), "tandem-e2e-"));
       const port = await freePort();
       const env = {
         PORT: String(port),
         DATA_DIR: dataDir,
-        LOG_LEVEL: "warn",
+        LOG_LEVEL: "info",
         SESSION_SECRET: "e2e-session-secret-0123456789abcdef",
         SIGNUP_MAX_PER_IP_PER_HOUR: "10000",
         LOGIN_MAX_FAILURES_PER_IP: "10000",
@@ -53,6 +58,17 @@ export const test = base.extend<{ server: E2EServer }, { workerServer: E2EServer
   ],
   server: async ({ workerServer }, use) => use(workerServer),
   baseURL: async ({ workerServer }, use) => use(workerServer.url),
+  // Contexts made with browser.newContext() inherit the project's `use` options (baseURL,
+  // viewport), but nothing closes them: this fixture does, after the test.
+  newDevice: async ({ browser }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async () => {
+      const context = await browser.newContext();
+      contexts.push(context);
+      return context.newPage();
+    });
+    await Promise.all(contexts.map((context) => context.close()));
+  },
 });
 
 export { expect };
@@ -103,3 +119,41 @@ export async function addTodo(page: Page, text: string): Promise<void> {
 
 export const items = (page: Page) => page.locator(".todo-list li");
 export const labels = (page: Page) => page.locator(".todo-list li label");
+
+export const status = (page: Page) => page.getByTestId("connection-status");
+export const pendingCount = (page: Page) => page.getByTestId("pending-count");
+
+/** Waits until every write of this device is confirmed and its socket is live. */
+export async function expectSettled(page: Page): Promise<void> {
+  await expect(pendingCount(page)).toHaveAttribute("data-count", "0");
+  await expect(status(page)).toHaveAttribute("data-status", "live");
+}
+
+/**
+ * Lets a short window pass and checks the list is still exactly `texts`: catches a late echo
+ * or a change that should never arrive. The only fixed waits in the suite are these windows.
+ */
+export async function expectStillExactly(page: Page, texts: string[], windowMs = 500): Promise<void> {
+  await page.waitForTimeout(windowMs);
+  await expect(labels(page)).toHaveText(texts, { timeout: 1 });
+}
+
+/** One user on two devices: `a` signs up (the test's own page), `b` is a fresh context signed in. */
+export async function twoDevices(page: Page, newDevice: NewDevice): Promise<{ a: Page; b: Page; email: string }> {
+  const email = await signUp(page);
+  const b = await newDevice();
+  await signIn(b, email);
+  return { a: page, b, email };
+}
+
+/**
+ * Marks the page's current document; `expectNotReloaded` then proves a change arrived live,
+ * not through a reload or a navigation (either would drop the mark).
+ */
+export async function markDocument(page: Page): Promise<void> {
+  await page.evaluate(() => document.documentElement.setAttribute("data-e2e-mark", "same-document"));
+}
+
+export async function expectNotReloaded(page: Page): Promise<void> {
+  await expect(page.locator("html")).toHaveAttribute("data-e2e-mark", "same-document", { timeout: 1 });
+}
