@@ -2,9 +2,10 @@ import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 
 /**
- * End-to-end tests in a real browser against the real, built server. Each spec file starts its
- * own server on a free port with a temporary data dir (see e2e/fixtures.ts), so files run in
- * parallel safely.
+ * End-to-end tests in a real browser against the real, built server. Each worker starts its own
+ * server on a free port with a temporary data dir (see e2e/fixtures.ts), and every test signs up
+ * its own user, so tests run in parallel safely; a test that restarts the server (resilience)
+ * only ever restarts its own worker's. Each browser context in a test is one device.
  *
  * Browser: Debian's Chromium at /usr/bin/chromium when present (Playwright cannot download its
  * own browser on our machines), else Playwright's own Chromium on a developer's machine.

@@ -105,13 +105,6 @@ export async function signIn(page: Page, email: string, password = PASSWORD): Pr
   await expect(page.getByTestId("connection-status")).toHaveText(/Live/);
 }
 
-/** A second device of the same user: a separate browser context, signed in. */
-export async function secondDevice(context: BrowserContext, email: string): Promise<Page> {
-  const page = await context.newPage();
-  await signIn(page, email);
-  return page;
-}
-
 export async function addTodo(page: Page, text: string): Promise<void> {
   await page.locator(".new-todo").fill(text);
   await page.locator(".new-todo").press("Enter");
@@ -157,3 +150,7 @@ export async function markDocument(page: Page): Promise<void> {
 export async function expectNotReloaded(page: Page): Promise<void> {
   await expect(page.locator("html")).toHaveAttribute("data-e2e-mark", "same-document", { timeout: 1 });
 }
+
+/** The list item whose title is exactly `text`. */
+export const item = (page: Page, text: string) =>
+  items(page).filter({ has: page.getByTestId("todo-title").getByText(text, { exact: true }) });
