@@ -1,4 +1,5 @@
 import type { Bus, BusMessage } from "./Bus.js";
+import { Listeners } from "./Listeners.js";
 
 /**
  * The bus of a single-process deployment: a hub in memory. Several gateways in one process may
@@ -8,8 +9,8 @@ import type { Bus, BusMessage } from "./Bus.js";
  */
 export class MemoryBus implements Bus {
   readonly kind = "memory";
-  readonly #handlers = new Set<(message: BusMessage) => void>();
-  readonly #listeners = new Set<(healthy: boolean) => void>();
+  readonly #handlers = new Listeners<BusMessage>();
+  readonly #listeners = new Listeners<boolean>();
   #healthy = true;
   #closed = false;
 
@@ -19,25 +20,15 @@ export class MemoryBus implements Bus {
 
   publish(message: BusMessage): void {
     if (!this.healthy) return;
-    // A copy: a handler may unsubscribe (a gateway shutting down) while we deliver.
-    for (const handler of [...this.#handlers]) handler(message);
+    this.#handlers.emit(message);
   }
 
   subscribe(handler: (message: BusMessage) => void): () => void {
-    // Wrapped so that subscribing the same function twice yields two independent subscriptions.
-    const subscription = (message: BusMessage): void => handler(message);
-    this.#handlers.add(subscription);
-    return () => {
-      this.#handlers.delete(subscription);
-    };
+    return this.#handlers.add(handler);
   }
 
   onStateChange(listener: (healthy: boolean) => void): () => void {
-    const subscription = (healthy: boolean): void => listener(healthy);
-    this.#listeners.add(subscription);
-    return () => {
-      this.#listeners.delete(subscription);
-    };
+    return this.#listeners.add(listener);
   }
 
   ping(): Promise<void> {
@@ -66,6 +57,6 @@ export class MemoryBus implements Bus {
   #transition(healthy: boolean): void {
     if (this.#healthy === healthy) return;
     this.#healthy = healthy;
-    for (const listener of [...this.#listeners]) listener(healthy);
+    this.#listeners.emit(healthy);
   }
 }

@@ -2,6 +2,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import type { Bus, BusMessage } from "./Bus.js";
 import { parseBusMessage } from "./Bus.js";
 import { silentLogger, type Logger } from "./Logger.js";
+import { Listeners } from "./Listeners.js";
 
 /** One channel for every instance: a message names its receivers, so there is nothing to shard. */
 export const DEFAULT_REDIS_CHANNEL = "tandem:gateway";
@@ -47,8 +48,8 @@ export class RedisBus implements Bus {
   readonly #publisher: Redis;
   readonly #subscriber: Redis;
   readonly #logger: Logger;
-  readonly #handlers = new Set<(message: BusMessage) => void>();
-  readonly #listeners = new Set<(healthy: boolean) => void>();
+  readonly #handlers = new Listeners<BusMessage>();
+  readonly #listeners = new Listeners<boolean>();
   #publisherReady = false;
   #subscribed = false;
   /** Counts subscriber connections, so a SUBSCRIBE confirmed on a dead connection is ignored. */
@@ -117,19 +118,11 @@ export class RedisBus implements Bus {
   }
 
   subscribe(handler: (message: BusMessage) => void): () => void {
-    const subscription = (message: BusMessage): void => handler(message);
-    this.#handlers.add(subscription);
-    return () => {
-      this.#handlers.delete(subscription);
-    };
+    return this.#handlers.add(handler);
   }
 
   onStateChange(listener: (healthy: boolean) => void): () => void {
-    const subscription = (healthy: boolean): void => listener(healthy);
-    this.#listeners.add(subscription);
-    return () => {
-      this.#listeners.delete(subscription);
-    };
+    return this.#listeners.add(listener);
   }
 
   async ping(): Promise<void> {
@@ -190,7 +183,7 @@ export class RedisBus implements Bus {
       this.#logger.warn({ channel, bytes: text.length }, "redis bus: malformed message dropped");
       return;
     }
-    for (const handler of [...this.#handlers]) handler(message);
+    this.#handlers.emit(message);
   }
 
   #update(): void {
@@ -199,7 +192,7 @@ export class RedisBus implements Bus {
     this.#healthy = healthy;
     if (healthy) this.#logger.info({ channel: this.channel }, "redis bus healthy");
     else if (!this.#closed) this.#logger.warn({ channel: this.channel }, "redis bus unhealthy");
-    for (const listener of [...this.#listeners]) listener(healthy);
+    this.#listeners.emit(healthy);
   }
 }
 
