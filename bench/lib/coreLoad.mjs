@@ -1,0 +1,34 @@
+import { readFileSync } from "node:fs";
+
+/**
+ * How busy one CPU core was, from the kernel's own counters (`/proc/stat`, in clock ticks).
+ * Compared with the server's own CPU time over the same window it says how much of the server's
+ * core *other* processes took: on a shared machine that is the noise in every number, and the
+ * results report it rather than leave it to be guessed.
+ *
+ * @param {number | null} core
+ * @returns {{ busy: number, total: number } | null} null where /proc/stat is not readable
+ */
+export function readCore(core) {
+  if (core === null) return null;
+  try {
+    const line = readFileSync("/proc/stat", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith(`cpu${core} `));
+    if (line === undefined) return null;
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+    const busy = user + nice + system + irq + softirq + steal;
+    return { busy, total: busy + idle + iowait };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The fraction of the window the core was busy (0..1).
+ * @param {ReturnType<typeof readCore>} before @param {ReturnType<typeof readCore>} after
+ */
+export function busyFraction(before, after) {
+  if (before === null || after === null || after.total === before.total) return null;
+  return Math.round(((after.busy - before.busy) / (after.total - before.total)) * 1000) / 1000;
+}

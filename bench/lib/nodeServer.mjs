@@ -1,0 +1,54 @@
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { startChild, tail } from "./children.mjs";
+import { onServerCore } from "./cpuPlan.mjs";
+import { freePort } from "./freePort.mjs";
+import { HttpClient } from "./httpClient.mjs";
+import { Probe } from "./probe.mjs";
+import { waitFor } from "./waitFor.mjs";
+
+const PROBE_URL = pathToFileURL(fileURLToPath(new URL("../probe/serverProbe.mjs", import.meta.url))).href;
+
+/**
+ * @typedef {{ name: string, port: number, url: string, child: import("./children.mjs").Child,
+ *   probe: Probe, http: HttpClient, stop(): Promise<void> }} NodeServer
+ */
+
+/**
+ * Starts one server under test: `node --expose-gc --import serverProbe.mjs <entry>` on the
+ * server's core, with exactly `env` (plus PATH, PORT and HOST) so nothing from the caller's
+ * shell (a MONGODB_URI, say) changes what is measured. Ready when `GET /healthz` answers 200.
+ *
+ * @param {{ plan: import("./cpuPlan.mjs").CpuPlan, name: string, entry: string,
+ *   env: Record<string, string>, timeoutMs?: number, maxSockets?: number }} options
+ * @returns {Promise<NodeServer>}
+ */
+export async function startNodeServer({ plan, name, entry, env, timeoutMs = 20_000, maxSockets = 64 }) {
+  const port = await freePort();
+  const { command, args } = onServerCore(plan, process.execPath, ["--expose-gc", "--import", PROBE_URL, entry]);
+  const child = startChild({
+    name,
+    command,
+    args,
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env, PORT: String(port), HOST: "127.0.0.1" },
+    ipc: true,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const http = new HttpClient(url, { maxSockets });
+  await waitFor(`${name} on port ${port}`, async () => (await http.request("GET", "/healthz")).status === 200, {
+    timeoutMs,
+    alive: () => child.child.exitCode === null && child.child.signalCode === null,
+    explain: () => tail(child),
+  });
+  return {
+    name,
+    port,
+    url,
+    child,
+    probe: new Probe(child.child),
+    http,
+    async stop() {
+      http.close();
+      await child.stop();
+    },
+  };
+}

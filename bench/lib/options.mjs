@@ -1,0 +1,102 @@
+import { parseArgs } from "node:util";
+
+/**
+ * The run's settings. The defaults are the full benchmark, sized to finish in well under two
+ * minutes on a 2-core machine; `--smoke` is the same code on 2 users × 5 devices and about a
+ * second of load per server, for checking that the benchmark still works (not for numbers).
+ *
+ * @typedef {{ smoke: boolean, users: number, devicesPerUser: number, rates: number[],
+ *   windowMs: number, stepMs: number, drainMs: number, maxSteps: number, bisections: number,
+ *   warmup: { rate: number, windowMs: number }, profileMs: number, profile: boolean,
+ *   signInMs: number, signInConcurrency: number, signinUsers: number, bcryptCost: number,
+ *   floorRoundTrips: number, servers: string[], redis: boolean, writeReadme: boolean, lowRate: number,
+ *   budgetMs: number }} Options
+ */
+
+const HELP = `usage: node bench/run.mjs [options]
+
+  --smoke              10 sockets, ~1 s of load per server, all phases; exits 1 on any failure
+  --servers LIST       comma-separated subset of tandem,socketio,ceiling (default: all three)
+  --no-redis           skip the two-instance + Redis phase
+  --no-profile         skip Tandem's CPU profile window
+  --bcrypt-cost N      bcrypt cost of the measured servers (default 10, the least Tandem accepts
+                       in production; its default is 12, which adds ~10 s to the run)
+  --no-readme          do not rewrite the results section of bench/README.md
+  --help
+`;
+
+/** @param {string[]} argv @returns {Options} */
+export function parseOptions(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      smoke: { type: "boolean", default: false },
+      servers: { type: "string", default: "tandem,socketio,ceiling" },
+      "no-redis": { type: "boolean", default: false },
+      "no-profile": { type: "boolean", default: false },
+      "bcrypt-cost": { type: "string", default: "10" },
+      "no-readme": { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  const servers = String(values.servers).split(",").map((s) => s.trim()).filter(Boolean);
+  for (const s of servers) if (!["tandem", "socketio", "ceiling"].includes(s)) throw new Error(`unknown server ${s}\n${HELP}`);
+  const bcryptCost = Number(values["bcrypt-cost"]);
+  // Tandem refuses a cost under 10 in production, and the sign-in phase runs it in production.
+  if (!Number.isInteger(bcryptCost) || bcryptCost < 10 || bcryptCost > 15) throw new Error("--bcrypt-cost must be 10..15");
+  const common = {
+    servers,
+    redis: !values["no-redis"],
+    profile: !values["no-profile"],
+    bcryptCost,
+    devicesPerUser: 5,
+    signInConcurrency: 8,
+    signinUsers: 8,
+    bisections: 3,
+  };
+  if (values.smoke) {
+    return {
+      ...common,
+      smoke: true,
+      writeReadme: false,
+      users: 2,
+      rates: [50],
+      windowMs: 400,
+      stepMs: 200,
+      drainMs: 1000,
+      maxSteps: 1,
+      bisections: 0,
+      warmup: { rate: 20, windowMs: 200 },
+      profileMs: 200,
+      signInMs: 800,
+      signinUsers: 2,
+      bcryptCost: Math.min(bcryptCost, 10),
+      floorRoundTrips: 200,
+      lowRate: 20,
+      budgetMs: 110_000,
+    };
+  }
+  return {
+    ...common,
+    smoke: false,
+    writeReadme: !values["no-readme"],
+    users: 1000,
+    rates: [500, 1000, 2000],
+    windowMs: 1200,
+    stepMs: 1000,
+    drainMs: 1500,
+    maxSteps: 4,
+    warmup: { rate: 500, windowMs: 600 },
+    profileMs: 1500,
+    signInMs: 2000,
+    floorRoundTrips: 2000,
+    // Where Redis's own hop shows: one instance and two are far from saturation at this rate.
+    lowRate: 100,
+    budgetMs: 115_000,
+  };
+}

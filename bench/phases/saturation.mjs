@@ -1,0 +1,66 @@
+import { measureFanout } from "../lib/fanout.mjs";
+import { backlogLimit } from "./sweep.mjs";
+
+/**
+ * Saturation: the highest write rate whose window still holds (p99 ≤ 50 ms, nothing lost).
+ * Starts from what the sweep already showed: above the best rate that held, it raises the rate
+ * ×1.5 until a window fails; below the lowest rate, if none held, it lowers it ×0.7 until one
+ * holds. Then it bisects (geometrically) between the last rate that held and the first that
+ * failed. At most `maxSteps` windows, so the phase is bounded whatever the server does.
+ *
+ * A window is abandoned early once a quarter of a second of writes is waiting for an answer.
+ *
+ * @param {import("../lib/population.mjs").Population} population
+ * @param {import("../lib/probe.mjs").Probe[]} probes
+ * @param {{ known: import("../lib/fanout.mjs").FanoutResult[], windowMs: number, drainMs: number,
+ *   maxSteps: number, bisections: number, serverCore: number | null, onWindow?: (r: import("../lib/fanout.mjs").FanoutResult) => void }} options
+ */
+export async function saturate(population, probes, { known, windowMs, drainMs, maxSteps, bisections, serverCore, onWindow = () => {} }) {
+  /** @type {import("../lib/fanout.mjs").FanoutResult[]} */
+  const steps = [];
+  const run = async (/** @type {number} */ rate) => {
+    const result = await measureFanout(population, { rate, durationMs: windowMs, drainMs, probes, serverCore, maxInflight: backlogLimit(rate) });
+    onWindow(result);
+    steps.push(result);
+    return result;
+  };
+  const heldRates = known.filter((r) => r.held).map((r) => r.rate);
+  let lo = heldRates.length > 0 ? Math.max(...heldRates) : undefined;
+  const failedAbove = known.filter((r) => !r.held && (lo === undefined || r.rate > lo)).map((r) => r.rate);
+  let hi = failedAbove.length > 0 ? Math.min(...failedAbove) : undefined;
+  /** @type {import("../lib/fanout.mjs").FanoutResult | undefined} */
+  let best = known.find((r) => r.rate === lo);
+
+  while (lo === undefined && steps.length < maxSteps) {
+    const rate = Math.round((hi ?? 500) * 0.7);
+    const result = await run(rate);
+    if (result.held) {
+      lo = rate;
+      best = result;
+    } else hi = rate;
+  }
+  while (lo !== undefined && hi === undefined && steps.length < maxSteps) {
+    const rate = Math.round(lo * 1.5);
+    const result = await run(rate);
+    if (result.held) {
+      lo = rate;
+      best = result;
+    } else hi = rate;
+  }
+  for (let i = 0; i < bisections && lo !== undefined && hi !== undefined && steps.length < maxSteps; i++) {
+    const rate = Math.round(Math.sqrt(lo * hi));
+    if (rate <= lo || rate >= hi) break;
+    const result = await run(rate);
+    if (result.held) {
+      lo = rate;
+      best = result;
+    } else hi = rate;
+  }
+  return {
+    heldRate: lo ?? 0,
+    failedRate: hi ?? null,
+    deliveriesPerSec: best?.deliveriesPerSec ?? 0,
+    p99AtHeld: best?.e2e.p99 ?? null,
+    steps,
+  };
+}

@@ -1,0 +1,69 @@
+import { measureFanout } from "../lib/fanout.mjs";
+import { startRedis } from "../lib/redisServer.mjs";
+import { saturate } from "./saturation.mjs";
+import { backlogLimit } from "./sweep.mjs";
+
+/**
+ * Tandem as a two-instance deployment: two production processes on the same SQLite file and one
+ * redis-server, all on the servers' core (so the comparison with one instance is at equal CPU:
+ * what it shows is the cost of the bus, not the gain of a second core). A user's devices are
+ * spread over both instances, so every event reaches some devices through Redis.
+ *
+ * Measured: a low rate (`lowRate`), where neither set-up is near saturation, so the difference
+ * with one instance is Redis's own hop (publish, redis-server, the other instance's parse); the
+ * sweep's first rate, where the two instances' extra work (each also handles every event the other
+ * publishes) already shows as queueing on the shared core; then the saturation search again.
+ *
+ * @param {import("../targets/TandemTarget.mjs").TandemTarget} tandem accounts already created
+ * @param {{ plan: import("../lib/cpuPlan.mjs").CpuPlan, rate: number, lowRate: number, windowMs: number,
+ *   drainMs: number, warmup: { rate: number, windowMs: number }, maxSteps: number, bisections: number,
+ *   onWindow: (r: import("../lib/fanout.mjs").FanoutResult) => void,
+ *   oneInstance: { latency: import("../lib/fanout.mjs").FanoutResult | undefined,
+ *     low: import("../lib/fanout.mjs").FanoutResult | undefined,
+ *     saturation: { heldRate: number, deliveriesPerSec: number } } }} options
+ */
+export async function twoInstances(tandem, { plan, rate, lowRate, windowMs, drainMs, warmup, maxSteps, bisections, onWindow, oneInstance }) {
+  const redis = await startRedis(plan);
+  try {
+    await tandem.start({ instances: 2, redisUrl: redis.url });
+    await tandem.connect();
+    const probes = tandem.probes;
+    await measureFanout(tandem, { rate: warmup.rate, durationMs: warmup.windowMs, drainMs, maxInflight: warmup.rate });
+    const serverCore = plan.serverCore;
+    const low = await measureFanout(tandem, { rate: lowRate, durationMs: windowMs, drainMs, probes, serverCore, maxInflight: backlogLimit(lowRate) });
+    onWindow(low);
+    const latency = await measureFanout(tandem, { rate, durationMs: windowMs, drainMs, probes, serverCore, maxInflight: backlogLimit(rate) });
+    onWindow(latency);
+    const saturation = await saturate(tandem, probes, { known: [latency], windowMs, drainMs, maxSteps, bisections, serverCore, onWindow });
+    const one = oneInstance.latency;
+    const oneLow = oneInstance.low;
+    return {
+      instances: 2,
+      sockets: tandem.socketCount,
+      rate,
+      lowRate,
+      low,
+      latency,
+      saturation,
+      oneInstance: {
+        p50: one?.e2e.p50 ?? null,
+        p99: one?.e2e.p99 ?? null,
+        held: one?.held ?? false,
+        low: oneLow ? { p50: oneLow.e2e.p50, p99: oneLow.e2e.p99, held: oneLow.held } : null,
+        saturation: oneInstance.saturation,
+      },
+      addedP50AtLowRateMs: oneLow ? round(low.e2e.p50 - oneLow.e2e.p50) : null,
+      addedP99AtLowRateMs: oneLow ? round(low.e2e.p99 - oneLow.e2e.p99) : null,
+      addedP50Ms: one ? round(latency.e2e.p50 - one.e2e.p50) : null,
+      addedP99Ms: one ? round(latency.e2e.p99 - one.e2e.p99) : null,
+      throughputVsOne:
+        oneInstance.saturation.deliveriesPerSec > 0 ? round(saturation.deliveriesPerSec / oneInstance.saturation.deliveriesPerSec) : null,
+    };
+  } finally {
+    await tandem.stop();
+    await redis.stop();
+  }
+}
+
+/** @param {number} x */
+const round = (x) => Math.round(x * 1000) / 1000;

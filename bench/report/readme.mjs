@@ -1,0 +1,67 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { num } from "./format.mjs";
+import { verdict } from "./ratios.mjs";
+import { markdownTable } from "./table.mjs";
+
+const START = "<!-- results:start (written by `npm run bench`; edit outside these markers) -->";
+const END = "<!-- results:end -->";
+
+/**
+ * Replaces the results section of bench/README.md with this run's: the machine, the table, the
+ * targets and the profile's top entries. Everything outside the markers is left as written.
+ *
+ * @param {string} file
+ * @param {any} results
+ * @param {ReturnType<typeof import("./ratios.mjs").targetChecks>} checks
+ * @param {string} jsonName
+ */
+export async function updateReadme(file, results, checks, jsonName) {
+  const text = await readFile(file, "utf8");
+  const block = [START, "", resultsSection(results, checks, jsonName), "", END].join("\n");
+  const start = text.indexOf(START.slice(0, 20));
+  const end = text.indexOf(END);
+  const next = start >= 0 && end > start ? text.slice(0, start) + block + text.slice(end + END.length) : `${text.trimEnd()}\n\n${block}\n`;
+  await writeFile(file, next);
+}
+
+/** @param {any} results @param {ReturnType<typeof import("./ratios.mjs").targetChecks>} checks @param {string} jsonName */
+function resultsSection(results, checks, jsonName) {
+  const m = results.machine;
+  const lines = [
+    `Run of ${results.startedAt.slice(0, 16).replace("T", " ")} UTC, ${num(results.durationS)} s, on ${m.summary}.`,
+    `Before the run: load average ${m.loadAverage.join(", ")}, cores busy ${(m.coreBusyBeforeStart ?? []).map((/** @type {number} */ b) => `${Math.round(b * 100)}%`).join(" / ")}; during it, see the "noise" row.`,
+    `Raw numbers: [\`results/${jsonName}\`](results/${jsonName}).`,
+    "",
+    markdownTable(results),
+    "",
+    "`*` = that window did not hold (p99 over 50 ms, a delivery lost, or cut short because writes backed up): read its numbers as \"overloaded\", not as a latency.",
+    "",
+    "![latency vs write rate](results/latency.svg)",
+    "",
+    "| target | measured | goal | |",
+    "|---|---|---|---|",
+    ...checks.map((c) => `| ${c.what} | ${c.value} | ${c.target} | ${c.met === false && !c.noisy ? "**missed**" : verdict(c)} |`),
+  ];
+  const profile = results.servers.tandem?.profile;
+  if (profile) {
+    lines.push(
+      "",
+      `Tandem CPU profile: ${num(profile.samples)} samples over ${profile.windowMs} ms at ${profile.rate} writes/s (\`results/tmp/${profile.file}\`, not committed).`,
+      "Where the server's CPU went, by step of a write (Node internals and native code charged to whoever called them):",
+      "",
+      "| concern | % of samples |",
+      "|---|---|",
+      ...profile.concerns.map((/** @type {any} */ c) => `| ${c.name} | ${c.percent} |`),
+      "",
+      "| self time | % | | own code, inclusive | % |",
+      "|---|---|---|---|---|",
+    );
+    for (let i = 0; i < 10; i++) {
+      const a = profile.self[i];
+      const b = profile.inclusive[i];
+      lines.push(`| ${a ? `\`${a.name}\`` : ""} | ${a?.percent ?? ""} | | ${b ? `\`${b.name}\`` : ""} | ${b?.percent ?? ""} |`);
+    }
+    lines.push("", `By owner: ${profile.areas.map((/** @type {any} */ a) => `${a.name} ${a.percent}%`).join(", ")}.`);
+  }
+  return lines.join("\n");
+}

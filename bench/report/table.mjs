@@ -1,0 +1,94 @@
+import { num } from "./format.mjs";
+
+/**
+ * The results as rows: one per metric, one column per server. The same rows feed the terminal
+ * table and the README's Markdown table, so the two never disagree.
+ *
+ * @typedef {{ label: string, cells: string[], span?: boolean }} Row
+ */
+
+export const SERVER_LABELS = /** @type {const} */ ({ tandem: "Tandem", socketio: "Socket.IO", ceiling: "ceiling (ws)" });
+
+/** A window that did not hold is marked, so a number from an overloaded window is never read as a result. */
+const mark = (/** @type {{ held: boolean } | undefined} */ r) => (r && !r.held ? " *" : "");
+
+/**
+ * The mean share of the servers' core that other processes took during a server's windows: 0 on a
+ * quiet machine; anything above a few percent means that server's numbers are pessimistic.
+ * @param {any[]} windows
+ */
+function otherLoad(windows) {
+  const values = windows.map((w) => w.server?.otherLoad).filter((v) => typeof v === "number");
+  if (values.length === 0) return "—";
+  return `${Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100)}% avg, ${Math.round(Math.max(...values) * 100)}% max`;
+}
+
+/** @param {any} results the JSON written to bench/results @returns {Row[]} */
+export function tableRows(results) {
+  const servers = /** @type {string[]} */ (results.config.servers);
+  /** @param {(s: any) => string} cell */
+  const row = (/** @type {string} */ label, cell) => ({ label, cells: servers.map((name) => (results.servers[name] ? cell(results.servers[name]) : "—")) });
+  /** @type {Row[]} */
+  const rows = [];
+  const floor = results.floor?.rtt;
+  if (floor) rows.push({ label: "floor: TCP round trip p50 / p99 (ms)", cells: [`${num(floor.p50, 2)} / ${num(floor.p99, 2)} (one echo server, same for all)`], span: true });
+  rows.push(row("connect all sockets (s)", (s) => `${num(s.connect?.sockets, 0)} in ${num(s.connect?.seconds)}`));
+  rows.push(row("idle heap per socket (KB)", (s) => num(s.idle?.heapPerSocketKB)));
+  rows.push(row("idle RSS per socket (KB)", (s) => num(s.idle?.rssPerSocketKB)));
+  for (const rate of results.config.rates) {
+    const at = (/** @type {any} */ s) => s.sweep?.find((/** @type {any} */ r) => r.rate === rate);
+    rows.push(row(`${rate} w/s: write→device p50 / p99 / p99.9 (ms)`, (s) => { const r = at(s); return r ? `${num(r.e2e.p50, 2)} / ${num(r.e2e.p99)} / ${num(r.e2e.p999)}${mark(r)}` : "—"; }));
+    rows.push(row(`${rate} w/s: POST p99 (ms)`, (s) => { const r = at(s); return r ? `${num(r.post.p99)}${mark(r)}` : "—"; }));
+    rows.push(row(`${rate} w/s: deliveries/s (server CPU, cores)`, (s) => { const r = at(s); return r ? `${num(r.deliveriesPerSec, 0)} (${num(r.server?.cpu, 2)})${mark(r)}` : "—"; }));
+  }
+  rows.push(row("saturation: last write rate that held (w/s)", (s) => num(s.saturation?.heldRate, 0)));
+  rows.push(row("saturation: deliveries/s at that rate", (s) => num(s.saturation?.deliveriesPerSec, 0)));
+  rows.push(row("noise: other processes on the servers' core", (s) => otherLoad([...(s.sweep ?? []), ...(s.saturation?.steps ?? [])])));
+  rows.push(row("sign-in: sign-ins/s (thread-pool bound)", (s) => (s.signIn ? `${num(s.signIn.signInsPerSec)} (${num(s.signIn.threadPoolBound)})` : "—")));
+  rows.push(row("sign-in: fan-out p99 vs no sign-ins (ms)", (s) => (s.signIn ? `${num(s.signIn.fanout.e2e.p99)} vs ${num(s.signIn.baselineP99)}${mark(s.signIn.fanout)}` : "—")));
+  const two = results.twoInstances;
+  if (two) {
+    const cells = servers.map((name) =>
+      name === "tandem"
+        ? `${num(two.latency.e2e.p50, 2)} / ${num(two.latency.e2e.p99)}${mark(two.latency)} (one: ${num(two.oneInstance.p50, 2)} / ${num(two.oneInstance.p99)})`
+        : "n/a",
+    );
+    if (two.low) {
+      rows.push({
+        label: `2 instances + Redis: p50 / p99 at ${two.lowRate} w/s (ms)`,
+        cells: servers.map((name) =>
+          name === "tandem"
+            ? `${num(two.low.e2e.p50, 2)} / ${num(two.low.e2e.p99)}${mark(two.low)} (one: ${num(two.oneInstance.low?.p50, 2)} / ${num(two.oneInstance.low?.p99)})`
+            : "n/a",
+        ),
+      });
+    }
+    rows.push({ label: `2 instances + Redis: p50 / p99 at ${two.rate} w/s (ms)`, cells });
+    rows.push({
+      label: "2 instances + Redis: last rate held (× one)",
+      cells: servers.map((name) => (name === "tandem" ? `${num(two.saturation.heldRate, 0)} w/s (${num(two.throughputVsOne, 2)}×)` : "n/a")),
+    });
+  }
+  return rows;
+}
+
+/** @param {any} results @returns {string} */
+export function terminalTable(results) {
+  const servers = /** @type {string[]} */ (results.config.servers);
+  const rows = tableRows(results);
+  const header = { label: "", cells: servers.map((s) => SERVER_LABELS[/** @type {keyof typeof SERVER_LABELS} */ (s)] ?? s) };
+  const labelWidth = Math.max(...rows.map((r) => r.label.length));
+  const widths = servers.map((_, i) => Math.max(header.cells[i]?.length ?? 0, ...rows.filter((r) => !r.span).map((r) => r.cells[i]?.length ?? 0)));
+  const line = (/** @type {Row} */ r) =>
+    r.span ? `${r.label.padEnd(labelWidth)}  ${r.cells[0]}` : `${r.label.padEnd(labelWidth)}  ${r.cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ")}`.trimEnd();
+  return [line(header), "-".repeat(labelWidth + widths.reduce((a, b) => a + b + 2, 0)), ...rows.map(line)].join("\n");
+}
+
+/** @param {any} results @returns {string} */
+export function markdownTable(results) {
+  const servers = /** @type {string[]} */ (results.config.servers);
+  const rows = tableRows(results);
+  const out = [`| | ${servers.map((s) => SERVER_LABELS[/** @type {keyof typeof SERVER_LABELS} */ (s)] ?? s).join(" | ")} |`, `|---|${servers.map(() => "---").join("|")}|`];
+  for (const r of rows) out.push(r.span ? `| ${r.label} | ${r.cells[0]} |${" |".repeat(Math.max(0, servers.length - 1))}` : `| ${r.label} | ${r.cells.join(" | ")} |`);
+  return out.join("\n");
+}

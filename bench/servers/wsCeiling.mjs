@@ -1,0 +1,118 @@
+import http from "node:http";
+import { WebSocketServer } from "ws";
+import { createdTodo } from "./changeEvent.mjs";
+import { peerEnv } from "./peerEnv.mjs";
+import { PeerStore } from "./peerStore.mjs";
+import { createSigninAccounts, verifySignin } from "./signinAccounts.mjs";
+
+/**
+ * The ceiling: the least a server can do for this job with Node and `ws`. `node:http` with no
+ * framework, a `Map<userId, Set<socket>>`, the same SQLite insert as the other peer, and the
+ * event serialized once and encoded to bytes once, then the same buffer handed to every socket.
+ * Whatever this reaches on this machine is the practical limit for the other two.
+ */
+const env = peerEnv();
+const store = new PeerStore(env.dataDir);
+await createSigninAccounts(store, env);
+
+/** @type {Map<string, Set<import("ws").WebSocket>>} */
+const byUser = new Map();
+
+const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
+
+const server = http.createServer({ noDelay: true }, (req, res) => {
+  if (req.method === "GET" && req.url === "/healthz") {
+    json(res, 200, { status: "ok" });
+    return;
+  }
+  if (req.method !== "POST") {
+    json(res, 404, { error: "not found" });
+    return;
+  }
+  readJson(req).then(
+    (body) => {
+      if (req.url === "/api/todos") createTodo(req, res, body);
+      else if (req.url === "/api/auth/login") void signIn(res, body);
+      else json(res, 404, { error: "not found" });
+    },
+    () => json(res, 400, { error: "bad json" }),
+  );
+});
+
+/** @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {any} body */
+function createTodo(req, res, body) {
+  const userId = req.headers["x-user-id"];
+  const device = req.headers["x-device-id"];
+  if (typeof userId !== "string" || typeof body?.text !== "string") {
+    json(res, 400, { error: "x-user-id and text are required" });
+    return;
+  }
+  const { todo, event } = createdTodo(userId, typeof device === "string" ? device : null, body.text);
+  store.insertTodo(todo);
+  const sockets = byUser.get(userId);
+  if (sockets !== undefined) {
+    const payload = Buffer.from(JSON.stringify(event));
+    for (const ws of sockets) ws.send(payload, { binary: false });
+  }
+  json(res, 201, { todo });
+}
+
+/** @param {http.ServerResponse} res @param {unknown} body */
+async function signIn(res, body) {
+  if (await verifySignin(store, body)) json(res, 200, { ok: true });
+  else json(res, 401, { error: "invalid credentials" });
+}
+
+server.on("upgrade", (req, socket, head) => {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const userId = url.searchParams.get("user");
+  if (url.pathname !== "/ws" || !userId) {
+    socket.end("HTTP/1.1 400 Bad Request\r\n\r\n");
+    return;
+  }
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    let set = byUser.get(userId);
+    if (set === undefined) byUser.set(userId, (set = new Set()));
+    set.add(ws);
+    ws.on("error", () => ws.terminate());
+    ws.once("close", () => {
+      set.delete(ws);
+      if (set.size === 0) byUser.delete(userId);
+    });
+  });
+});
+
+/** @param {http.IncomingMessage} req @returns {Promise<unknown>} */
+function readJson(req) {
+  return new Promise((resolve, reject) => {
+    /** @type {Buffer[]} */
+    const chunks = [];
+    req.on("data", (chunk) => chunks.push(chunk));
+    req.on("end", () => {
+      try {
+        resolve(chunks.length === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString("utf8")));
+      } catch (err) {
+        reject(err);
+      }
+    });
+    req.on("error", reject);
+  });
+}
+
+/** @param {http.ServerResponse} res @param {number} status @param {unknown} body */
+function json(res, status, body) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+server.listen(env.port, env.host, () => {
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : env.port;
+  process.stdout.write(JSON.stringify({ port, msg: "ws ceiling listening" }) + "\n");
+});
+
+process.on("SIGTERM", () => {
+  store.close();
+  process.exit(0);
+});

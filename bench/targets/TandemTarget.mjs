@@ -1,0 +1,202 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { inBatches } from "../lib/inBatches.mjs";
+import { ignoreDelivery } from "../lib/population.mjs";
+import { startNodeServer } from "../lib/nodeServer.mjs";
+import { openSocket } from "../lib/openSocket.mjs";
+import { writeIdOfFrame } from "../lib/writeIds.mjs";
+
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
+export const TANDEM_MAIN = path.join(REPO, "apps/server/dist/main.js");
+
+/** Every account's password (setup accounts and sign-in accounts alike). */
+const PASSWORD = "bench-password-1";
+/** Requests arrive as they would through the PaaS router: HTTPS terminated one hop before us. */
+const FORWARDED = { "x-forwarded-proto": "https" };
+
+/** @typedef {import("../lib/population.mjs").Population} Population */
+
+/**
+ * Tandem, driven the way its web app drives it: one signed-in session per user (a cookie), one
+ * `X-Device-Id` per device, a ticket from `GET /api/websocket` per socket, writes with
+ * `POST /api/todos`, change events on every socket of the user.
+ *
+ * Set-up is split so the measured server is the production configuration: the 1,000 accounts are
+ * created by a first process with NODE_ENV=test and BCRYPT_COST=4 (production refuses a cost
+ * under 10, and 1,000 sign-ups at cost 12 would take a minute on two cores); that process is then
+ * stopped and the measured ones start with NODE_ENV=production and the real cost on the same
+ * DATA_DIR and SESSION_SECRET, so the sessions (stored in SQLite) are still valid. The accounts of
+ * the sign-in phase are created by the production process itself, so their hashes have the real
+ * cost.
+ *
+ * @implements {Population}
+ */
+export class TandemTarget {
+  /**
+   * @param {{ plan: import("../lib/cpuPlan.mjs").CpuPlan, dataDir: string, users: number,
+   *   devicesPerUser: number, bcryptCost: number, sessionSecret: string, signinUsers: number }} options
+   */
+  constructor(options) {
+    this.options = options;
+    this.name = "tandem";
+    this.users = options.users;
+    this.devicesPerUser = options.devicesPerUser;
+    /** @type {string[]} the session cookie of each user */
+    this.cookies = [];
+    /** @type {import("../lib/nodeServer.mjs").NodeServer[]} */
+    this.servers = [];
+    /** @type {import("ws").WebSocket[]} */
+    this.sockets = [];
+    /** @type {(writeId: number, user: number, device: number) => void} */
+    this.onDelivery = ignoreDelivery;
+  }
+
+  get socketCount() {
+    return this.sockets.length;
+  }
+
+  /** @param {Record<string, string>} extra */
+  env(extra) {
+    const { dataDir, sessionSecret } = this.options;
+    return {
+      DATA_DIR: dataDir,
+      SESSION_SECRET: sessionSecret,
+      ALLOW_EMBEDDED_DB: "1",
+      LOG_LEVEL: "warn",
+      SOCKET_MAX_PER_USER: "20",
+      SIGNUP_MAX_PER_IP_PER_HOUR: "100000",
+      LOGIN_MAX_FAILURES_PER_IP: "100000",
+      ...extra,
+    };
+  }
+
+  /** Creates the accounts with a short-lived NODE_ENV=test process (see the class comment). */
+  async createAccounts() {
+    const server = await startNodeServer({
+      plan: this.options.plan,
+      name: "tandem (account set-up)",
+      entry: TANDEM_MAIN,
+      env: this.env({ NODE_ENV: "test", BCRYPT_COST: "4" }),
+    });
+    try {
+      const ids = Array.from({ length: this.users }, (_, u) => u);
+      this.cookies = await inBatches(ids, 16, async (u) => {
+        const res = await server.http.request("POST", "/api/auth/signup", {
+          json: { email: `user-${u}@bench.test`, password: PASSWORD },
+          headers: FORWARDED,
+        });
+        if (res.status !== 201) throw new Error(`sign-up of user ${u} answered ${res.status}: ${res.body}`);
+        return sessionCookie(res.headers["set-cookie"]);
+      });
+    } finally {
+      await server.stop();
+    }
+  }
+
+  /**
+   * Starts the measured process(es): production mode, the real bcrypt cost. With `redisUrl`,
+   * `instances` processes share the database and one Redis, as a multi-instance deployment does.
+   *
+   * @param {{ instances?: number, redisUrl?: string }} [options]
+   */
+  async start({ instances = 1, redisUrl } = {}) {
+    const extra = { NODE_ENV: "production", BCRYPT_COST: String(this.options.bcryptCost), ...(redisUrl ? { REDIS_URL: redisUrl } : {}) };
+    this.servers = [];
+    for (let i = 0; i < instances; i++) {
+      this.servers.push(
+        await startNodeServer({
+          plan: this.options.plan,
+          name: instances === 1 ? "tandem" : `tandem #${i + 1}`,
+          entry: TANDEM_MAIN,
+          env: this.env(extra),
+          maxSockets: 128,
+        }),
+      );
+    }
+  }
+
+  get probes() {
+    return this.servers.map((s) => s.probe);
+  }
+
+  /** Sign-in accounts, hashed by the production process at the configured cost. */
+  async createSigninAccounts() {
+    const server = /** @type {import("../lib/nodeServer.mjs").NodeServer} */ (this.servers[0]);
+    const ids = Array.from({ length: this.options.signinUsers }, (_, i) => i);
+    await inBatches(ids, ids.length, async (i) => {
+      const res = await server.http.request("POST", "/api/auth/signup", {
+        json: { email: `signin-${i}@bench.test`, password: PASSWORD },
+        headers: FORWARDED,
+      });
+      // 409: created by an earlier start on the same data directory.
+      if (res.status !== 201 && res.status !== 409) throw new Error(`sign-in account ${i}: ${res.status} ${res.body}`);
+    });
+  }
+
+  /**
+   * A device's instance: with several, a user's devices are spread over them (0, 1, 0, 1, 0), so
+   * most events must cross the bus to reach some of the user's devices.
+   * @param {number} device
+   */
+  serverOf(device) {
+    return /** @type {import("../lib/nodeServer.mjs").NodeServer} */ (this.servers[device % this.servers.length]);
+  }
+
+  /** Opens every device's socket: a ticket from its instance, then the upgrade with it. */
+  async connect(concurrency = 64) {
+    const devices = [];
+    for (let u = 0; u < this.users; u++) for (let d = 0; d < this.devicesPerUser; d++) devices.push({ u, d });
+    await inBatches(devices, concurrency, async ({ u, d }) => {
+      const server = this.serverOf(d);
+      const res = await server.http.request("GET", "/api/websocket", { headers: this.headers(u, d) });
+      if (res.status !== 200) throw new Error(`GET /api/websocket for user ${u} answered ${res.status}: ${res.body}`);
+      const { uri } = /** @type {{ uri: string }} */ (JSON.parse(res.body));
+      // The grant says wss:// because of X-Forwarded-Proto; here there is no TLS in front.
+      const ws = await openSocket(uri.replace(/^wss:/, "ws:"));
+      ws.on("message", (data) => {
+        const id = writeIdOfFrame(/** @type {Buffer} */ (data));
+        if (id >= 0) this.onDelivery(id, u, d);
+      });
+      this.sockets.push(ws);
+    });
+  }
+
+  /** @param {number} u @param {number} d */
+  headers(u, d) {
+    return { ...FORWARDED, cookie: /** @type {string} */ (this.cookies[u]), "x-device-id": deviceId(u, d) };
+  }
+
+  /** @param {number} user @param {number} device @param {string} text */
+  async post(user, device, text) {
+    const res = await this.serverOf(device).http.request("POST", "/api/todos", { json: { text }, headers: this.headers(user, device) });
+    return res.status;
+  }
+
+  /** One sign-in with a fresh client (no cookie): one bcrypt comparison at the configured cost. */
+  async signIn(/** @type {number} */ i) {
+    const server = /** @type {import("../lib/nodeServer.mjs").NodeServer} */ (this.servers[0]);
+    const res = await server.http.request("POST", "/api/auth/login", {
+      json: { email: `signin-${i % this.options.signinUsers}@bench.test`, password: PASSWORD },
+      headers: FORWARDED,
+    });
+    return res.status;
+  }
+
+  /** Drops the sockets at once (no closing handshakes to wait for), then stops the server(s). */
+  async stop() {
+    for (const ws of this.sockets) ws.terminate();
+    this.sockets = [];
+    await Promise.all(this.servers.map((s) => s.stop()));
+    this.servers = [];
+  }
+}
+
+/** @param {number} u @param {number} d */
+const deviceId = (u, d) => `bench-u${u}-d${d}`;
+
+/** @param {string[] | undefined} setCookie */
+function sessionCookie(setCookie) {
+  const pair = (setCookie ?? []).map((c) => c.split(";")[0] ?? "").find((c) => c.startsWith("tandem.sid="));
+  if (pair === undefined) throw new Error("sign-up set no tandem.sid cookie");
+  return pair;
+}
