@@ -62,6 +62,8 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   const app = express();
   app.set("trust proxy", config.TRUST_PROXY);
   app.set("x-powered-by", false);
+  // API answers are never cached (no-store), so computing an ETag for each would be wasted work.
+  app.set("etag", false);
   app.set("query parser", "simple");
 
   const feed = new ChangeFeed((err, event) => logger.error({ err, seq: event.meta.seq }, "change listener failed"));

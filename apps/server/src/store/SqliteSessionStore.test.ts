@@ -100,3 +100,24 @@ describe("SqliteSessionStore", () => {
     expect(returned).toBe(true);
   });
 });
+
+describe("touch resolution", () => {
+  it("rewrites a session only when the touch moves its expiry by more than the resolution", async () => {
+    const { SqliteSessionStore } = await import("./SqliteSessionStore.js");
+    const Database = (await import("better-sqlite3")).default;
+    const db = new Database(":memory:");
+    db.exec("CREATE TABLE sessions (sid TEXT PRIMARY KEY, sess TEXT NOT NULL, expires INTEGER NOT NULL)");
+    const store = new SqliteSessionStore(db, { ttlMs: 60_000, touchResolutionMs: 1_000 });
+    store.start();
+    const at = (ms: number) => ({ cookie: { originalMaxAge: 60_000, expires: new Date(ms), path: "/" } });
+    const expiresOf = () => (db.prepare("SELECT expires FROM sessions WHERE sid = 's'").get() as { expires: number }).expires;
+    const base = Date.now() + 60_000;
+    await new Promise<void>((resolve) => store.set("s", at(base), () => resolve()));
+    await new Promise<void>((resolve) => store.touch("s", at(base + 500), () => resolve()));
+    expect(expiresOf()).toBe(base);
+    await new Promise<void>((resolve) => store.touch("s", at(base + 1_500), () => resolve()));
+    expect(expiresOf()).toBe(base + 1_500);
+    store.stop();
+    db.close();
+  });
+});

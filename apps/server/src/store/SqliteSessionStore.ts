@@ -6,6 +6,8 @@ import { toStoreError } from "./sqliteErrors.js";
 export interface SqliteSessionStoreOptions {
   /** Lifetime of a session whose cookie has no expiry of its own (a browser-session cookie). */
   ttlMs: number;
+  /** A touch rewrites the row only when it moves the expiry by more than this (ms). */
+  touchResolutionMs?: number;
   /**
    * How often expired rows are deleted. Reads already ignore them, so this only bounds the
    * table's size; 15 minutes keeps the delete small without running it on every request.
@@ -18,12 +20,20 @@ const DEFAULT_PURGE_INTERVAL_MS = 15 * 60_000;
 interface Statements {
   get: Database.Statement<[sid: string, now: number], { sess: string }>;
   set: Database.Statement<[sid: string, sess: string, expires: number]>;
-  touch: Database.Statement<[expires: number, cookie: string, sid: string]>;
+  touch: Database.Statement<[expires: number, cookie: string, sid: string, staleBefore: number]>;
   destroy: Database.Statement<[sid: string]>;
   all: Database.Statement<[now: number], { sid: string; sess: string }>;
   length: Database.Statement<[now: number], { n: number }>;
   clear: Database.Statement<[]>;
   purge: Database.Statement<[now: number]>;
+}
+
+/**
+ * A tenth of the idle lifetime, at most an hour: a 14-day session is rewritten at most hourly by
+ * its touches, while a short test lifetime still rolls forward.
+ */
+export function touchResolution(ttlMs: number): number {
+  return Math.min(60 * 60_000, Math.floor(ttlMs / 10));
 }
 
 /**
@@ -35,6 +45,7 @@ export class SqliteSessionStore extends session.Store {
   readonly #db: Database.Database;
   readonly #ttlMs: number;
   readonly #purgeIntervalMs: number;
+  readonly #touchResolutionMs: number;
   #statements: Statements | null = null;
   #timer: NodeJS.Timeout | null = null;
 
@@ -42,6 +53,7 @@ export class SqliteSessionStore extends session.Store {
     super();
     this.#db = db;
     this.#ttlMs = options.ttlMs;
+    this.#touchResolutionMs = options.touchResolutionMs ?? touchResolution(options.ttlMs);
     this.#purgeIntervalMs = options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
   }
 
@@ -57,7 +69,7 @@ export class SqliteSessionStore extends session.Store {
       ),
       // Like express-session's MemoryStore, a touch also stores the refreshed cookie, so the
       // expiry a later `get` hands back matches the row's.
-      touch: db.prepare("UPDATE sessions SET expires = ?, sess = json_set(sess, '$.cookie', json(?)) WHERE sid = ?"),
+      touch: db.prepare("UPDATE sessions SET expires = ?, sess = json_set(sess, '$.cookie', json(?)) WHERE sid = ? AND expires < ?"),
       destroy: db.prepare("DELETE FROM sessions WHERE sid = ?"),
       all: db.prepare("SELECT sid, sess FROM sessions WHERE expires > ?"),
       length: db.prepare("SELECT count(*) AS n FROM sessions WHERE expires > ?"),
@@ -102,9 +114,15 @@ export class SqliteSessionStore extends session.Store {
     });
   }
 
+  /**
+   * Rolling sessions touch on every request. Writing each one would double the writes of a busy
+   * client, so the row is only rewritten once its stored expiry lags the new one by more than
+   * the touch resolution: a session may then end up to that much earlier than its cookie says.
+   */
   override touch(sid: string, sess: SessionData, callback?: (err?: unknown) => void): void {
     this.#answer(callback, () => {
-      this.#stmts().touch.run(this.#expiresAt(sess), JSON.stringify(sess.cookie), sid);
+      const expires = this.#expiresAt(sess);
+      this.#stmts().touch.run(expires, JSON.stringify(sess.cookie), sid, expires - this.#touchResolutionMs);
     });
   }
 
@@ -158,9 +176,9 @@ export class SqliteSessionStore extends session.Store {
       value = query();
     } catch (err) {
       const mapped = toStoreError(err);
-      setImmediate(() => callback?.(mapped));
+      queueMicrotask(() => callback?.(mapped));
       return;
     }
-    setImmediate(() => callback?.(null, value));
+    queueMicrotask(() => callback?.(null, value));
   }
 }

@@ -157,6 +157,7 @@ export class SqliteStore implements Store {
   readonly sessions: SqliteSessionStore;
 
   readonly #db: Database.Database;
+  #tx: Database.Transaction<(fn: () => unknown) => unknown> | null = null;
   readonly #options: SqliteStoreOptions;
   #statements: Statements | null = null;
 
@@ -419,11 +420,17 @@ export class SqliteStore implements Store {
   }
 
   #write<T>(fn: () => T): T {
-    return this.#run(() => this.#db.transaction(fn).immediate());
+    return this.#run(() => this.#transaction().immediate(fn) as T);
   }
 
   #read<T>(fn: () => T): T {
-    return this.#run(() => this.#db.transaction(fn).deferred());
+    return this.#run(() => this.#transaction().deferred(fn) as T);
+  }
+
+  /** One transaction wrapper for every call (built lazily, once): it runs the function it is given. */
+  #transaction(): Database.Transaction<(fn: () => unknown) => unknown> {
+    this.#tx ??= this.#db.transaction((fn: () => unknown) => fn());
+    return this.#tx;
   }
 
   /** Runs `fn`, turning infrastructure failures into `StoreUnavailableError`. */
