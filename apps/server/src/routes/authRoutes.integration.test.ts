@@ -255,3 +255,29 @@ describe("sessions survive a restart", () => {
     }
   });
 });
+
+describe("per-IP limits", () => {
+  it("throttles failed sign-ins across many emails from one IP, and sign-ups per IP", async () => {
+    const limited = await startTestServer({
+      LOGIN_MAX_FAILURES_PER_IP: "3",
+      LOGIN_MAX_FAILURES_PER_EMAIL_IP: "100",
+      SIGNUP_MAX_PER_IP_PER_HOUR: "2",
+    });
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect((await limited.client().post("/api/auth/login", { email: uniqueEmail("spray"), password: "guess" })).status).toBe(401);
+      }
+      const blocked = await limited.client().post("/api/auth/login", { email: uniqueEmail("spray"), password: "guess" });
+      expect(blocked.status).toBe(429);
+      expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+
+      await limited.client().signup(uniqueEmail());
+      await limited.client().signup(uniqueEmail());
+      const third = await limited.client().post("/api/auth/signup", { email: uniqueEmail(), password: "long enough" });
+      expect(third.status).toBe(429);
+      expect(errorCode(third.body)).toBe("too_many_requests");
+    } finally {
+      await limited.close();
+    }
+  });
+});
