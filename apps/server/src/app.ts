@@ -124,7 +124,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   api.use(jsonBody(config.JSON_BODY_LIMIT_BYTES));
   api.use(originCheck(config.ALLOWED_ORIGINS));
   api.use(sessionMiddleware(config, store.sessions, sessionSecret));
-  api.use(authenticate(store, config.SESSION_ABSOLUTE_TIMEOUT_MS));
+  api.use(authenticate(store, { absoluteMs: config.SESSION_ABSOLUTE_TIMEOUT_MS, idleMs: config.SESSION_IDLE_TIMEOUT_MS }));
   api.use("/auth", authRoutes({ store, passwords, loginThrottle, signupLimit, onRevoked }));
   api.use("/todos", todoRoutes(todos));
   api.use("/websocket", websocketRoutes(tickets));

@@ -82,6 +82,19 @@ describe("session lifetime", () => {
     expect((await c.get("/api/auth/me")).status).toBe(401);
   });
 
+  it("rolls the cookie at most once per resolution (a tenth of the idle timeout), not on every request", async () => {
+    const t = await startTestServer({ SESSION_IDLE_TIMEOUT_MS: "2000", SESSION_ABSOLUTE_TIMEOUT_MS: "60000" });
+    servers.push(t);
+    const c = t.client();
+    await c.signup(uniqueEmail());
+    const soon = await c.get("/api/auth/me");
+    expect(soon.status).toBe(200);
+    expect(soon.headers.getSetCookie()).toEqual([]);
+    await new Promise((r) => setTimeout(r, 250));
+    const later = await c.get("/api/auth/me");
+    expect(later.headers.getSetCookie().join(";")).toMatch(/tandem\.sid=.*Expires=/);
+  });
+
   it("ends an idle session after the idle timeout, and activity keeps it alive before that", async () => {
     const t = await startTestServer({ SESSION_IDLE_TIMEOUT_MS: "1000", SESSION_ABSOLUTE_TIMEOUT_MS: "60000" });
     servers.push(t);

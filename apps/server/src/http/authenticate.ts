@@ -3,6 +3,8 @@ import type { User } from "@tandem/protocol";
 import type { Store } from "../store/Store.js";
 import { hashToken, looksLikeToken } from "../auth/apiTokens.js";
 import { HttpError, unauthorized } from "./HttpError.js";
+import { rollSession } from "../auth/sessions.js";
+import { sessionResolution } from "../sessionResolution.js";
 
 /** Who is making the request, and with which credential (sign-out and revocation need the latter). */
 export type Principal =
@@ -20,7 +22,8 @@ declare module "express-serve-static-core" {
  * cookie. A bearer header that does not name a live token is a 401 at once: it never falls back
  * to the cookie, so a client always learns that its token is dead.
  */
-export function authenticate(store: Store, absoluteTimeoutMs: number): RequestHandler {
+export function authenticate(store: Store, timeouts: { absoluteMs: number; idleMs: number }): RequestHandler {
+  const rollEvery = sessionResolution(timeouts.idleMs);
   return async (req, _res, next) => {
     const header = req.headers.authorization;
     if (header !== undefined) {
@@ -36,12 +39,13 @@ export function authenticate(store: Store, absoluteTimeoutMs: number): RequestHa
 
     const { userId, signedInAt } = req.session ?? {};
     if (userId !== undefined) {
-      const expired = signedInAt === undefined || Date.now() - signedInAt > absoluteTimeoutMs;
+      const expired = signedInAt === undefined || Date.now() - signedInAt > timeouts.absoluteMs;
       const user = expired ? null : await store.findUserById(userId);
       if (!user) {
         await destroySession(req);
       } else {
         req.principal = { user, via: "session", sessionId: req.sessionID };
+        rollSession(req, rollEvery);
       }
     }
     next();

@@ -57,6 +57,7 @@ export function authRoutes({ store, passwords, loginThrottle, signupLimit, onRev
     await regenerateSession(req);
     req.session.userId = user.id;
     req.session.signedInAt = Date.now();
+    req.session.rolledAt = req.session.signedInAt;
     await saveSession(req);
   }
 

@@ -1,7 +1,7 @@
 import mongoose, { Types } from "mongoose";
 import type { ClientSession, Connection, Model } from "mongoose";
 import { MongoSessionStore } from "./MongoSessionStore.js";
-import { touchResolution } from "./SqliteSessionStore.js";
+import { sessionResolution } from "../sessionResolution.js";
 import { TODO_OBJECT_TYPE } from "@tandem/protocol";
 import type { ChangeEvent, Seq, Todo, TokenInfo, User } from "@tandem/protocol";
 import { changeTime, deleteEvent, isCompleteSince, upsertEvent } from "./changeEvents.js";
@@ -107,7 +107,7 @@ export class MongoStore implements Store {
       // connect-mongo counts in seconds; it expires sessions with a TTL index on `expires`.
       ttl: Math.ceil(options.sessionTtlMs / 1000),
       // Rolling sessions touch on every request; rewrite a session at most this often (seconds).
-      touchAfter: Math.floor(touchResolution(options.sessionTtlMs) / 1000),
+      touchAfter: Math.floor(sessionResolution(options.sessionTtlMs) / 1000),
       autoRemove: "native",
     });
   }

@@ -2,6 +2,7 @@ import session from "express-session";
 import type { SessionData } from "express-session";
 import type Database from "better-sqlite3";
 import { toStoreError } from "./sqliteErrors.js";
+import { sessionResolution } from "../sessionResolution.js";
 
 export interface SqliteSessionStoreOptions {
   /** Lifetime of a session whose cookie has no expiry of its own (a browser-session cookie). */
@@ -29,14 +30,6 @@ interface Statements {
 }
 
 /**
- * A tenth of the idle lifetime, at most an hour: a 14-day session is rewritten at most hourly by
- * its touches, while a short test lifetime still rolls forward.
- */
-export function touchResolution(ttlMs: number): number {
-  return Math.min(60 * 60_000, Math.floor(ttlMs / 10));
-}
-
-/**
  * express-session's store on the `sessions` table of the application's SQLite database, so a
  * signed-in browser stays signed in across a restart. The table is created by the store's
  * migrations (`sqliteSchema.ts`); `start()` is called once it exists.
@@ -53,7 +46,7 @@ export class SqliteSessionStore extends session.Store {
     super();
     this.#db = db;
     this.#ttlMs = options.ttlMs;
-    this.#touchResolutionMs = options.touchResolutionMs ?? touchResolution(options.ttlMs);
+    this.#touchResolutionMs = options.touchResolutionMs ?? sessionResolution(options.ttlMs);
     this.#purgeIntervalMs = options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
   }
 
