@@ -22,7 +22,6 @@ import { todoRoutes } from "./routes/todoRoutes.js";
 import { healthRoutes } from "./routes/health.js";
 import { webhookRoute, websocketRoutes } from "./routes/websocketRoutes.js";
 import type { KeyValue } from "./kv/KeyValue.js";
-import { MemoryKeyValue } from "./kv/MemoryKeyValue.js";
 import { Tickets, type TicketClaims } from "./sockets/tickets.js";
 import { socketAuth } from "./sockets/socketAuth.js";
 import { catchUp } from "./sockets/catchUp.js";
@@ -37,8 +36,11 @@ export interface ServerDeps {
   sessionSecret: string;
   /** How instances reach each other's sockets; default: in-process (one instance). */
   bus?: Bus;
-  /** Where tickets and webhook ids live; default: in-process (one instance). Redis for several. */
-  kv?: KeyValue;
+  /**
+   * Where tickets and webhook ids live: in-process for one instance, Redis for several. The caller
+   * owns it and closes it after the HTTP drain (requests in flight may still issue tickets).
+   */
+  kv: KeyValue;
   /** Where sign-in counters live; default: in-process (one instance). Redis for several. */
   limiter?: LimiterFactory;
 }
@@ -52,13 +54,13 @@ export interface TandemServer {
   bus: Bus;
   /**
    * Closes every socket with `code` (1012 by default: clients reconnect to the next instance and
-   * catch up) and stops the server's own timers. The caller closes the HTTP server and the store.
+   * catch up) and stops the gateway. The caller closes the HTTP server, the store and the kv.
    */
   close(code?: CloseCode): Promise<void>;
 }
 
 /** Builds the whole app (HTTP routes, sessions, change feed) without starting it. */
-export function createServer({ config, store, logger, sessionSecret, bus = new MemoryBus(), kv = new MemoryKeyValue(), limiter = memoryLimiter }: ServerDeps): TandemServer {
+export function createServer({ config, store, logger, sessionSecret, bus = new MemoryBus(), kv, limiter = memoryLimiter }: ServerDeps): TandemServer {
   const app = express();
   app.set("trust proxy", config.TRUST_PROXY);
   app.set("x-powered-by", false);
@@ -145,7 +147,6 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     bus,
     async close(code: CloseCode = CloseCode.SERVICE_RESTART) {
       await gateway.shutdown(code, code === CloseCode.SERVICE_RESTART ? "server restarting" : "server going away");
-      await kv.close();
       httpServer.closeIdleConnections();
     },
   };

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       return;
     }
     stopping = true;
-    void shutdown({ signal, server, inFlight, store, bus, redis, logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }).then((code) =>
+    void shutdown({ signal, server, inFlight, store, bus, kv, redis, logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }).then((code) =>
       process.exit(code),
     );
   };
@@ -75,6 +75,7 @@ interface ShutdownDeps {
   inFlight: ReadonlySet<ServerResponse>;
   store: Store;
   bus: Bus;
+  kv: KeyValue;
   redis: Redis | undefined;
   logger: Logger;
   /** The whole budget, from the signal to the exit (SHUTDOWN_TIMEOUT_MS). */
@@ -94,7 +95,7 @@ interface ShutdownDeps {
  * Resolves with the exit code: 0 for a clean stop, 1 if anything failed to close. Whatever
  * hangs, a hard timer exits (1) just before the budget runs out.
  */
-async function shutdown({ signal, server, inFlight, store, bus, redis, logger, timeoutMs }: ShutdownDeps): Promise<number> {
+async function shutdown({ signal, server, inFlight, store, bus, kv, redis, logger, timeoutMs }: ShutdownDeps): Promise<number> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   logger.info({ signal, timeoutMs }, "shutting down: draining requests and closing sockets with 1012");
@@ -137,6 +138,7 @@ async function shutdown({ signal, server, inFlight, store, bus, redis, logger, t
 
   const resources: [string, () => Promise<void> | void][] = [
     ["store", () => store.close()],
+    ["tickets", () => kv.close()],
     ["bus", () => bus.close()],
     ["redis", () => redis?.disconnect()],
   ];

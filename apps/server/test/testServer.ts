@@ -8,6 +8,7 @@ import { openStore } from "../src/openStore.js";
 import { createServer, type TandemServer } from "../src/app.js";
 import type { Store } from "../src/store/Store.js";
 import { ApiClient } from "./ApiClient.js";
+import { MemoryKeyValue } from "../src/kv/MemoryKeyValue.js";
 
 export interface TestServer {
   url: string;
@@ -49,7 +50,8 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
   const store = options.wrapStore ? options.wrapStore(opened) : opened;
   const lines = options.logLines;
   const logger = lines ? createLogger(config.LOG_LEVEL, { write: (line: string) => void lines.push(line) }) : createLogger(config.LOG_LEVEL);
-  const server = createServer({ config, store, logger, sessionSecret: config.SESSION_SECRET ?? "" });
+  const kv = new MemoryKeyValue();
+  const server = createServer({ config, store, logger, sessionSecret: config.SESSION_SECRET ?? "", kv });
   await new Promise<void>((resolve) => server.httpServer.listen(0, "127.0.0.1", resolve));
   const { port } = server.httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -61,6 +63,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     await server.close();
     server.httpServer.closeAllConnections();
     await closed;
+    await kv.close();
     await opened.close();
   };
   return {
