@@ -10,12 +10,13 @@ import { ChangeFeed } from "./todos/ChangeFeed.js";
 import { TodoService } from "./todos/TodoService.js";
 import { Passwords } from "./auth/passwords.js";
 import { ActionLimit, LoginThrottle, memoryLimiter, type LimiterFactory } from "./auth/loginThrottle.js";
-import { sessionMiddleware } from "./auth/sessions.js";
+import { Sessions } from "./auth/sessions.js";
 import { authenticate } from "./http/authenticate.js";
 import { errorHandler, notFoundHandler } from "./http/errorHandler.js";
 import { jsonBody } from "./http/jsonBody.js";
 import { originCheck } from "./http/originCheck.js";
 import { requestLogger } from "./http/requestLogger.js";
+import { apiHeaders } from "./http/apiHeaders.js";
 import { defaultWebDist, webApp } from "./http/webApp.js";
 import { authRoutes, type RevokedCredential } from "./routes/authRoutes.js";
 import { todoRoutes } from "./routes/todoRoutes.js";
@@ -32,7 +33,7 @@ export interface ServerDeps {
   config: Config;
   store: Store;
   logger: Logger;
-  /** Signs session cookies (main.ts supplies SESSION_SECRET or a persisted development secret). */
+  /** Keys the stored ids of browser sessions (main.ts supplies SESSION_SECRET or a persisted development secret). */
   sessionSecret: string;
   /** How instances reach each other's sockets; default: in-process (one instance). */
   bus?: Bus;
@@ -79,8 +80,14 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   });
   const signupLimit = new ActionLimit("signup_ip", config.SIGNUP_MAX_PER_IP_PER_HOUR, 3600, limiter);
   const tickets = new Tickets(kv, config.SOCKET_TICKET_TTL_MS);
+  const sessions = new Sessions(store, {
+    key: sessionSecret,
+    idleMs: config.SESSION_IDLE_TIMEOUT_MS,
+    absoluteMs: config.SESSION_ABSOLUTE_TIMEOUT_MS,
+    secureCookie: config.production,
+  });
   const gateway = createGateway<TicketClaims>({
-    authenticate: socketAuth({ store, tickets, allowedOrigins: config.ALLOWED_ORIGINS, trustProxy: config.TRUST_PROXY > 0 }),
+    authenticate: socketAuth({ store, sessions, tickets, allowedOrigins: config.ALLOWED_ORIGINS, trustProxy: config.TRUST_PROXY > 0 }),
     onOpen: (socket) => catchUp(store, socket),
     bus,
     maxPayload: config.SOCKET_MAX_PAYLOAD_BYTES,
@@ -97,7 +104,30 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     gateway.close({ tags: [tag] }, CloseCode.SIGNED_OUT, "signed out");
   };
 
-  app.use(requestLogger(logger));
+  app.use(requestLogger(app, logger));
+
+  const api = express.Router();
+  api.use(apiHeaders({ hsts: config.production }));
+  api.use(
+    "/websocket/messages",
+    webhookRoute({
+      gateway,
+      kv,
+      secret: config.WEBHOOK_SECRET,
+      bodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
+      idempotencyTtlMs: config.WEBHOOK_IDEMPOTENCY_TTL_MS,
+    }),
+  );
+  api.use(jsonBody(config.JSON_BODY_LIMIT_BYTES));
+  api.use(originCheck(config.ALLOWED_ORIGINS));
+  api.use(authenticate(store, sessions));
+  api.use("/auth", authRoutes({ store, sessions, passwords, loginThrottle, signupLimit, onRevoked }));
+  api.use("/todos", todoRoutes(todos));
+  api.use("/websocket", websocketRoutes(tickets));
+  api.use(notFoundHandler);
+  app.use("/api", api);
+
+  // Everything below serves documents a browser renders (and the health check): helmet's full set.
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -107,32 +137,6 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     }),
   );
   app.use(healthRoutes({ store, bus }));
-  app.use(
-    "/api/websocket/messages",
-    webhookRoute({
-      gateway,
-      kv,
-      secret: config.WEBHOOK_SECRET,
-      bodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
-      idempotencyTtlMs: config.WEBHOOK_IDEMPOTENCY_TTL_MS,
-    }),
-  );
-
-  const api = express.Router();
-  api.use((_req, res, next) => {
-    res.setHeader("Cache-Control", "no-store");
-    next();
-  });
-  api.use(jsonBody(config.JSON_BODY_LIMIT_BYTES));
-  api.use(originCheck(config.ALLOWED_ORIGINS));
-  api.use(sessionMiddleware(config, store.sessions, sessionSecret));
-  api.use(authenticate(store, { absoluteMs: config.SESSION_ABSOLUTE_TIMEOUT_MS, idleMs: config.SESSION_IDLE_TIMEOUT_MS }));
-  api.use("/auth", authRoutes({ store, passwords, loginThrottle, signupLimit, onRevoked }));
-  api.use("/todos", todoRoutes(todos));
-  api.use("/websocket", websocketRoutes(tickets));
-  api.use(notFoundHandler);
-  app.use("/api", api);
-
   app.use(webApp(config.WEB_DIST_DIR ?? defaultWebDist()));
   app.use(notFoundHandler);
   app.use(errorHandler);

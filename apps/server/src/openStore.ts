@@ -7,7 +7,6 @@ import type { Store, StoreOptions } from "./store/Store.js";
 export async function openStore(config: Config): Promise<Store> {
   const options: StoreOptions = {
     changeLogLimit: config.CHANGE_LOG_LIMIT,
-    sessionTtlMs: config.SESSION_IDLE_TIMEOUT_MS,
   };
   let store: Store;
   if (config.MONGODB_URI) {

@@ -1,51 +1,131 @@
-import session, { type Store as SessionStore } from "express-session";
-import type { Request, RequestHandler } from "express";
-import type { Config } from "../config.js";
-
-declare module "express-session" {
-  interface SessionData {
-    userId: string;
-    /** When the user signed in (ms): the absolute lifetime counts from here, however active the session. */
-    signedInAt: number;
-    /** When the idle timeout was last pushed forward (ms); see `rollSession`. */
-    rolledAt: number;
-  }
-}
+import { createHmac, randomBytes } from "node:crypto";
+import type { Request, Response } from "express";
+import { parseCookie, stringifySetCookie } from "cookie";
+import type { SessionRecord, Store } from "../store/Store.js";
+import { sessionResolution } from "../sessionResolution.js";
 
 export const SESSION_COOKIE = "tandem.sid";
 
-/**
- * Browser sessions. The store is the app's own database (never the MemoryStore), so sessions
- * survive a restart and are shared by every instance. The idle timeout rolls forward with use
- * (`rollSession`), while `signedInAt` caps the total lifetime (checked in `authenticate`).
- */
-export function sessionMiddleware(config: Config, store: SessionStore, secret: string): RequestHandler {
-  return session({
-    name: SESSION_COOKIE,
-    secret,
-    store,
-    resave: false,
-    saveUninitialized: false,
-    // Rolled by hand, at most once per resolution (express-session's `rolling` re-signs the cookie
-    // and rewrites the session on every request).
-    rolling: false,
-    proxy: config.TRUST_PROXY > 0,
-    cookie: {
-      httpOnly: true,
-      sameSite: "lax",
-      secure: config.production,
-      maxAge: config.SESSION_IDLE_TIMEOUT_MS,
-      path: "/",
-    },
-  });
+/** 256 bits from the CSPRNG: a session secret cannot be guessed. */
+const SECRET_BYTES = 32;
+const SECRET_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+export interface SessionSettings {
+  /** Keys the hash that turns a cookie's secret into the stored session id (SESSION_SECRET). */
+  key: string;
+  idleMs: number;
+  absoluteMs: number;
+  /** `Secure` cookies (production): only handed out over HTTPS, as the browser sees it. */
+  secureCookie: boolean;
+}
+
+/** The session a request carries, once resolved. `id` is the stored id, never the cookie's secret. */
+export interface LiveSession {
+  id: string;
+  userId: string;
 }
 
 /**
- * Pushes a signed-in session's idle timeout forward when it was last pushed more than `resolutionMs`
- * ago. Changing the session makes express-session save it and send a fresh cookie (`rolling: false`
- * does that for modified sessions), so both the stored and the browser's expiry move together.
+ * Browser sessions, kept in the app's own database so they survive restarts and are shared by
+ * every instance.
+ *
+ * The cookie holds a random secret and nothing else; the database holds HMAC(SESSION_SECRET,
+ * secret) as the session's id, the way API tokens are stored by their hash: a copy of the database
+ * (or of a socket ticket, which names the session by that id) gives no usable cookie, and a new
+ * SESSION_SECRET signs everyone out. An unknown or forged cookie simply finds no session.
+ *
+ * The idle timeout rolls forward with use, at most once per resolution (a tenth of the timeout,
+ * at most an hour), so an ordinary request writes nothing; `signedInAt` caps the total lifetime.
+ *
+ * Written here rather than with express-session: its per-request work (two SHA-1 hashes of the
+ * session's JSON to detect changes, a signed cookie, session and cookie objects, wrapped response
+ * methods) was about a quarter of a todo write's CPU, for a session that holds one user id.
  */
-export function rollSession(req: Request, resolutionMs: number, now = Date.now()): void {
-  if (now - (req.session.rolledAt ?? 0) < resolutionMs) return;
-  req.session.rolledAt = now;
+export class Sessions {
+  readonly #store: Store;
+  readonly #settings: SessionSettings;
+  readonly #rollEveryMs: number;
+
+  constructor(store: Store, settings: SessionSettings) {
+    this.#store = store;
+    this.#settings = settings;
+    this.#rollEveryMs = sessionResolution(settings.idleMs);
+  }
+
+  /**
+   * The request's live session, or null. A session used after its absolute lifetime is deleted.
+   * A session due for rolling is extended and its cookie sent again with the new expiry.
+   *
+   * A dead cookie is left alone (not cleared): another tab may have just signed in, and clearing
+   * would race with, and erase, the cookie it was given.
+   */
+  async resolve(req: Request, res: Response, now = Date.now()): Promise<LiveSession | null> {
+    const secret = secretOf(req.headers.cookie);
+    if (secret === null) return null;
+    const session = await this.#store.findSession(this.idOf(secret), now);
+    if (session === null) return null;
+    if (now - session.signedInAt > this.#settings.absoluteMs) {
+      await this.#store.deleteSession(session.id);
+      return null;
+    }
+    if (now - (session.expiresAt - this.#settings.idleMs) >= this.#rollEveryMs) {
+      const expiresAt = now + this.#settings.idleMs;
+      await this.#store.extendSession(session.id, expiresAt);
+      this.#setCookie(req, res, secret, expiresAt);
+    }
+    return { id: session.id, userId: session.userId };
+  }
+
+  /**
+   * Signs `userId` in with a brand-new session (a session id planted before sign-in is worthless)
+   * and ends the one the request came with, if any.
+   */
+  async start(req: Request, res: Response, userId: string, previous: LiveSession | null, now = Date.now()): Promise<LiveSession> {
+    if (previous !== null) await this.#store.deleteSession(previous.id);
+    const secret = randomBytes(SECRET_BYTES).toString("base64url");
+    const record: SessionRecord = { id: this.idOf(secret), userId, signedInAt: now, expiresAt: now + this.#settings.idleMs };
+    await this.#store.createSession(record);
+    this.#setCookie(req, res, secret, record.expiresAt);
+    return { id: record.id, userId };
+  }
+
+  /** Ends a session and tells the browser to forget its cookie. */
+  async end(res: Response, session: LiveSession | null): Promise<void> {
+    if (session !== null) await this.#store.deleteSession(session.id);
+    res.clearCookie(SESSION_COOKIE, { path: "/" });
+  }
+
+  /** The stored id of the session a cookie's secret opens. */
+  idOf(secret: string): string {
+    return createHmac("sha256", this.#settings.key).update(secret).digest("hex");
+  }
+
+  /** The stored id of the session a Cookie header carries, or null when it carries none. */
+  idFromCookieHeader(header: string | undefined): string | null {
+    const secret = secretOf(header);
+    return secret === null ? null : this.idOf(secret);
+  }
+
+  #setCookie(req: Request, res: Response, secret: string, expiresAt: number): void {
+    // As express-session did: a Secure cookie is not handed out over plain HTTP, where the
+    // browser would drop it anyway. Behind the PaaS router, req.secure follows X-Forwarded-Proto.
+    if (this.#settings.secureCookie && !req.secure) return;
+    res.append(
+      "Set-Cookie",
+      stringifySetCookie(SESSION_COOKIE, secret, {
+        httpOnly: true,
+        sameSite: "lax",
+        secure: this.#settings.secureCookie,
+        path: "/",
+        expires: new Date(expiresAt),
+      }),
+    );
+  }
+}
+
+/** The session secret in a Cookie header: null when absent or not shaped like one of ours. */
+function secretOf(header: string | undefined): string | null {
+  if (header === undefined || !header.includes(SESSION_COOKIE)) return null;
+  const value = parseCookie(header)[SESSION_COOKIE];
+  return value !== undefined && SECRET_SHAPE.test(value) ? value : null;
 }

@@ -3,8 +3,7 @@ import type { User } from "@tandem/protocol";
 import type { Store } from "../store/Store.js";
 import { hashToken, looksLikeToken } from "../auth/apiTokens.js";
 import { HttpError, unauthorized } from "./HttpError.js";
-import { rollSession } from "../auth/sessions.js";
-import { sessionResolution } from "../sessionResolution.js";
+import type { Sessions } from "../auth/sessions.js";
 
 /** Who is making the request, and with which credential (sign-out and revocation need the latter). */
 export type Principal =
@@ -22,9 +21,8 @@ declare module "express-serve-static-core" {
  * cookie. A bearer header that does not name a live token is a 401 at once: it never falls back
  * to the cookie, so a client always learns that its token is dead.
  */
-export function authenticate(store: Store, timeouts: { absoluteMs: number; idleMs: number }): RequestHandler {
-  const rollEvery = sessionResolution(timeouts.idleMs);
-  return async (req, _res, next) => {
+export function authenticate(store: Store, sessions: Sessions): RequestHandler {
+  return async (req, res, next) => {
     const header = req.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -37,17 +35,9 @@ export function authenticate(store: Store, timeouts: { absoluteMs: number; idleM
       return;
     }
 
-    const { userId, signedInAt } = req.session ?? {};
-    if (userId !== undefined) {
-      const expired = signedInAt === undefined || Date.now() - signedInAt > timeouts.absoluteMs;
-      const user = expired ? null : await store.findUserById(userId);
-      if (!user) {
-        await destroySession(req);
-      } else {
-        req.principal = { user, via: "session", sessionId: req.sessionID };
-        rollSession(req, rollEvery);
-      }
-    }
+    const session = await sessions.resolve(req, res);
+    const user = session && (await store.findUserById(session.userId));
+    if (session && user) req.principal = { user, via: "session", sessionId: session.id };
     next();
   };
 }
@@ -60,22 +50,4 @@ export const requireAuth: RequestHandler = (req, _res, next) => {
 export function principalOf(req: Request): Principal {
   if (!req.principal) throw unauthorized();
   return req.principal;
-}
-
-export function destroySession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => {
-    req.session.destroy((err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()));
-  });
-}
-
-export function regenerateSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => {
-    req.session.regenerate((err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()));
-  });
-}
-
-export function saveSession(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => {
-    req.session.save((err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()));
-  });
 }

@@ -48,28 +48,5 @@ function toHttpError(err: unknown): HttpError | null {
         });
     }
   }
-  // body-parser's errors carry a `type` and a client status; map the ones a client can cause.
-  if (isBodyParserError(err)) {
-    switch (err.type) {
-      case "entity.too.large":
-        return new HttpError(413, "payload_too_large", "the request body is too large");
-      case "entity.parse.failed":
-        return new HttpError(400, "bad_request", "the request body is not valid JSON");
-      case "encoding.unsupported":
-      case "charset.unsupported":
-        return new HttpError(415, "unsupported_media_type", "send the body as UTF-8 JSON");
-      default:
-        if (err.status >= 400 && err.status < 500) return new HttpError(400, "bad_request", "the request body could not be read");
-    }
-  }
   return null;
-}
-
-function isBodyParserError(err: unknown): err is { type: string; status: number } {
-  return (
-    typeof err === "object" &&
-    err !== null &&
-    typeof (err as { type?: unknown }).type === "string" &&
-    typeof (err as { status?: unknown }).status === "number"
-  );
 }

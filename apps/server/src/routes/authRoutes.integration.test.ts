@@ -219,6 +219,42 @@ describe("CSRF and body rules", () => {
     expect(errorCode(res.body)).toBe("payload_too_large");
   });
 
+  it("reads only uncompressed UTF-8 JSON objects or arrays", async () => {
+    const c = t.client();
+    const send = (body: string, headers: Record<string, string>) => c.request("POST", "/api/auth/login", { body, headers });
+    const json = JSON.stringify({ email: uniqueEmail(), password: "long enough" });
+    const cases: [string, Record<string, string>, number, string][] = [
+      [json, { "content-type": "application/json; charset=utf-16" }, 415, "unsupported_media_type"],
+      [json, { "content-type": "application/json", "content-encoding": "gzip" }, 415, "unsupported_media_type"],
+      [json, { "content-type": "application/jsonx" }, 415, "unsupported_media_type"],
+      ['"just a string"', { "content-type": "application/json" }, 400, "bad_request"],
+      ["42", { "content-type": "application/json" }, 400, "bad_request"],
+    ];
+    for (const [body, headers, status, code] of cases) {
+      const res = await send(body, headers);
+      expect([res.status, errorCode(res.body)], JSON.stringify(headers)).toEqual([status, code]);
+    }
+    // Parameters in any case and a byte-order mark are fine: the body reaches validation (401 = read, checked, refused).
+    expect((await send(`\uFEFF${json}`, { "content-type": "Application/JSON; Charset=\"UTF-8\"" })).status).toBe(401);
+  });
+
+  it("refuses a body that grows past the limit while streaming with 413, and closes the connection", async () => {
+    const { request } = await import("node:http");
+    const url = new URL("/api/auth/login", t.url);
+    const result = await new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+      const req = request(url, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, connection: res.headers.connection });
+      });
+      req.on("error", reject);
+      // Chunked, no Content-Length: the limit can only be seen while reading.
+      req.write(`{"email":"${"x".repeat(10_000)}`);
+      req.write(`${"y".repeat(10_000)}"}`);
+      req.end();
+    });
+    expect(result).toEqual({ status: 413, connection: "close" });
+  });
+
   it("answers malformed JSON with 400", async () => {
     const res = await t.client().request("POST", "/api/auth/login", {
       body: "{not json",

@@ -1,4 +1,4 @@
-import { Router, type Request } from "express";
+import { Router, type Request, type Response } from "express";
 import {
   CreateTokenBody,
   Credentials,
@@ -14,16 +14,17 @@ import type { Store } from "../store/Store.js";
 import type { Passwords } from "../auth/passwords.js";
 import type { ActionLimit, LoginThrottle } from "../auth/loginThrottle.js";
 import { hashToken, newTokenSecret } from "../auth/apiTokens.js";
-import { SESSION_COOKIE } from "../auth/sessions.js";
+import type { Sessions } from "../auth/sessions.js";
 import { HttpError, notFound } from "../http/HttpError.js";
 import { parse } from "../http/validate.js";
-import { destroySession, principalOf, regenerateSession, requireAuth, saveSession, type Principal } from "../http/authenticate.js";
+import { principalOf, requireAuth, type Principal } from "../http/authenticate.js";
 
 /** A credential that stopped being valid: whatever it opened (sockets) must close. */
 export type RevokedCredential = { sessionId: string } | { tokenId: string };
 
 export interface AuthRoutesDeps {
   store: Store;
+  sessions: Sessions;
   passwords: Passwords;
   loginThrottle: LoginThrottle;
   signupLimit: ActionLimit;
@@ -32,7 +33,7 @@ export interface AuthRoutesDeps {
 
 const invalidCredentials = () => new HttpError(401, "invalid_credentials", "email or password is wrong");
 
-export function authRoutes({ store, passwords, loginThrottle, signupLimit, onRevoked }: AuthRoutesDeps): Router {
+export function authRoutes({ store, sessions, passwords, loginThrottle, signupLimit, onRevoked }: AuthRoutesDeps): Router {
   const router = Router();
 
   /** Checks email+password with throttling and equal timing for unknown emails and wrong passwords. */
@@ -52,20 +53,18 @@ export function authRoutes({ store, passwords, loginThrottle, signupLimit, onRev
     return { id: record.id, email: record.email };
   }
 
-  /** A new session id at every sign-in, so a session id planted before sign-in is worthless. */
-  async function startSession(req: Request, user: User): Promise<void> {
-    await regenerateSession(req);
-    req.session.userId = user.id;
-    req.session.signedInAt = Date.now();
-    req.session.rolledAt = req.session.signedInAt;
-    await saveSession(req);
+  /** A new session at every sign-in; the one the request came with (if any) ends. */
+  async function startSession(req: Request, res: Response, user: User): Promise<void> {
+    const previous = req.principal?.via === "session" ? { id: req.principal.sessionId, userId: req.principal.user.id } : null;
+    await sessions.start(req, res, user.id, previous);
+    if (previous !== null) onRevoked({ sessionId: previous.id });
   }
 
   router.post("/signup", async (req, res) => {
     const { email, password } = parse(Credentials, req.body);
     await signupLimit.consume(req.ip ?? "unknown");
     const user = await store.createUser({ email, passwordHash: await passwords.hash(password) });
-    await startSession(req, user);
+    await startSession(req, res, user);
     req.log.info({ userId: user.id, event: "signup" }, "account created");
     res.status(201).json({ user } satisfies UserResponse);
   });
@@ -73,22 +72,23 @@ export function authRoutes({ store, passwords, loginThrottle, signupLimit, onRev
   router.post("/login", async (req, res) => {
     const { email, password } = parse(LoginBody, req.body);
     const user = await verifyCredentials(req, email, password);
-    await startSession(req, user);
+    await startSession(req, res, user);
     req.log.info({ userId: user.id, event: "login" }, "signed in");
     res.json({ user } satisfies UserResponse);
   });
 
   router.post("/logout", async (req, res) => {
     const principal = req.principal;
-    if (principal) await revoke(req, principal);
-    res.clearCookie(SESSION_COOKIE, { path: "/" });
+    if (principal) await revoke(req, res, principal);
+    // A cookie whose session is already gone is cleared too.
+    if (principal?.via !== "session") await sessions.end(res, null);
     res.status(204).end();
   });
 
   /** Signing out ends the credential the request used: the session, or (for a native client) its token. */
-  async function revoke(req: Request, principal: Principal): Promise<void> {
+  async function revoke(req: Request, res: Response, principal: Principal): Promise<void> {
     if (principal.via === "session") {
-      await destroySession(req);
+      await sessions.end(res, { id: principal.sessionId, userId: principal.user.id });
       onRevoked({ sessionId: principal.sessionId });
     } else {
       await store.deleteToken(principal.user.id, principal.tokenId);

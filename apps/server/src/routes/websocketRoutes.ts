@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import express, { Router, type Request } from "express";
+import { Router, type Request } from "express";
 import {
   DEVICE_ID_HEADER,
   DeviceId,
@@ -15,6 +15,7 @@ import type { Tickets } from "../sockets/tickets.js";
 import { relay, type Sender } from "../sockets/relay.js";
 import { deviceTag, userTag } from "../sockets/tags.js";
 import { HttpError } from "../http/HttpError.js";
+import { jsonBody } from "../http/jsonBody.js";
 import { parse } from "../http/validate.js";
 import { principalOf, requireAuth } from "../http/authenticate.js";
 
@@ -70,10 +71,9 @@ export function webhookRoute({ gateway, kv, secret, bodyLimitBytes, idempotencyT
       if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
         throw new HttpError(401, "unauthorized", "missing or wrong webhook secret");
       }
-      if (!req.is("application/json")) throw new HttpError(415, "unsupported_media_type", "send the body as application/json");
       next();
     },
-    express.json({ limit: bodyLimitBytes, strict: true, type: "application/json" }),
+    jsonBody(bodyLimitBytes),
     async (req, res) => {
       const { payload, receivers } = parse(WebhookBody, req.body);
       const webhookId = req.headers["webhook-id"];

@@ -3,11 +3,13 @@ import type { TLSSocket } from "node:tls";
 import type { AuthResult } from "@tandem/gateway";
 import { TICKET_PARAM } from "@tandem/protocol";
 import type { Store } from "../store/Store.js";
+import type { Sessions } from "../auth/sessions.js";
 import type { Tickets, TicketClaims } from "./tickets.js";
 import { deviceTag, sessionTag, tokenTag, userTag } from "./tags.js";
 
 export interface SocketAuthDeps {
   store: Store;
+  sessions: Sessions;
   tickets: Tickets;
   allowedOrigins: readonly string[];
   /** Whether X-Forwarded-* headers come from a trusted proxy (TRUST_PROXY > 0). */
@@ -23,7 +25,7 @@ export interface SocketAuthDeps {
  * 2. The ticket must redeem (present, known, unused, unexpired) → else 401.
  * 3. The credential it was issued to must still be live (signed out meanwhile → 401).
  */
-export function socketAuth({ store, tickets, allowedOrigins, trustProxy }: SocketAuthDeps) {
+export function socketAuth({ store, sessions, tickets, allowedOrigins, trustProxy }: SocketAuthDeps) {
   return async (req: IncomingMessage): Promise<AuthResult<TicketClaims>> => {
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== ownOrigin(req, trustProxy) && !allowedOrigins.includes(origin)) {
@@ -32,7 +34,7 @@ export function socketAuth({ store, tickets, allowedOrigins, trustProxy }: Socke
     const ticket = new URL(req.url ?? "/", "http://localhost").searchParams.get(TICKET_PARAM);
     const claims = await tickets.redeem(ticket);
     if (!claims) return { ok: false, status: 401, message: "missing, used or expired ticket" };
-    if (!cookieMatches(req, claims)) return { ok: false, status: 401, message: "ticket belongs to another session" };
+    if (!cookieMatches(req, claims, sessions)) return { ok: false, status: 401, message: "ticket belongs to another session" };
     if (!(await credentialIsLive(store, claims))) return { ok: false, status: 401, message: "signed out" };
 
     const tags = [userTag(claims.userId)];
@@ -44,17 +46,12 @@ export function socketAuth({ store, tickets, allowedOrigins, trustProxy }: Socke
 
 /**
  * A browser sends its session cookie with the upgrade. If it does, it must be the session the
- * ticket was issued to: a ticket copied into another signed-in browser opens nothing. Only the
- * session id is compared, so no signature check is needed (a forged cookie can only fail here).
+ * ticket was issued to: a ticket copied into another signed-in browser opens nothing.
  */
-function cookieMatches(req: IncomingMessage, claims: TicketClaims): boolean {
-  const cookie = req.headers.cookie;
-  if (!cookie || !("sessionId" in claims.credential)) return true;
-  const raw = /(?:^|;\s*)tandem\.sid=([^;]+)/.exec(cookie)?.[1];
-  if (raw === undefined) return true;
-  const value = decodeURIComponent(raw);
-  const sid = value.startsWith("s:") ? value.slice(2, value.lastIndexOf(".")) : value;
-  return sid === claims.credential.sessionId;
+function cookieMatches(req: IncomingMessage, claims: TicketClaims, sessions: Sessions): boolean {
+  if (!("sessionId" in claims.credential)) return true;
+  const id = sessions.idFromCookieHeader(req.headers.cookie);
+  return id === null || id === claims.credential.sessionId;
 }
 
 async function credentialIsLive(store: Store, claims: TicketClaims): Promise<boolean> {
@@ -62,10 +59,7 @@ async function credentialIsLive(store: Store, claims: TicketClaims): Promise<boo
     const { tokenId } = claims.credential;
     return (await store.listTokens(claims.userId)).some((t) => t.id === tokenId);
   }
-  const { sessionId } = claims.credential;
-  const session = await new Promise<{ userId?: string } | null | undefined>((resolve, reject) =>
-    store.sessions.get(sessionId, (err: unknown, data) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(data))),
-  );
+  const session = await store.findSession(claims.credential.sessionId, Date.now());
   return session?.userId === claims.userId;
 }
 

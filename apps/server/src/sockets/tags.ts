@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 /**
  * The tags a Tandem socket carries. `user:` is what the relay sends to; `device:` lets a webhook
  * caller target one device (device ids are chosen by clients, so never use them as a security
@@ -8,6 +6,6 @@ import { createHash } from "node:crypto";
  */
 export const userTag = (userId: string) => `user:${userId}`;
 export const deviceTag = (device: string) => `device:${device}`;
-/** Hashed, so that a raw session id (a credential) never sits in memory indexes or logs. */
-export const sessionTag = (sessionId: string) => `session:${createHash("sha256").update(sessionId).digest("hex").slice(0, 32)}`;
+/** A session's id is already a keyed hash of its cookie (auth/sessions.ts), never the credential. */
+export const sessionTag = (sessionId: string) => `session:${sessionId}`;
 export const tokenTag = (tokenId: string) => `token:${tokenId}`;

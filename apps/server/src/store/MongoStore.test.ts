@@ -128,7 +128,7 @@ describe("MongoStore without a server", () => {
     const store = new MongoStore({
       uri: "mongodb://127.0.0.1:1/tandem_unreachable?directConnection=true",
       changeLogLimit: 10,
-      sessionTtlMs: 60_000,
+      
       serverSelectionTimeoutMs: 300,
     });
     expect(store.kind).toBe("mongodb");

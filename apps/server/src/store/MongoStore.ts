@@ -1,15 +1,13 @@
 import mongoose, { Types } from "mongoose";
 import type { ClientSession, Connection, Model } from "mongoose";
-import { MongoSessionStore } from "./MongoSessionStore.js";
-import { sessionResolution } from "../sessionResolution.js";
 import { TODO_OBJECT_TYPE } from "@tandem/protocol";
 import type { ChangeEvent, Seq, Todo, TokenInfo, User } from "@tandem/protocol";
 import { changeTime, deleteEvent, isCompleteSince, upsertEvent } from "./changeEvents.js";
-import { eventSchema, todoSchema, tokenSchema, userSchema } from "./mongoSchemas.js";
-import type { EventDoc, TodoDoc, TokenDoc, UserDoc } from "./mongoSchemas.js";
+import { eventSchema, sessionSchema, todoSchema, tokenSchema, userSchema } from "./mongoSchemas.js";
+import type { EventDoc, SessionDoc, TodoDoc, TokenDoc, UserDoc } from "./mongoSchemas.js";
 import { isDuplicateKey, toStoreError } from "./mongoErrors.js";
 import { EmailTakenError, IdTakenError, StoreUnavailableError } from "./Store.js";
-import type { ChangeContext, Store, StoreOptions, TokenRecord, UserRecord } from "./Store.js";
+import type { ChangeContext, SessionRecord, Store, StoreOptions, TokenRecord, UserRecord } from "./Store.js";
 
 export interface MongoStoreOptions extends StoreOptions {
   /** A `mongodb://` or `mongodb+srv://` URI; its path names the database. */
@@ -29,9 +27,6 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** Oldest first; `createdSeq` orders todos created within the same millisecond. */
 const TODO_ORDER = { createdAt: 1, createdSeq: 1 } as const;
-
-type SessionClientPromise = NonNullable<ConstructorParameters<typeof MongoSessionStore>[0]["clientPromise"]>;
-type SessionClient = Awaited<SessionClientPromise>;
 
 /** ObjectId of a user or token id; null for a string that cannot be one (so: not found). */
 function objectId(id: string): Types.ObjectId | null {
@@ -74,7 +69,6 @@ function toTokenInfo(doc: TokenDoc): TokenInfo {
  */
 export class MongoStore implements Store {
   readonly kind = "mongodb";
-  readonly sessions: MongoSessionStore;
 
   readonly #options: MongoStoreOptions;
   readonly #connection: Connection;
@@ -82,8 +76,8 @@ export class MongoStore implements Store {
   readonly #tokens: Model<TokenDoc>;
   readonly #todos: Model<TodoDoc>;
   readonly #events: Model<EventDoc>;
+  readonly #sessions: Model<SessionDoc>;
   #opening: Promise<void> | null = null;
-  readonly #resolveSessionClient: (client: SessionClient) => void;
 
   constructor(options: MongoStoreOptions) {
     this.#options = options;
@@ -93,23 +87,7 @@ export class MongoStore implements Store {
     this.#tokens = this.#connection.model<TokenDoc>("Token", tokenSchema);
     this.#todos = this.#connection.model<TodoDoc>("Todo", todoSchema);
     this.#events = this.#connection.model<EventDoc>("Event", eventSchema);
-
-    // connect-mongo uses this store's client, once init() has connected it: one pool, one
-    // set of credentials. Until then session calls wait (the app does not serve before init).
-    let resolveSessionClient: ((client: SessionClient) => void) | undefined;
-    const clientPromise: SessionClientPromise = new Promise((resolve) => {
-      resolveSessionClient = resolve;
-    });
-    this.#resolveSessionClient = (client) => resolveSessionClient?.(client);
-    this.sessions = new MongoSessionStore({
-      clientPromise,
-      collectionName: "sessions",
-      // connect-mongo counts in seconds; it expires sessions with a TTL index on `expires`.
-      ttl: Math.ceil(options.sessionTtlMs / 1000),
-      // Rolling sessions touch on every request; rewrite a session at most this often (seconds).
-      touchAfter: Math.floor(sessionResolution(options.sessionTtlMs) / 1000),
-      autoRemove: "native",
-    });
+    this.#sessions = this.#connection.model<SessionDoc>("Session", sessionSchema);
   }
 
   async init(): Promise<void> {
@@ -133,18 +111,10 @@ export class MongoStore implements Store {
     });
     // Collections are created before any transaction: MongoDB before 4.4 cannot create one
     // inside a transaction, and an index build must not race the first writes.
-    for (const model of [this.#users, this.#tokens, this.#todos, this.#events]) {
+    for (const model of [this.#users, this.#tokens, this.#todos, this.#events, this.#sessions] as Model<unknown>[]) {
       await model.createCollection();
       await model.createIndexes();
     }
-    // The cast bridges two copies of the driver's *type declarations*: mongoose pins mongodb
-    // ~7.8 under its own node_modules while connect-mongo's peer dependency resolves to the
-    // hoisted copy, and TypeScript treats their classes (private members) as unrelated. At run
-    // time connect-mongo only calls `client.db().collection()` on it, which both share.
-    this.#resolveSessionClient(this.#connection.getClient() as unknown as SessionClient);
-    // connect-mongo now creates its TTL index on `expires`. Waiting for it makes a failure a
-    // boot failure (and gives its promise a handler, so it can never be an unhandled rejection).
-    await this.sessions.collectionP;
   }
 
   async ping(): Promise<void> {
@@ -154,7 +124,6 @@ export class MongoStore implements Store {
   }
 
   async close(): Promise<void> {
-    // Closes the client the session store shares; connect-mongo's own close() would do the same.
     await this.#connection.close();
   }
 
@@ -234,6 +203,31 @@ export class MongoStore implements Store {
       const { deletedCount } = await this.#tokens.deleteOne({ _id: tokenOid, userId: userOid });
       return deletedCount > 0;
     });
+  }
+
+  // ---- browser sessions
+
+  async createSession(session: SessionRecord): Promise<void> {
+    const userId = objectId(session.userId);
+    if (userId === null) throw new Error(`not a user id: ${session.userId}`);
+    await this.#run(() =>
+      this.#sessions.create({ _id: session.id, userId, signedInAt: new Date(session.signedInAt), expiresAt: new Date(session.expiresAt) }),
+    );
+  }
+
+  async findSession(id: string, now: number): Promise<SessionRecord | null> {
+    const doc = await this.#run(() => this.#sessions.findOne({ _id: id, expiresAt: { $gt: new Date(now) } }).lean<SessionDoc>());
+    if (doc === null) return null;
+    return { id: doc._id, userId: doc.userId.toHexString(), signedInAt: doc.signedInAt.getTime(), expiresAt: doc.expiresAt.getTime() };
+  }
+
+  async extendSession(id: string, expiresAt: number): Promise<void> {
+    const at = new Date(expiresAt);
+    await this.#run(() => this.#sessions.updateOne({ _id: id, expiresAt: { $lt: at } }, { $set: { expiresAt: at } }));
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    await this.#run(() => this.#sessions.deleteOne({ _id: id }));
   }
 
   // ---- todos

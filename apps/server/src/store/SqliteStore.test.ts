@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import Database from "better-sqlite3";
 import { SqliteStore } from "./SqliteStore.js";
-import { SCHEMA_VERSION } from "./sqliteSchema.js";
+import { SCHEMA_VERSION, migrate } from "./sqliteSchema.js";
 import { toStoreError } from "./sqliteErrors.js";
 import { StoreUnavailableError } from "./Store.js";
 
@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 async function openStore(file = path.join(dir, `${randomUUID()}.db`), busyTimeoutMs?: number) {
-  const store = new SqliteStore({ file, changeLogLimit: 100, sessionTtlMs: 60_000, busyTimeoutMs });
+  const store = new SqliteStore({ file, changeLogLimit: 100, busyTimeoutMs });
   toClose.push(store);
   await store.init();
   return { store, file };
@@ -53,7 +53,7 @@ describe("SqliteStore", () => {
     const file = path.join(dir, `${randomUUID()}.db`);
     const raw = rawConnection(file);
     raw.pragma("user_version = 999");
-    const store = new SqliteStore({ file, changeLogLimit: 100, sessionTtlMs: 60_000 });
+    const store = new SqliteStore({ file, changeLogLimit: 100 });
     toClose.push(store);
     await expect(store.init()).rejects.toThrow(/newer than this build/);
   });
@@ -127,5 +127,64 @@ describe("sqliteErrors.toStoreError", () => {
     // Matched by code: a message that merely mentions "busy" is not unavailability.
     const plain = new Error("SQLITE_BUSY");
     expect(toStoreError(plain)).toBe(plain);
+  });
+});
+
+describe("SqliteStore housekeeping", () => {
+  it("trims the change log lazily: never more than changeLogLimit + 32 rows, never handed out", async () => {
+    const file = path.join(dir, `${randomUUID()}.db`);
+    const store = new SqliteStore({ file, changeLogLimit: 5 });
+    toClose.push(store);
+    await store.init();
+    const user = await store.createUser({ email: "trim@example.com", passwordHash: "h" });
+    const raw = rawConnection(file);
+    const rows = () => raw.prepare("SELECT count(*) FROM events WHERE user_id = ?").pluck().get(user.id) as number;
+    let most = 0;
+    for (let i = 0; i < 100; i++) {
+      await store.createTodo(user.id, { id: randomUUID(), text: `t${i}` }, ctx);
+      most = Math.max(most, rows());
+    }
+    expect(most).toBeGreaterThan(5);
+    expect(most).toBeLessThanOrEqual(5 + 32);
+    const { events, complete } = await store.eventsSince(user.id, 0);
+    expect(complete).toBe(false);
+    expect(events.map((e) => e.meta.seq)).toEqual([96, 97, 98, 99, 100]);
+  });
+
+  it("purges expired sessions on an unref'd timer that close() stops", async () => {
+    vi.useFakeTimers();
+    try {
+      const store = new SqliteStore({ file: ":memory:", changeLogLimit: 10, sessionPurgeIntervalMs: 1_000 });
+      await store.init();
+      const user = await store.createUser({ email: "purge@example.com", passwordHash: "h" });
+      const purge = vi.spyOn(store, "purgeExpiredSessions");
+      const now = Date.now();
+      await store.createSession({ id: "gone", userId: user.id, signedInAt: now, expiresAt: now + 500 });
+      await store.createSession({ id: "kept", userId: user.id, signedInAt: now, expiresAt: now + 60_000 });
+      vi.advanceTimersByTime(3_000);
+      expect(purge).toHaveBeenCalledTimes(3);
+      expect(purge.mock.results.map((r) => r.value as number)).toEqual([1, 0, 0]);
+      expect(await store.findSession("kept", Date.now())).not.toBeNull();
+      await store.close();
+      vi.advanceTimersByTime(3_000);
+      expect(purge).toHaveBeenCalledTimes(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("upgrades a version-1 database: express-session's table is replaced by browser_sessions", async () => {
+    const file = path.join(dir, `${randomUUID()}.db`);
+    const raw = rawConnection(file);
+    migrate(raw, 1);
+    raw.prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES ('u1', 'old@example.com', 'h', 'then')").run();
+    raw.prepare("INSERT INTO sessions (sid, sess, expires) VALUES ('old', '{}', ?)").run(Date.now() + 60_000);
+    const { store } = await openStore(file);
+    expect(await store.findUserById("u1")).toEqual({ id: "u1", email: "old@example.com" });
+    const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+    expect(tables).toContain("browser_sessions");
+    expect(tables).not.toContain("sessions");
+    expect(raw.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    expect(await store.findSession("anything", Date.now())).toBeNull();
   });
 });

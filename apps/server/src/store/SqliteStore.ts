@@ -3,18 +3,20 @@ import Database from "better-sqlite3";
 import { TODO_OBJECT_TYPE } from "@tandem/protocol";
 import type { ChangeEvent, Seq, Todo, TokenInfo, User } from "@tandem/protocol";
 import { changeTime, deleteEvent, isCompleteSince, upsertEvent } from "./changeEvents.js";
-import { SqliteSessionStore } from "./SqliteSessionStore.js";
 import { migrate } from "./sqliteSchema.js";
 import { isUniqueViolation, toStoreError } from "./sqliteErrors.js";
 import { EmailTakenError, IdTakenError } from "./Store.js";
-import type { ChangeContext, Store, StoreOptions, TokenRecord, UserRecord } from "./Store.js";
+import type { ChangeContext, SessionRecord, Store, StoreOptions, TokenRecord, UserRecord } from "./Store.js";
 
 export interface SqliteStoreOptions extends StoreOptions {
   /** A file path, or ":memory:" for a database that lives as long as the store. */
   file: string;
   /** How long a statement waits for another process's write lock before failing (ms). */
   busyTimeoutMs?: number;
-  /** How often expired sessions are deleted (ms); see `SqliteSessionStore`. */
+  /**
+   * How often expired sessions are deleted (ms). Reads already ignore them, so this only bounds
+   * the table's size; 15 minutes keeps the delete small without running it on every request.
+   */
   sessionPurgeIntervalMs?: number;
 }
 
@@ -23,6 +25,11 @@ export interface SqliteStoreOptions extends StoreOptions {
  * second, and "last used" is only shown to people, so a write per request would be waste.
  */
 const LAST_USED_RESOLUTION_MS = 60_000;
+
+const DEFAULT_SESSION_PURGE_INTERVAL_MS = 15 * 60_000;
+
+/** How many seqs apart the change log is trimmed (see `#trim`). */
+const TRIM_EVERY = 32;
 
 /** Long enough to ride out another process's checkpoint, short enough to answer 503 promptly. */
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
@@ -39,6 +46,13 @@ interface TokenRow {
   name: string;
   created_at: string;
   last_used_at: string | null;
+}
+
+interface SessionRow {
+  id: string;
+  user_id: string;
+  signed_in_at: number;
+  expires_at: number;
 }
 
 interface TodoRow {
@@ -80,6 +94,18 @@ function prepareStatements(db: Database.Database) {
     ),
     deleteToken: db.prepare<[id: string, userId: string]>("DELETE FROM tokens WHERE id = ? AND user_id = ?"),
 
+    insertSession: db.prepare<[id: string, userId: string, signedInAt: number, expiresAt: number]>(
+      "INSERT INTO browser_sessions (id, user_id, signed_in_at, expires_at) VALUES (?, ?, ?, ?)",
+    ),
+    sessionById: db.prepare<[id: string, now: number], SessionRow>(
+      "SELECT id, user_id, signed_in_at, expires_at FROM browser_sessions WHERE id = ? AND expires_at > ?",
+    ),
+    extendSession: db.prepare<[expiresAt: number, id: string, expiresAtAgain: number]>(
+      "UPDATE browser_sessions SET expires_at = ? WHERE id = ? AND expires_at < ?",
+    ),
+    deleteSession: db.prepare<[id: string]>("DELETE FROM browser_sessions WHERE id = ?"),
+    purgeSessions: db.prepare<[now: number]>("DELETE FROM browser_sessions WHERE expires_at <= ?"),
+
     todoById: db.prepare<[id: string], TodoRow>(`SELECT ${TODO_COLUMNS} FROM todos WHERE id = ?`),
     todoOf: db.prepare<[id: string, userId: string], TodoRow>(
       `SELECT ${TODO_COLUMNS} FROM todos WHERE id = ? AND user_id = ?`,
@@ -88,21 +114,14 @@ function prepareStatements(db: Database.Database) {
     todosByDone: db.prepare<[userId: string, done: number], TodoRow>(
       `SELECT ${TODO_COLUMNS} FROM todos WHERE user_id = ? AND done = ? ${TODO_ORDER}`,
     ),
-    insertTodo: db.prepare<
-      [
-        id: string,
-        userId: string,
-        text: string,
-        done: number,
-        createdAt: string,
-        updatedAt: string,
-        device: string | null,
-        version: number,
-        createdSeq: number,
-      ]
+    // The idempotent create in one statement: a taken id inserts nothing (and the caller looks at
+    // what holds it). created_seq is the seq this create is about to take.
+    insertNewTodo: db.prepare<
+      [id: string, userId: string, text: string, createdAt: string, updatedAt: string, device: string | null, userIdForSeq: string]
     >(
       `INSERT INTO todos (id, user_id, text, done, created_at, updated_at, device, version, created_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, 0, ?, ?, ?, 1, (SELECT seq + 1 FROM users WHERE id = ?))
+       ON CONFLICT (id) DO NOTHING`,
     ),
     updateTodo: db.prepare<
       [text: string, done: number, updatedAt: string, device: string | null, id: string, userId: string],
@@ -154,20 +173,16 @@ function toTokenInfo(row: TokenRow): TokenInfo {
  */
 export class SqliteStore implements Store {
   readonly kind = "sqlite";
-  readonly sessions: SqliteSessionStore;
 
   readonly #db: Database.Database;
   #tx: Database.Transaction<(fn: () => unknown) => unknown> | null = null;
   readonly #options: SqliteStoreOptions;
   #statements: Statements | null = null;
+  #purgeTimer: NodeJS.Timeout | null = null;
 
   constructor(options: SqliteStoreOptions) {
     this.#options = options;
     this.#db = new Database(options.file, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
-    this.sessions = new SqliteSessionStore(this.#db, {
-      ttlMs: options.sessionTtlMs,
-      purgeIntervalMs: options.sessionPurgeIntervalMs,
-    });
   }
 
   async init(): Promise<void> {
@@ -182,7 +197,16 @@ export class SqliteStore implements Store {
       db.pragma(`busy_timeout = ${Math.trunc(this.#options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS)}`);
       migrate(db);
       this.#statements = prepareStatements(db);
-      this.sessions.start();
+      this.purgeExpiredSessions();
+      this.#purgeTimer = setInterval(() => {
+        try {
+          this.purgeExpiredSessions();
+        } catch {
+          // Retried on the next tick; reads skip expired rows meanwhile.
+        }
+      }, this.#options.sessionPurgeIntervalMs ?? DEFAULT_SESSION_PURGE_INTERVAL_MS);
+      // The purge must never be what keeps the process alive.
+      this.#purgeTimer.unref();
     });
   }
 
@@ -191,7 +215,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    this.sessions.stop();
+    if (this.#purgeTimer !== null) clearInterval(this.#purgeTimer);
+    this.#purgeTimer = null;
     if (this.#db.open) this.#db.close();
     this.#statements = null;
   }
@@ -259,6 +284,32 @@ export class SqliteStore implements Store {
     return this.#run(() => this.#s().deleteToken.run(tokenId, userId).changes > 0);
   }
 
+  // ---- browser sessions
+
+  async createSession(session: SessionRecord): Promise<void> {
+    this.#run(() => this.#s().insertSession.run(session.id, session.userId, session.signedInAt, session.expiresAt));
+  }
+
+  async findSession(id: string, now: number): Promise<SessionRecord | null> {
+    return this.#run(() => {
+      const row = this.#s().sessionById.get(id, now);
+      return row === undefined ? null : { id: row.id, userId: row.user_id, signedInAt: row.signed_in_at, expiresAt: row.expires_at };
+    });
+  }
+
+  async extendSession(id: string, expiresAt: number): Promise<void> {
+    this.#run(() => this.#s().extendSession.run(expiresAt, id, expiresAt));
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    this.#run(() => this.#s().deleteSession.run(id));
+  }
+
+  /** Deletes expired sessions now (also done on a timer). @returns how many were deleted */
+  purgeExpiredSessions(now = Date.now()): number {
+    return this.#run(() => this.#s().purgeSessions.run(now).changes);
+  }
+
   // ---- todos
 
   async listTodos(userId: string): Promise<{ todos: Todo[]; seq: Seq }> {
@@ -277,14 +328,15 @@ export class SqliteStore implements Store {
   ): Promise<{ todo: Todo; event: ChangeEvent | null }> {
     return this.#write(() => {
       const s = this.#s();
-      // todos.id is global (the client picks it), so a taken id may belong to someone else.
-      const existing = s.todoById.get(input.id);
-      if (existing !== undefined) {
+      const now = changeTime(ctx).toISOString();
+      if (s.insertNewTodo.run(input.id, userId, input.text, now, now, ctx.device, userId).changes === 0) {
+        // todos.id is global (the client picks it), so a taken id may belong to someone else.
+        const existing = s.todoById.get(input.id);
+        if (existing === undefined) throw new Error(`todo ${input.id} conflicted but is not there`);
         if (existing.user_id !== userId) throw new IdTakenError();
         return { todo: toTodo(existing), event: null };
       }
       const seq = this.#nextSeq(userId);
-      const now = changeTime(ctx).toISOString();
       const todo: Todo = {
         id: input.id,
         text: input.text,
@@ -296,7 +348,6 @@ export class SqliteStore implements Store {
         objectType: TODO_OBJECT_TYPE,
         version: 1,
       };
-      s.insertTodo.run(todo.id, userId, todo.text, 0, now, now, todo.device, todo.version, seq);
       const event = this.#append(upsertEvent("create", todo, seq, ctx));
       this.#trim(userId, seq);
       return { todo, event };
@@ -353,7 +404,7 @@ export class SqliteStore implements Store {
         todos.push(todo);
         events.push(this.#append(upsertEvent("update", todo, seq, ctx)));
       }
-      if (events.length > 0) this.#trim(userId, seq);
+      if (events.length > 0) this.#trim(userId, seq, events.length);
       return { todos, events, seq };
     });
   }
@@ -370,7 +421,7 @@ export class SqliteStore implements Store {
         deleted.push(row.id);
         events.push(this.#append(deleteEvent(userId, row.id, seq, ctx)));
       }
-      if (events.length > 0) this.#trim(userId, seq);
+      if (events.length > 0) this.#trim(userId, seq, events.length);
       return { deleted, events, seq };
     });
   }
@@ -382,7 +433,8 @@ export class SqliteStore implements Store {
       const s = this.#s();
       const seq = s.userSeq.get(userId) ?? 0;
       if (since >= seq) return { events: [], complete: since === seq, seq };
-      const events = s.eventsSince.all(userId, since).map((json) => JSON.parse(json) as ChangeEvent);
+      // Only the newest `changeLogLimit` count as retained, whatever the lazy trim left behind.
+      const events = s.eventsSince.all(userId, Math.max(since, seq - this.#options.changeLogLimit)).map((json) => JSON.parse(json) as ChangeEvent);
       return { events, complete: isCompleteSince(since, seq, events.length), seq };
     });
   }
@@ -414,8 +466,13 @@ export class SqliteStore implements Store {
     return event;
   }
 
-  /** Keeps the newest `changeLogLimit` events of the user whose latest seq is `seq`. */
-  #trim(userId: string, seq: Seq): void {
+  /**
+   * Keeps the newest `changeLogLimit` events of the user whose latest seq is `seq`. The delete runs
+   * once every `TRIM_EVERY` seqs rather than on every change (a statement less per write), so up to
+   * that many older events linger; `eventsSince` never hands those out.
+   */
+  #trim(userId: string, seq: Seq, changes = 1): void {
+    if (Math.floor(seq / TRIM_EVERY) === Math.floor((seq - changes) / TRIM_EVERY)) return;
     this.#s().trimEvents.run(userId, seq - this.#options.changeLogLimit);
   }
 

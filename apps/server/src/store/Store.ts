@@ -1,4 +1,3 @@
-import type { Store as SessionStore } from "express-session";
 import type { ChangeEvent, DeviceId, Seq, Todo, TokenInfo, User } from "@tandem/protocol";
 
 /**
@@ -69,8 +68,24 @@ export interface Store {
    */
   eventsSince(userId: string, since: Seq): Promise<{ events: ChangeEvent[]; complete: boolean; seq: Seq }>;
 
-  // ---- browser sessions (express-session store kept in the same database)
-  readonly sessions: SessionStore;
+  // ---- browser sessions (only a keyed hash of the cookie's secret is stored; see auth/sessions.ts)
+  createSession(session: SessionRecord): Promise<void>;
+  /** The session with this id, or null when there is none or it expired before `now` (ms). */
+  findSession(id: string, now: number): Promise<SessionRecord | null>;
+  /** Moves a session's expiry forward to `expiresAt` (ms); never backward. */
+  extendSession(id: string, expiresAt: number): Promise<void>;
+  deleteSession(id: string): Promise<void>;
+}
+
+/** A signed-in browser. Times are epoch milliseconds. */
+export interface SessionRecord {
+  /** The keyed hash of the secret in the cookie (hex): a database leak yields no usable cookie. */
+  id: string;
+  userId: string;
+  /** The absolute lifetime counts from here, however active the session. */
+  signedInAt: number;
+  /** The idle timeout: pushed forward as the session is used. */
+  expiresAt: number;
 }
 
 export interface ChangeContext {
@@ -91,8 +106,6 @@ export interface TokenRecord extends TokenInfo {
 export interface StoreOptions {
   /** How many recent events per user the change log keeps for catch-up. */
   changeLogLimit: number;
-  /** Idle lifetime of a browser session in ms (the session store expires entries after it). */
-  sessionTtlMs: number;
 }
 
 /** Domain errors adapters throw; the HTTP layer maps each to one status and error code. */

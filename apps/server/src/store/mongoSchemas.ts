@@ -40,6 +40,26 @@ export const userSchema = new Schema<UserDoc>(
 );
 userSchema.index({ email: 1 }, { unique: true });
 
+export interface SessionDoc {
+  /** The keyed hash of the cookie's secret (see auth/sessions.ts). */
+  _id: string;
+  userId: Types.ObjectId;
+  signedInAt: Date;
+  expiresAt: Date;
+}
+
+export const sessionSchema = new Schema<SessionDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: Schema.Types.ObjectId, ref: "User", required: true },
+    signedInAt: { type: Date, required: true },
+    expiresAt: { type: Date, required: true },
+  },
+  { ...COMMON, collection: "browser_sessions" },
+);
+// MongoDB deletes expired sessions itself (within a minute or so); reads also check expiresAt.
+sessionSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
+
 export interface TokenDoc {
   _id: Types.ObjectId;
   userId: Types.ObjectId;

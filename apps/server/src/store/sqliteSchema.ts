@@ -61,19 +61,34 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX IF NOT EXISTS sessions_expires ON sessions (expires);
   `,
+  /* 2: sessions of our own (auth/sessions.ts) instead of express-session's JSON blobs. Rows are
+        keyed by a hash of the cookie's secret, so no old session can be carried over: everyone
+        signs in once more after this upgrade. */ `
+  DROP TABLE IF EXISTS sessions;
+  CREATE TABLE browser_sessions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    signed_in_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX browser_sessions_expires ON browser_sessions (expires_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Runs the migrations the database has not seen yet, each in its own transaction. */
-export function migrate(db: Database.Database): void {
+/**
+ * Runs the migrations the database has not seen yet, each in its own transaction.
+ * @param target the version to stop at (tests build an old database with it)
+ */
+export function migrate(db: Database.Database, target = SCHEMA_VERSION): void {
   const current = db.pragma("user_version", { simple: true });
   if (typeof current !== "number") throw new Error(`unexpected PRAGMA user_version: ${String(current)}`);
   if (current > SCHEMA_VERSION) {
     // Refuse rather than guess: an older build would misread a newer schema.
     throw new Error(`database schema version ${current} is newer than this build's ${SCHEMA_VERSION}`);
   }
-  for (let version = current; version < SCHEMA_VERSION; version++) {
+  for (let version = current; version < target; version++) {
     const sql = MIGRATIONS[version];
     if (sql === undefined) break;
     db.transaction(() => {

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import type { Cookie, SessionData } from "express-session";
 import { ChangeEvent, TODO_OBJECT_TYPE, Todo, TokenInfo } from "@tandem/protocol";
 import type { Seq, User } from "@tandem/protocol";
 import { EmailTakenError, IdTakenError } from "./Store.js";
@@ -15,7 +14,7 @@ import type { ChangeContext, Store, StoreOptions } from "./Store.js";
 export type MakeStore = (options?: Partial<StoreOptions>) => Promise<Store>;
 
 /** Defaults a `MakeStore` should use for what the test does not override. */
-export const CONTRACT_DEFAULTS: StoreOptions = { changeLogLimit: 1000, sessionTtlMs: 60 * 60_000 };
+export const CONTRACT_DEFAULTS: StoreOptions = { changeLogLimit: 1000 };
 
 const DEVICE_A = "device-aaaa";
 const DEVICE_B = "device-bbbb";
@@ -437,57 +436,46 @@ export function describeStoreContract(name: string, make: MakeStore): void {
     });
 
     describe("sessions", () => {
-      // Both parameters optional: express-session types touch()'s callback as taking none.
-      function call<T>(fn: (cb: (err?: unknown, value?: T) => void) => void): Promise<T | undefined> {
-        return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
-      }
-      const get = (sid: string) => call<SessionData | null>((cb) => store.sessions.get(sid, cb));
-      const set = (sid: string, sess: SessionData) => call<void>((cb) => store.sessions.set(sid, sess, cb));
-      const destroy = (sid: string) => call<void>((cb) => store.sessions.destroy(sid, cb));
-      const touch = (sid: string, sess: SessionData) =>
-        call<void>((cb) => {
-          const touchFn = store.sessions.touch?.bind(store.sessions);
-          if (touchFn === undefined) throw new Error("the session store has no touch()");
-          touchFn(sid, sess, cb);
-        });
-
-      /** A session as express-session hands it to a store: a cookie plus the app's data. */
-      function sessionExpiringIn(ms: number, data: Record<string, unknown> = {}): SessionData {
-        const cookie: Cookie = {
-          originalMaxAge: ms,
-          expires: new Date(Date.now() + ms),
-          httpOnly: true,
-          path: "/",
-        };
-        return { cookie, ...data };
+      async function newSession(expiresInMs = 60_000) {
+        const user = await newUser();
+        const now = Date.now();
+        const session = { id: randomUUID(), userId: user.id, signedInAt: now, expiresAt: now + expiresInMs };
+        await store.createSession(session);
+        return session;
       }
 
-      it("sets, gets and destroys a session", async () => {
-        const sid = randomUUID();
-        await set(sid, sessionExpiringIn(60_000, { userId: "u1" }));
-        const got = await get(sid);
-        expect(got).toMatchObject({ userId: "u1", cookie: { originalMaxAge: 60_000, httpOnly: true, path: "/" } });
-        await set(sid, sessionExpiringIn(60_000, { userId: "u2" }));
-        expect(await get(sid)).toMatchObject({ userId: "u2" });
-        await destroy(sid);
-        expect((await get(sid)) ?? null).toBeNull();
+      it("creates, finds and deletes a session", async () => {
+        const session = await newSession();
+        expect(await store.findSession(session.id, Date.now())).toEqual(session);
+        await store.deleteSession(session.id);
+        expect(await store.findSession(session.id, Date.now())).toBeNull();
+        // Deleting what is gone is not an error (a second sign-out).
+        await store.deleteSession(session.id);
       });
 
-      it("returns nothing for an unknown or expired session", async () => {
-        expect((await get(randomUUID())) ?? null).toBeNull();
-        const sid = randomUUID();
-        await set(sid, sessionExpiringIn(-1_000, { userId: "u1" }));
-        expect((await get(sid)) ?? null).toBeNull();
+      it("finds nothing for an unknown id, or once the session expired", async () => {
+        expect(await store.findSession(randomUUID(), Date.now())).toBeNull();
+        const session = await newSession(60_000);
+        expect(await store.findSession(session.id, session.expiresAt - 1)).not.toBeNull();
+        expect(await store.findSession(session.id, session.expiresAt)).toBeNull();
       });
 
-      it("touch moves the expiry forward", async () => {
-        const sid = randomUUID();
-        await set(sid, sessionExpiringIn(500, { userId: "u1" }));
-        // Further than any touch resolution (at most an hour), so every adapter must write it.
-        await touch(sid, sessionExpiringIn(3 * 3_600_000, { userId: "u1" }));
-        // Past the first expiry: only the touch keeps it alive.
-        await new Promise((resolve) => setTimeout(resolve, 700));
-        expect(await get(sid)).toMatchObject({ userId: "u1" });
+      it("extends a session's expiry forward, never backward", async () => {
+        const session = await newSession(60_000);
+        await store.extendSession(session.id, session.expiresAt + 3_600_000);
+        expect((await store.findSession(session.id, session.expiresAt + 1))?.expiresAt).toBe(session.expiresAt + 3_600_000);
+        await store.extendSession(session.id, session.expiresAt);
+        expect((await store.findSession(session.id, Date.now()))?.expiresAt).toBe(session.expiresAt + 3_600_000);
+        // Extending an unknown session creates nothing.
+        const unknown = randomUUID();
+        await store.extendSession(unknown, Date.now() + 60_000);
+        expect(await store.findSession(unknown, Date.now())).toBeNull();
+      });
+
+      it("refuses a second session with the same id", async () => {
+        const session = await newSession();
+        await expect(store.createSession({ ...session, userId: (await newUser()).id })).rejects.toThrow();
+        expect(await store.findSession(session.id, Date.now())).toEqual(session);
       });
     });
 
@@ -497,11 +485,8 @@ export function describeStoreContract(name: string, make: MakeStore): void {
         const hash = randomUUID();
         const token = await store.createToken({ userId: user.id, name: "cli", tokenHash: hash });
         const { todo, event } = await store.createTodo(user.id, { id: randomUUID(), text: "milk" }, ctx());
-        const sid = randomUUID();
-        const sess: SessionData = {
-          cookie: { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000), path: "/" },
-        };
-        await new Promise<void>((resolve, reject) => store.sessions.set(sid, sess, (err) => (err ? reject(err) : resolve())));
+        const session = { id: randomUUID(), userId: user.id, signedInAt: Date.now(), expiresAt: Date.now() + 60_000 };
+        await store.createSession(session);
         await store.close();
 
         const reopened = await open();
@@ -509,10 +494,7 @@ export function describeStoreContract(name: string, make: MakeStore): void {
         expect((await reopened.useToken(hash))?.id).toBe(token.id);
         expect(await reopened.listTodos(user.id)).toEqual({ todos: [todo], seq: 1 });
         expect(await reopened.eventsSince(user.id, 0)).toEqual({ events: [event], complete: true, seq: 1 });
-        const got = await new Promise<SessionData | null | undefined>((resolve, reject) =>
-          reopened.sessions.get(sid, (err, value) => (err ? reject(err) : resolve(value))),
-        );
-        expect(got).toMatchObject({ cookie: { originalMaxAge: 60_000 } });
+        expect(await reopened.findSession(session.id, Date.now())).toEqual(session);
         // A write after reopening continues the user's seq.
         const next = await reopened.createTodo(user.id, { id: randomUUID(), text: "eggs" }, ctx());
         expect(next.event?.meta.seq).toBe(2);
