@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   warnAboutInstances(config, logger);
 
-  const store = await openStore(config);
+  const store = await openStore(config, logger);
   const { bus, kv, limiter, redis } = sharedState(config);
   const sessionSecret = config.SESSION_SECRET ?? developmentSessionSecret(config.DATA_DIR);
   const server = createServer({ config, store, logger, sessionSecret, bus, kv, limiter });

@@ -46,10 +46,10 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     SESSION_SECRET: "test-session-secret-0123456789abcdef",
     ...env,
   });
-  const opened = await openStore(config);
-  const store = options.wrapStore ? options.wrapStore(opened) : opened;
   const lines = options.logLines;
   const logger = lines ? createLogger(config.LOG_LEVEL, { write: (line: string) => void lines.push(line) }) : createLogger(config.LOG_LEVEL);
+  const opened = await openStore(config, logger);
+  const store = options.wrapStore ? options.wrapStore(opened) : opened;
   const kv = new MemoryKeyValue();
   const server = createServer({ config, store, logger, sessionSecret: config.SESSION_SECRET ?? "", kv });
   await new Promise<void>((resolve) => server.httpServer.listen(0, "127.0.0.1", resolve));

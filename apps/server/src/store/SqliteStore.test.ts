@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import Database from "better-sqlite3";
 import { SqliteStore } from "./SqliteStore.js";
+import { WalCheckpointer } from "./walCheckpointer.js";
 import { SCHEMA_VERSION, migrate } from "./sqliteSchema.js";
 import { toStoreError } from "./sqliteErrors.js";
-import { StoreUnavailableError } from "./Store.js";
+import { IdTakenError, StoreUnavailableError } from "./Store.js";
 
 // SQLite-only behaviour; what every adapter must do is in store.contract.ts.
 
@@ -186,5 +187,96 @@ describe("SqliteStore housekeeping", () => {
     expect(tables).not.toContain("sessions");
     expect(raw.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     expect(await store.findSession("anything", Date.now())).toBeNull();
+  });
+});
+
+describe("background WAL checkpoints", () => {
+  /** Pages reach the database file only through a checkpoint; until then they live in the WAL. */
+  async function writeAndWatch(backgroundCheckpoints: boolean) {
+    const file = path.join(dir, `${randomUUID()}.db`);
+    const store = new SqliteStore({ file, changeLogLimit: 100, backgroundCheckpoints });
+    toClose.push(store);
+    await store.init();
+    const user = await store.createUser({ email: "wal@example.com", passwordHash: "h" });
+    const before = statSync(file).size;
+    // A few hundred WAL frames: under SQLite's own automatic threshold of 1,000 pages.
+    for (let i = 0; i < 100; i++) await store.createTodo(user.id, { id: randomUUID(), text: `t${i}` }, ctx);
+    let after = before;
+    for (let tries = 0; tries < 40 && after === before; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      after = statSync(file).size;
+    }
+    return { store, file, before, after };
+  }
+
+  it("copy the WAL into the database from a worker, not inside commits", async () => {
+    const without = await writeAndWatch(false);
+    expect(without.after).toBe(without.before);
+    const withWorker = await writeAndWatch(true);
+    expect(withWorker.after).toBeGreaterThan(withWorker.before);
+    await withWorker.store.close();
+    // The store's connections closed cleanly: the last one removed the WAL.
+    expect(existsSync(`${withWorker.file}-wal`)).toBe(false);
+  });
+
+  it("reports a worker that fails, and stops without waiting for it", async () => {
+    const failures: Error[] = [];
+    const checkpointer = new WalCheckpointer({
+      file: path.join(dir, "no-such-dir", "x.db"),
+      intervalMs: 10,
+      onFailure: (err) => failures.push(err),
+    });
+    for (let tries = 0; tries < 100 && failures.length === 0; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]?.message).toMatch(/cannot open database/i);
+    await checkpointer.stop();
+  });
+});
+
+describe("group commit", () => {
+  it("commits writes queued in one turn in order; one that fails fails alone and takes no seq", async () => {
+    const { store } = await openStore();
+    const user = await store.createUser({ email: "g1@example.com", passwordHash: "h" });
+    const other = await store.createUser({ email: "g2@example.com", passwordHash: "h" });
+    const taken = randomUUID();
+    await store.createTodo(other.id, { id: taken, text: "theirs" }, ctx);
+    const [a, b, c] = await Promise.allSettled([
+      store.createTodo(user.id, { id: randomUUID(), text: "a" }, ctx),
+      store.createTodo(user.id, { id: taken, text: "b" }, ctx),
+      store.createTodo(user.id, { id: randomUUID(), text: "c" }, ctx),
+    ]);
+    expect(a.status === "fulfilled" && a.value.event?.meta.seq).toBe(1);
+    expect(b.status === "rejected" && b.reason).toBeInstanceOf(IdTakenError);
+    expect(c.status === "fulfilled" && c.value.event?.meta.seq).toBe(2);
+    expect((await store.listTodos(user.id)).todos.map((t) => t.text)).toEqual(["a", "c"]);
+    expect((await store.eventsSince(user.id, 0)).events.map((e) => e.meta.seq)).toEqual([1, 2]);
+  });
+
+  it("fails every write of a commit that cannot happen, and keeps none of them", async () => {
+    const { store, file } = await openStore(undefined, 50);
+    const user = await store.createUser({ email: "g3@example.com", passwordHash: "h" });
+    const raw = rawConnection(file);
+    raw.exec("BEGIN IMMEDIATE");
+    let results: PromiseSettledResult<unknown>[];
+    try {
+      results = await Promise.allSettled([
+        store.createTodo(user.id, { id: randomUUID(), text: "a" }, ctx),
+        store.createTodo(user.id, { id: randomUUID(), text: "b" }, ctx),
+      ]);
+    } finally {
+      raw.exec("ROLLBACK");
+    }
+    expect(results.map((r) => r.status === "rejected" && r.reason instanceof StoreUnavailableError)).toEqual([true, true]);
+    expect(await store.listTodos(user.id)).toEqual({ todos: [], seq: 0 });
+  });
+
+  it("commits what was queued before close() instead of dropping it", async () => {
+    const { store, file } = await openStore();
+    const user = await store.createUser({ email: "g4@example.com", passwordHash: "h" });
+    const write = store.createTodo(user.id, { id: randomUUID(), text: "last words" }, ctx);
+    await store.close();
+    await expect(write).resolves.toMatchObject({ todo: { text: "last words" } });
+    const { store: reopened } = await openStore(file);
+    expect((await reopened.listTodos(user.id)).todos.map((t) => t.text)).toEqual(["last words"]);
   });
 });
