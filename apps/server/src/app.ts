@@ -19,7 +19,7 @@ import { requestLogger } from "./http/requestLogger.js";
 import { apiHeaders } from "./http/apiHeaders.js";
 import { defaultWebDist, webApp } from "./http/webApp.js";
 import { authRoutes, type RevokedCredential } from "./routes/authRoutes.js";
-import { todoRoutes } from "./routes/todoRoutes.js";
+import { addTodoRoutes } from "./routes/todoRoutes.js";
 import { healthRoutes } from "./routes/health.js";
 import { webhookRoute, websocketRoutes } from "./routes/websocketRoutes.js";
 import type { KeyValue } from "./kv/KeyValue.js";
@@ -122,7 +122,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   api.use(originCheck(config.ALLOWED_ORIGINS));
   api.use(authenticate(store, sessions));
   api.use("/auth", authRoutes({ store, sessions, passwords, loginThrottle, signupLimit, onRevoked }));
-  api.use("/todos", todoRoutes(todos));
+  addTodoRoutes(api, todos);
   api.use("/websocket", websocketRoutes(tickets));
   api.use(notFoundHandler);
   app.use("/api", api);

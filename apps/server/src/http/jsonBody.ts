@@ -42,7 +42,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
     const settle = (err?: HttpError) => {
       if (settled) return;
       settled = true;
-      req.off("data", onData).off("end", onEnd).off("error", onError).off("close", onClose);
+      req.off("data", onData).off("end", onEnd).off("error", onError);
       next(err);
     };
     const onData = (chunk: Buffer) => {
@@ -63,13 +63,10 @@ export function jsonBody(limitBytes: number): RequestHandler {
       }
       settle();
     };
-    // The client went away or broke the stream: nobody will read the answer, but the request
-    // must still end (and not hang in the router).
+    // The client went away (Node reports it as an ECONNRESET "aborted" error) or broke the
+    // stream: nobody will read the answer, but the request must still end, not hang in the router.
     const onError = () => settle(new HttpError(400, "bad_request", "the request body could not be read"));
-    const onClose = () => {
-      if (!req.complete) onError();
-    };
-    req.on("data", onData).on("end", onEnd).on("error", onError).on("close", onClose);
+    req.on("data", onData).on("end", onEnd).on("error", onError);
   };
 }
 

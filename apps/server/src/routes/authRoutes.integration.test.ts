@@ -255,6 +255,26 @@ describe("CSRF and body rules", () => {
     expect(result).toEqual({ status: 413, connection: "close" });
   });
 
+  it("drops a body whose client goes away mid-way: nothing is created and the server keeps answering", async () => {
+    const { connect } = await import("node:net");
+    const email = uniqueEmail();
+    const url = new URL(t.url);
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => {
+        const head = `POST /api/auth/signup HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n`;
+        socket.write(`${head}{"email":"${email}","password":"long enough`);
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 50);
+      });
+      socket.on("error", reject);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await t.store.findUserByEmail(email)).toBeNull();
+    expect((await t.client().get("/api/auth/me")).status).toBe(401);
+  });
+
   it("answers malformed JSON with 400", async () => {
     const res = await t.client().request("POST", "/api/auth/login", {
       body: "{not json",

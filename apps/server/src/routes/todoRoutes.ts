@@ -1,4 +1,4 @@
-import { Router, type Request } from "express";
+import type { Request, Router } from "express";
 import {
   ClearCompletedQuery,
   CreateTodoBody,
@@ -34,34 +34,37 @@ function todoIdParam(req: Request): string {
   return id.data;
 }
 
-export function todoRoutes(todos: TodoService): Router {
-  const router = Router();
-  router.use(requireAuth);
+/**
+ * Adds `/todos…` to the API router itself rather than mounting a router of their own: a mounted
+ * router rewrites the URL and walks another middleware stack on every request, which on the
+ * write path was a measurable share of Express's cost.
+ */
+export function addTodoRoutes(router: Router, todos: TodoService): void {
 
-  router.get("/", async (req, res) => {
+  router.get("/todos", requireAuth, async (req, res) => {
     res.json((await todos.list(principalOf(req).user.id)) satisfies TodoListResponse);
   });
 
-  router.post("/", async (req, res) => {
+  router.post("/todos", requireAuth, async (req, res) => {
     const ctx = changeContext(req);
     const body = parse(CreateTodoBody, req.body);
     const { todo, created } = await todos.create(principalOf(req).user.id, body, ctx);
     res.status(created ? 201 : 200).json({ todo } satisfies TodoResponse);
   });
 
-  router.post("/toggle-all", async (req, res) => {
+  router.post("/todos/toggle-all", requireAuth, async (req, res) => {
     const ctx = changeContext(req);
     const { done } = parse(ToggleAllBody, req.body);
     res.json((await todos.setAllDone(principalOf(req).user.id, done, ctx)) satisfies ToggleAllResponse);
   });
 
-  router.delete("/", async (req, res) => {
+  router.delete("/todos", requireAuth, async (req, res) => {
     const ctx = changeContext(req);
     parse(ClearCompletedQuery, req.query, "query (only ?done=true is supported)");
     res.json((await todos.clearCompleted(principalOf(req).user.id, ctx)) satisfies ClearCompletedResponse);
   });
 
-  router.patch("/:id", async (req, res) => {
+  router.patch("/todos/:id", requireAuth, async (req, res) => {
     const ctx = changeContext(req);
     const id = todoIdParam(req);
     const patch = parse(UpdateTodoBody, req.body);
@@ -70,12 +73,10 @@ export function todoRoutes(todos: TodoService): Router {
     res.json({ todo } satisfies TodoResponse);
   });
 
-  router.delete("/:id", async (req, res) => {
+  router.delete("/todos/:id", requireAuth, async (req, res) => {
     const ctx = changeContext(req);
     const id = todoIdParam(req);
     if (!(await todos.remove(principalOf(req).user.id, id, ctx))) throw notFound("no such todo");
     res.status(204).end();
   });
-
-  return router;
 }

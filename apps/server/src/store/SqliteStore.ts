@@ -547,9 +547,11 @@ export class SqliteStore implements Store {
       outcomes = tx.immediate(() =>
         batch.map(({ fn }) => {
           try {
-            // A transaction function called inside another runs in a savepoint.
-            return { ok: true as const, value: tx(fn) };
+            // A transaction function called inside another runs in a savepoint. A lone write
+            // needs none: if it throws, the whole transaction rolls back, and it was all of it.
+            return { ok: true as const, value: batch.length === 1 ? fn() : tx(fn) };
           } catch (error) {
+            if (batch.length === 1) throw error;
             return { ok: false as const, error };
           }
         }),
