@@ -18,13 +18,16 @@ const PROBE_URL = pathToFileURL(fileURLToPath(new URL("../probe/serverProbe.mjs"
  * server's core, with exactly `env` (plus PATH, PORT and HOST) so nothing from the caller's
  * shell (a MONGODB_URI, say) changes what is measured. Ready when `GET /healthz` answers 200.
  *
- * @param {{ plan: import("./cpuPlan.mjs").CpuPlan, name: string, entry: string,
+ * `nodeArgs` are V8/Node flags the server is started with in production (Tandem's come from its
+ * Procfile), placed before the probe and the entry.
+ *
+ * @param {{ plan: import("./cpuPlan.mjs").CpuPlan, name: string, entry: string, nodeArgs?: string[],
  *   env: Record<string, string>, timeoutMs?: number, maxSockets?: number }} options
  * @returns {Promise<NodeServer>}
  */
-export async function startNodeServer({ plan, name, entry, env, timeoutMs = 20_000, maxSockets = 64 }) {
+export async function startNodeServer({ plan, name, entry, nodeArgs = [], env, timeoutMs = 20_000, maxSockets = 64 }) {
   const port = await freePort();
-  const { command, args } = onServerCore(plan, process.execPath, ["--expose-gc", "--import", PROBE_URL, entry]);
+  const { command, args } = onServerCore(plan, process.execPath, ["--expose-gc", ...nodeArgs, "--import", PROBE_URL, entry]);
   const child = startChild({
     name,
     command,

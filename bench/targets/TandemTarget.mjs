@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { inBatches } from "../lib/inBatches.mjs";
@@ -8,6 +9,21 @@ import { writeIdOfFrame } from "../lib/writeIds.mjs";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 export const TANDEM_MAIN = path.join(REPO, "apps/server/dist/main.js");
+
+/**
+ * The Node flags of the Procfile's `web` line (`web: node <flags> apps/server/dist/main.js`), so
+ * the measured processes run exactly as production does.
+ * @returns {string[]}
+ */
+export function procfileNodeFlags() {
+  const web = readFileSync(path.join(REPO, "Procfile"), "utf8")
+    .split("\n")
+    .find((line) => line.startsWith("web:"));
+  const words = (web ?? "").slice("web:".length).trim().split(/\s+/);
+  const entry = words.indexOf("apps/server/dist/main.js");
+  if (words[0] !== "node" || entry < 0) throw new Error(`unexpected Procfile web line: ${web ?? "(none)"}`);
+  return words.slice(1, entry);
+}
 
 /** Every account's password (setup accounts and sign-in accounts alike). */
 const PASSWORD = "bench-password-1";
@@ -108,6 +124,7 @@ export class TandemTarget {
           plan: this.options.plan,
           name: instances === 1 ? "tandem" : `tandem #${i + 1}`,
           entry: TANDEM_MAIN,
+          nodeArgs: procfileNodeFlags(),
           env: this.env(extra),
           maxSockets: 128,
         }),
