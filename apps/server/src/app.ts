@@ -71,7 +71,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
 
   const feed = new ChangeFeed((err, event) => logger.error({ err, seq: event.meta.seq }, "change listener failed"));
   const todos = new TodoService(store, feed);
-  const passwords = new Passwords(config.BCRYPT_COST);
+  const passwords = new Passwords(config.BCRYPT_COST, { maxConcurrent: config.BCRYPT_MAX_CONCURRENT, maxQueued: config.BCRYPT_MAX_QUEUED });
   const loginThrottle = new LoginThrottle({
     windowMs: config.LOGIN_THROTTLE_WINDOW_MS,
     maxFailuresPerEmailIp: config.LOGIN_MAX_FAILURES_PER_EMAIL_IP,

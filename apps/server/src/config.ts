@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 /**
@@ -32,6 +33,14 @@ const EnvSchema = z.object({
   SESSION_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   WEBHOOK_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   BCRYPT_COST: int(4, 15).default(12),
+  /**
+   * bcrypt hashes running at once. Each takes a core for tens of milliseconds; left unbounded, a
+   * burst of sign-ins takes every core (libuv's pool has four threads) from the event loop and
+   * with it every socket's live updates. Default: one core fewer than the process may use (at least 1).
+   */
+  BCRYPT_MAX_CONCURRENT: int(1, 64).default(Math.max(1, availableParallelism() - 1)),
+  /** Password checks waiting for a slot; past this, sign-ins are answered 503 at once. */
+  BCRYPT_MAX_QUEUED: int(1, 100_000).default(200),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Hops of reverse proxy in front of the app (a PaaS router is one). */
   TRUST_PROXY: int(0, 10).default(1),
