@@ -1,13 +1,13 @@
 /**
  * Groups a profile's owners (packages and repo files, see `cpuProfile.mjs`) into the concerns of
- * a write's path through Tandem, so the results say "sessions: 24 %" rather than leaving the
- * reader to add up express-session, cookie and SqliteSessionStore.js. An owner matches the first
+ * a write's path through Tandem, so the results say "sessions: 2 %" rather than leaving the
+ * reader to add up the session code, the cookie parser and the HMAC. An owner matches the first
  * concern whose pattern it matches; anything unmatched is "other".
  */
 const CONCERNS = /** @type {const} */ ([
-  ["sessions (express-session, its SQLite store, cookies)", /^(express-session|cookie|cookie-signature|uid-safe|random-bytes|apps\/server\/dist\/(auth\/sessions|store\/SqliteSessionStore)\.js)$/],
-  ["request logging (pino-http, pino)", /^(pino|pino-http|pino-std-serializers|@pinojs\/.*|sonic-boom|thread-stream|apps\/server\/dist\/(http\/requestLogger|logger)\.js)$/],
-  ["HTTP framework (express, router, body parsing, helmet, etag)", /^(express|router|body-parser|raw-body|on-headers|on-finished|type-is|content-type|media-typer|parseurl|etag|fresh|path-to-regexp|helmet|iconv-lite|mime-types|mime-db|debug|ms|finalhandler|send|serve-static|depd|http-errors|statuses|qs|bytes|unpipe|ee-first|encodeurl|escape-html|vary|accepts|negotiator|proxy-addr|forwarded|ipaddr\.js|apps\/server\/dist\/http\/(jsonBody|originCheck|errorHandler|HttpError|webApp)\.js|apps\/server\/dist\/app\.js)$/],
+  ["sessions (auth/sessions.ts, cookies)", /^(express-session|cookie|cookie-signature|uid-safe|random-bytes|apps\/server\/dist\/(auth\/sessions|store\/SqliteSessionStore)\.js)$/],
+  ["request logging (request ids, pino)", /^(pino|pino-http|pino-std-serializers|@pinojs\/.*|sonic-boom|thread-stream|apps\/server\/dist\/(http\/requestLogger|logger)\.js)$/],
+  ["HTTP framework (express, router, body reading, response headers)", /^(express|router|body-parser|raw-body|on-headers|on-finished|type-is|content-type|media-typer|parseurl|etag|fresh|path-to-regexp|helmet|iconv-lite|mime-types|mime-db|debug|ms|finalhandler|send|serve-static|depd|http-errors|statuses|qs|bytes|unpipe|ee-first|encodeurl|escape-html|vary|accepts|negotiator|proxy-addr|forwarded|ipaddr\.js|apps\/server\/dist\/http\/(jsonBody|apiHeaders|originCheck|errorHandler|HttpError|webApp)\.js|apps\/server\/dist\/app\.js)$/],
   ["authentication (user lookup per request)", /^apps\/server\/dist\/(http\/authenticate|auth\/apiTokens)\.js$/],
   ["validation (zod)", /^(zod|apps\/server\/dist\/http\/validate\.js|packages\/protocol\/.*)$/],
   ["store write (SQLite transaction, change log)", /^(better-sqlite3|bindings|apps\/server\/dist\/store\/.*|apps\/server\/dist\/todos\/TodoService\.js)$/],
