@@ -173,7 +173,14 @@ async function main() {
   const jsonName = options.smoke ? `smoke-${stamp}.json` : `${stamp}.json`;
   const jsonDir = options.smoke ? SCRATCH : RESULTS;
   await writeFile(path.join(jsonDir, jsonName), JSON.stringify(results, null, 2) + "\n");
-  await writeFile(path.join(options.smoke ? SCRATCH : RESULTS, options.smoke ? "latency-smoke.svg" : "latency.svg"), latencyChart(results));
+  // The committed chart belongs to the README's results: a run that leaves the README alone
+  // leaves the chart alone too, and draws its own under results/tmp/.
+  const chartPath = options.smoke
+    ? path.join(SCRATCH, "latency-smoke.svg")
+    : options.writeReadme
+      ? path.join(RESULTS, "latency.svg")
+      : path.join(SCRATCH, `latency-${stamp}.svg`);
+  await writeFile(chartPath, latencyChart(results));
   saved = true;
   if (options.writeReadme) await updateReadme(path.join(BENCH, "README.md"), results, checks, jsonName);
 

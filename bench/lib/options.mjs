@@ -21,7 +21,8 @@ const HELP = `usage: node bench/run.mjs [options]
   --no-profile         skip Tandem's CPU profile window
   --bcrypt-cost N      bcrypt cost of the measured servers (default 10, the least Tandem accepts
                        in production; its default is 12, which adds ~10 s to the run)
-  --no-readme          do not rewrite the results section of bench/README.md
+  --no-readme          do not rewrite the results section of bench/README.md nor its chart
+                       (the chart goes to results/tmp/latency-<date>.svg instead)
   --help
 `;
 
