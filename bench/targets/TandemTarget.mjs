@@ -211,9 +211,14 @@ export class TandemTarget {
 /** @param {number} u @param {number} d */
 const deviceId = (u, d) => `bench-u${u}-d${d}`;
 
-/** @param {string[] | undefined} setCookie */
+/**
+ * The session cookie a browser would hold in production. The set-up process runs with
+ * NODE_ENV=test, which names the cookie `tandem.sid`; the measured production processes read
+ * `__Host-tandem.sid` (Secure cookies). The value, the session's secret, is the same.
+ * @param {string[] | undefined} setCookie
+ */
 function sessionCookie(setCookie) {
   const pair = (setCookie ?? []).map((c) => c.split(";")[0] ?? "").find((c) => c.startsWith("tandem.sid="));
   if (pair === undefined) throw new Error("sign-up set no tandem.sid cookie");
-  return pair;
+  return `__Host-${pair}`;
 }

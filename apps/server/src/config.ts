@@ -35,10 +35,13 @@ const EnvSchema = z.object({
   BCRYPT_COST: int(4, 15).default(12),
   /**
    * bcrypt hashes running at once. Each takes a core for tens of milliseconds; left unbounded, a
-   * burst of sign-ins takes every core (libuv's pool has four threads) from the event loop and
-   * with it every socket's live updates. Default: one core fewer than the process may use (at least 1).
+   * burst of sign-ins takes every core (and libuv's whole thread pool, which file reads and DNS
+   * lookups share) from the event loop and with it every socket's live updates. Unset: one fewer
+   * than the cores the process may use and than the pool's threads (UV_THREADPOOL_SIZE, default
+   * 4), at least 1. The core count does not see a container's CPU quota: set it where that matters.
    */
-  BCRYPT_MAX_CONCURRENT: int(1, 64).default(Math.max(1, availableParallelism() - 1)),
+  BCRYPT_MAX_CONCURRENT: int(1, 64).optional(),
+  UV_THREADPOOL_SIZE: int(1, 1024).optional(),
   /** Password checks waiting for a slot; past this, sign-ins are answered 503 at once. */
   BCRYPT_MAX_QUEUED: int(1, 100_000).default(200),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -78,7 +81,9 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
-export interface Config extends Env {
+export interface Config extends Omit<Env, "BCRYPT_MAX_CONCURRENT" | "UV_THREADPOOL_SIZE"> {
+  /** Resolved: the variable, or the default computed from the cores and the thread pool. */
+  BCRYPT_MAX_CONCURRENT: number;
   production: boolean;
 }
 
@@ -97,7 +102,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const name = issue?.path.join(".") ?? "environment";
     throw new ConfigError(`invalid ${name}: ${issue?.message ?? "bad value"}`);
   }
-  const config: Config = { ...parsed.data, production: parsed.data.NODE_ENV === "production" };
+  const { UV_THREADPOOL_SIZE, BCRYPT_MAX_CONCURRENT, ...values } = parsed.data;
+  const config: Config = {
+    ...values,
+    BCRYPT_MAX_CONCURRENT: BCRYPT_MAX_CONCURRENT ?? Math.max(1, Math.min(availableParallelism(), UV_THREADPOOL_SIZE ?? 4) - 1),
+    production: parsed.data.NODE_ENV === "production",
+  };
 
   if (config.production) {
     if (!config.SESSION_SECRET) {

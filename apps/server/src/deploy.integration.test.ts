@@ -103,10 +103,12 @@ describe("deploying to a Heroku-style platform", () => {
     const api = new RoutedApiClient(v1.url, { deviceId: "device-deploy-1" });
     await api.signup(email, PASSWORD);
     expect(api.cookie).toBeDefined();
+    // Through the router, the production cookie carries the __Host- prefix.
+    expect(api.cookie).toMatch(/^__Host-tandem\.sid=/);
     // Straight to the process, without the router's X-Forwarded-Proto, a production server
-    // does not hand out its Secure session cookie.
+    // refuses to sign in at all (its Secure cookie could not be set), and hands out nothing.
     const direct = new ApiClient(v1.url);
-    expect((await direct.post("/api/auth/login", { email, password: PASSWORD })).status).toBe(200);
+    expect((await direct.post("/api/auth/login", { email, password: PASSWORD })).status).toBe(403);
     expect(direct.cookie).toBeUndefined();
 
     const s1 = await RoutedSocket.open(api);

@@ -43,7 +43,8 @@ export class ApiClient {
     const res = await fetch(this.baseUrl + path, { method, headers, body, redirect: "manual" });
     for (const cookie of res.headers.getSetCookie()) {
       const [pair] = cookie.split(";");
-      if (pair?.startsWith("tandem.sid=")) this.cookie = /Expires=Thu, 01 Jan 1970/i.test(cookie) ? undefined : pair;
+      // Production names it __Host-tandem.sid (Secure cookies), development tandem.sid.
+      if (pair !== undefined && /^(__Host-)?tandem\.sid=/.test(pair)) this.cookie = /Expires=Thu, 01 Jan 1970/i.test(cookie) ? undefined : pair;
     }
     const text = await res.text();
     let parsed: unknown = text;

@@ -86,17 +86,25 @@ describe("Sessions", () => {
     expect((await store.findSession(session.id, t0))?.expiresAt).toBe(t0 + 11_000);
   });
 
-  it("ends a session used past its absolute lifetime, however recently it rolled", async () => {
+  it("never lets the idle expiry pass the absolute lifetime, and ends the session there", async () => {
     const sessions = new Sessions(store, { ...SETTINGS, absoluteMs: 15_000 });
     const t0 = Date.now();
     const { session, cookie } = await signIn(sessions, t0);
-    for (let t = t0 + 5_000; t <= t0 + 15_000; t += 5_000) {
-      const { req, res } = exchange(cookie);
+    const sent: string[] = [];
+    for (let t = t0 + 5_000; t < t0 + 15_000; t += 5_000) {
+      const { req, res, setCookies } = exchange(cookie);
       expect(await sessions.resolve(req, res, t)).not.toBeNull();
+      sent.push(...setCookies);
     }
+    // Rolled at +5 s to +15 s (the absolute end), not +15 s and then +20 s: neither the row nor
+    // the cookie outlives the absolute lifetime, and once there it is not rolled again.
+    expect((await store.findSession(session.id, t0))?.expiresAt).toBe(t0 + 15_000);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toContain(new Date(t0 + 15_000).toUTCString());
+    // So a socket upgrade, which only asks the store, sees it gone too.
+    expect(await store.findSession(session.id, t0 + 15_000)).toBeNull();
     const { req, res } = exchange(cookie);
     expect(await sessions.resolve(req, res, t0 + 15_001)).toBeNull();
-    expect(await store.findSession(session.id, t0)).toBeNull();
   });
 
   it("starting a session ends the one the request came with", async () => {
@@ -109,14 +117,19 @@ describe("Sessions", () => {
     expect(await store.findSession(second.id, Date.now())).not.toBeNull();
   });
 
-  it("hands out a Secure cookie only over HTTPS (as the browser sees it)", async () => {
+  it("refuses to sign in over plain HTTP when cookies are Secure, and names the cookie __Host-", async () => {
     const sessions = new Sessions(store, { ...SETTINGS, secureCookie: true });
     const plain = exchange(undefined, false);
-    await sessions.start(plain.req, plain.res, userId, null);
+    expect(() => sessions.assertCanStart(plain.req)).toThrow(/HTTPS/);
+    await expect(sessions.start(plain.req, plain.res, userId, null)).rejects.toMatchObject({ status: 403 });
     expect(plain.setCookies).toEqual([]);
     const https = exchange(undefined, true);
-    await sessions.start(https.req, https.res, userId, null);
-    expect(https.setCookies[0]).toMatch(/; Secure/i);
+    const session = await sessions.start(https.req, https.res, userId, null);
+    expect(https.setCookies[0]).toMatch(/^__Host-tandem\.sid=[A-Za-z0-9_-]{43}; .*Secure/);
+    const secret = /=([^;]+)/.exec(https.setCookies[0] ?? "")?.[1] ?? "";
+    // Only the prefixed name counts: a plain tandem.sid (say, planted by a sibling subdomain) is ignored.
+    expect(sessions.idFromCookieHeader(`${SESSION_COOKIE}=${secret}`)).toBeNull();
+    expect(sessions.idFromCookieHeader(`__Host-${SESSION_COOKIE}=${secret}`)).toBe(session.id);
   });
 
   it("reads the session id from a Cookie header among others, as the socket upgrade needs", async () => {

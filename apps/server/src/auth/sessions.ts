@@ -3,10 +3,11 @@ import type { Request, Response } from "express";
 import { parseCookie, stringifySetCookie } from "cookie";
 import type { SessionRecord, Store } from "../store/Store.js";
 import { sessionResolution } from "../sessionResolution.js";
+import { HttpError } from "../http/HttpError.js";
 
 export const SESSION_COOKIE = "tandem.sid";
 
-/** How many cookie → id hashes `idOf` remembers (a few hundred KB at most). */
+/** How many cookie → id hashes `idOf` remembers (a few MB at most). */
 const ID_MEMO_SIZE = 10_000;
 
 /** 256 bits from the CSPRNG: a session secret cannot be guessed. */
@@ -68,20 +69,33 @@ export class Sessions {
    * would race with, and erase, the cookie it was given.
    */
   async resolve(req: Request, res: Response, now = Date.now()): Promise<LiveSession | null> {
-    const secret = secretOf(req.headers.cookie);
+    const secret = this.#secretOf(req.headers.cookie);
     if (secret === null) return null;
     const session = await this.#store.findSession(this.idOf(secret), now);
     if (session === null) return null;
-    if (now - session.signedInAt > this.#settings.absoluteMs) {
+    const endOfLife = session.signedInAt + this.#settings.absoluteMs;
+    // Stored expiries never pass the absolute lifetime (see #expiryAt); this catches clock changes.
+    if (now >= endOfLife) {
       await this.#store.deleteSession(session.id);
       return null;
     }
-    if (now - (session.expiresAt - this.#settings.idleMs) >= this.#rollEveryMs) {
-      const expiresAt = now + this.#settings.idleMs;
+    if (session.expiresAt < endOfLife && now - (session.expiresAt - this.#settings.idleMs) >= this.#rollEveryMs) {
+      const expiresAt = this.#expiryAt(now, session.signedInAt);
       await this.#store.extendSession(session.id, expiresAt);
-      this.#setCookie(req, res, secret, expiresAt);
+      this.#setCookie(res, secret, expiresAt);
     }
     return { id: session.id, userId: session.userId };
+  }
+
+  /**
+   * Refuses to sign in where the cookie could not be set: a `Secure` cookie over plain HTTP (a
+   * request that reached the server without the proxy's `X-Forwarded-Proto: https`). Called
+   * before the credentials are checked or an account is made, so nothing is half done.
+   */
+  assertCanStart(req: Request): void {
+    if (this.#settings.secureCookie && !req.secure) {
+      throw new HttpError(403, "forbidden", "sign in over HTTPS: the session cookie is only sent over it");
+    }
   }
 
   /**
@@ -89,18 +103,19 @@ export class Sessions {
    * and ends the one the request came with, if any.
    */
   async start(req: Request, res: Response, userId: string, previous: LiveSession | null, now = Date.now()): Promise<LiveSession> {
+    this.assertCanStart(req);
     if (previous !== null) await this.#store.deleteSession(previous.id);
     const secret = randomBytes(SECRET_BYTES).toString("base64url");
-    const record: SessionRecord = { id: this.idOf(secret), userId, signedInAt: now, expiresAt: now + this.#settings.idleMs };
+    const record: SessionRecord = { id: this.idOf(secret), userId, signedInAt: now, expiresAt: this.#expiryAt(now, now) };
     await this.#store.createSession(record);
-    this.#setCookie(req, res, secret, record.expiresAt);
+    this.#setCookie(res, secret, record.expiresAt);
     return { id: record.id, userId };
   }
 
   /** Ends a session and tells the browser to forget its cookie. */
   async end(res: Response, session: LiveSession | null): Promise<void> {
     if (session !== null) await this.#store.deleteSession(session.id);
-    res.clearCookie(SESSION_COOKIE, { path: "/" });
+    res.clearCookie(this.cookieName, { path: "/", httpOnly: true, sameSite: "lax", secure: this.#settings.secureCookie });
   }
 
   /** The stored id of the session a cookie's secret opens. */
@@ -117,17 +132,27 @@ export class Sessions {
 
   /** The stored id of the session a Cookie header carries, or null when it carries none. */
   idFromCookieHeader(header: string | undefined): string | null {
-    const secret = secretOf(header);
+    const secret = this.#secretOf(header);
     return secret === null ? null : this.idOf(secret);
   }
 
-  #setCookie(req: Request, res: Response, secret: string, expiresAt: number): void {
-    // As express-session did: a Secure cookie is not handed out over plain HTTP, where the
-    // browser would drop it anyway. Behind the PaaS router, req.secure follows X-Forwarded-Proto.
-    if (this.#settings.secureCookie && !req.secure) return;
+  /**
+   * `__Host-tandem.sid` where cookies are `Secure`: the prefix makes the browser refuse the cookie
+   * unless it is Secure, host-only and for `/`, so a sibling subdomain cannot plant or shadow it.
+   */
+  get cookieName(): string {
+    return this.#settings.secureCookie ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+  }
+
+  /** The idle expiry from `now`, never past the absolute lifetime. */
+  #expiryAt(now: number, signedInAt: number): number {
+    return Math.min(now + this.#settings.idleMs, signedInAt + this.#settings.absoluteMs);
+  }
+
+  #setCookie(res: Response, secret: string, expiresAt: number): void {
     res.append(
       "Set-Cookie",
-      stringifySetCookie(SESSION_COOKIE, secret, {
+      stringifySetCookie(this.cookieName, secret, {
         httpOnly: true,
         sameSite: "lax",
         secure: this.#settings.secureCookie,
@@ -136,11 +161,12 @@ export class Sessions {
       }),
     );
   }
-}
 
-/** The session secret in a Cookie header: null when absent or not shaped like one of ours. */
-function secretOf(header: string | undefined): string | null {
-  if (header === undefined || !header.includes(SESSION_COOKIE)) return null;
-  const value = parseCookie(header)[SESSION_COOKIE];
-  return value !== undefined && SECRET_SHAPE.test(value) ? value : null;
+  /** The session secret in a Cookie header: null when absent or not shaped like one of ours. */
+  #secretOf(header: string | undefined): string | null {
+    const name = this.cookieName;
+    if (header === undefined || !header.includes(name)) return null;
+    const value = parseCookie(header)[name];
+    return value !== undefined && SECRET_SHAPE.test(value) ? value : null;
+  }
 }

@@ -1,7 +1,10 @@
-import type { Request, RequestHandler } from "express";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { HttpError } from "./HttpError.js";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** How much of an oversized body is read and dropped before the 413 (see refuseTooLarge). */
+export const MAX_DISCARD_BYTES = 1024 * 1024;
 
 /**
  * Reads a JSON request body into `req.body`, for the API and the webhook alike.
@@ -32,7 +35,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
     }
     const declared = Number(req.headers["content-length"] ?? Number.NaN);
     if (declared > limitBytes) {
-      tooLarge(res, next);
+      refuseTooLarge(req, res, next, 0, declared > limitBytes + MAX_DISCARD_BYTES);
       return;
     }
 
@@ -48,7 +51,9 @@ export function jsonBody(limitBytes: number): RequestHandler {
     const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received > limitBytes) {
-        tooLarge(res, settle);
+        settled = true;
+        req.off("data", onData).off("end", onEnd).off("error", onError);
+        refuseTooLarge(req, res, next, received, false);
         return;
       }
       chunks.push(chunk);
@@ -103,10 +108,38 @@ function parseStrict(text: string): unknown {
 }
 
 /**
- * The rest of an oversized body is not read: the answer closes the connection, which discards it
- * (draining it would let a client keep us reading for as long as it likes).
+ * Answers 413 once the rest of the body has been read and dropped, as body-parser did: a server
+ * that answers and closes while the client is still sending makes the client's TCP stack see a
+ * reset, and most clients then report a broken connection instead of the 413. Past
+ * `MAX_DISCARD_BYTES` (or when the declared length is already past it) the answer goes at once
+ * and the connection is closed: nobody gets to keep us reading for as long as they like.
  */
-function tooLarge(res: Parameters<RequestHandler>[1], next: (err: HttpError) => void): void {
-  res.setHeader("Connection", "close");
-  next(new HttpError(413, "payload_too_large", "the request body is too large"));
+function refuseTooLarge(req: Request, res: Response, next: NextFunction, alreadyRead: number, atOnce: boolean): void {
+  const error = new HttpError(413, "payload_too_large", "the request body is too large");
+  if (req.complete) {
+    next(error);
+    return;
+  }
+  let discarded = alreadyRead;
+  let done = false;
+  const finish = (close: boolean) => {
+    if (done) return;
+    done = true;
+    req.off("data", onData).off("end", onEnd).off("error", onError);
+    if (close) res.setHeader("Connection", "close");
+    next(error);
+  };
+  const onData = (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARD_BYTES) finish(true);
+  };
+  const onEnd = () => finish(false);
+  const onError = () => finish(true);
+  if (atOnce) {
+    finish(true);
+    // Still consumed (and dropped) until the connection closes, rather than left unread.
+    req.resume();
+    return;
+  }
+  req.on("data", onData).on("end", onEnd).on("error", onError);
 }

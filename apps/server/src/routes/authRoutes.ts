@@ -62,6 +62,7 @@ export function authRoutes({ store, sessions, passwords, loginThrottle, signupLi
 
   router.post("/signup", async (req, res) => {
     const { email, password } = parse(Credentials, req.body);
+    sessions.assertCanStart(req);
     await signupLimit.consume(req.ip ?? "unknown");
     const user = await store.createUser({ email, passwordHash: await passwords.hash(password) });
     await startSession(req, res, user);
@@ -71,6 +72,7 @@ export function authRoutes({ store, sessions, passwords, loginThrottle, signupLi
 
   router.post("/login", async (req, res) => {
     const { email, password } = parse(LoginBody, req.body);
+    sessions.assertCanStart(req);
     const user = await verifyCredentials(req, email, password);
     await startSession(req, res, user);
     req.log.info({ userId: user.id, event: "login" }, "signed in");

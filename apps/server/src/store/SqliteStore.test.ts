@@ -280,3 +280,21 @@ describe("group commit", () => {
     expect((await reopened.listTodos(user.id)).todos.map((t) => t.text)).toEqual(["last words"]);
   });
 });
+
+describe("group commit when the whole transaction rolls back", () => {
+  it("fails every write of the batch and keeps none, not even those after the failure", async () => {
+    const { store, file } = await openStore();
+    const user = await store.createUser({ email: "g5@example.com", passwordHash: "h" });
+    // A failure that ends the whole transaction, as a full disk or an I/O error would.
+    const raw = rawConnection(file);
+    raw.exec("CREATE TRIGGER boom BEFORE INSERT ON todos WHEN NEW.text = 'boom' BEGIN SELECT RAISE(ROLLBACK, 'boom'); END");
+    const results = await Promise.allSettled(
+      ["a", "boom", "c"].map((text) => store.createTodo(user.id, { id: randomUUID(), text }, ctx)),
+    );
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(await store.listTodos(user.id)).toEqual({ todos: [], seq: 0 });
+    expect((await store.eventsSince(user.id, 0)).events).toEqual([]);
+    // The store still works afterwards.
+    await expect(store.createTodo(user.id, { id: randomUUID(), text: "d" }, ctx)).resolves.toMatchObject({ todo: { text: "d" } });
+  });
+});

@@ -540,10 +540,10 @@ export class SqliteStore implements Store {
     const batch = this.#queued;
     this.#queued = [];
     if (batch.length === 0) return;
-    const tx = this.#transaction();
     let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
     try {
       this.#s();
+      const tx = this.#transaction();
       outcomes = tx.immediate(() =>
         batch.map(({ fn }) => {
           try {
@@ -551,7 +551,10 @@ export class SqliteStore implements Store {
             // needs none: if it throws, the whole transaction rolls back, and it was all of it.
             return { ok: true as const, value: batch.length === 1 ? fn() : tx(fn) };
           } catch (error) {
-            if (batch.length === 1) throw error;
+            // Some failures (a full disk, an I/O error, RAISE(ROLLBACK)) roll back the whole
+            // transaction, not just the savepoint: then nothing of the batch is kept, and no later
+            // write may run outside it (it would commit on its own), so the batch fails as one.
+            if (batch.length === 1 || !this.#db.inTransaction) throw error;
             return { ok: false as const, error };
           }
         }),
