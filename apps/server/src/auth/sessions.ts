@@ -49,6 +49,7 @@ export class Sessions {
   readonly #store: Store;
   readonly #settings: SessionSettings;
   readonly #rollEveryMs: number;
+  readonly #cookieName: string;
   /**
    * HMAC's key set-up was ~1.5 % of a write's CPU, for the same few cookies again and again. The
    * memo only saves hashing: whether a session is live is always the database's answer.
@@ -59,6 +60,7 @@ export class Sessions {
     this.#store = store;
     this.#settings = settings;
     this.#rollEveryMs = sessionResolution(settings.idleMs);
+    this.#cookieName = settings.secureCookie ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
   }
 
   /**
@@ -115,7 +117,7 @@ export class Sessions {
   /** Ends a session and tells the browser to forget its cookie. */
   async end(res: Response, session: LiveSession | null): Promise<void> {
     if (session !== null) await this.#store.deleteSession(session.id);
-    res.clearCookie(this.cookieName, { path: "/", httpOnly: true, sameSite: "lax", secure: this.#settings.secureCookie });
+    res.clearCookie(this.#cookieName, { path: "/", httpOnly: true, sameSite: "lax", secure: this.#settings.secureCookie });
   }
 
   /** The stored id of the session a cookie's secret opens. */
@@ -141,7 +143,7 @@ export class Sessions {
    * unless it is Secure, host-only and for `/`, so a sibling subdomain cannot plant or shadow it.
    */
   get cookieName(): string {
-    return this.#settings.secureCookie ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+    return this.#cookieName;
   }
 
   /** The idle expiry from `now`, never past the absolute lifetime. */
@@ -152,7 +154,7 @@ export class Sessions {
   #setCookie(res: Response, secret: string, expiresAt: number): void {
     res.append(
       "Set-Cookie",
-      stringifySetCookie(this.cookieName, secret, {
+      stringifySetCookie(this.#cookieName, secret, {
         httpOnly: true,
         sameSite: "lax",
         secure: this.#settings.secureCookie,
@@ -164,7 +166,7 @@ export class Sessions {
 
   /** The session secret in a Cookie header: null when absent or not shaped like one of ours. */
   #secretOf(header: string | undefined): string | null {
-    const name = this.cookieName;
+    const name = this.#cookieName;
     if (header === undefined || !header.includes(name)) return null;
     const value = parseCookie(header)[name];
     return value !== undefined && SECRET_SHAPE.test(value) ? value : null;

@@ -42,18 +42,17 @@ export function jsonBody(limitBytes: number): RequestHandler {
     const chunks: Buffer[] = [];
     let received = 0;
     let settled = false;
-    const settle = (err?: HttpError) => {
+    /** Stops reading here; `then` decides what happens to the request. */
+    const settle = (then: () => void) => {
       if (settled) return;
       settled = true;
       req.off("data", onData).off("end", onEnd).off("error", onError);
-      next(err);
+      then();
     };
     const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received > limitBytes) {
-        settled = true;
-        req.off("data", onData).off("end", onEnd).off("error", onError);
-        refuseTooLarge(req, res, next, received, false);
+        settle(() => refuseTooLarge(req, res, next, received, false));
         return;
       }
       chunks.push(chunk);
@@ -63,14 +62,14 @@ export function jsonBody(limitBytes: number): RequestHandler {
       try {
         req.body = parseStrict(text);
       } catch {
-        settle(new HttpError(400, "bad_request", "the request body is not valid JSON"));
+        settle(() => next(new HttpError(400, "bad_request", "the request body is not valid JSON")));
         return;
       }
-      settle();
+      settle(() => next());
     };
     // The client went away (Node reports it as an ECONNRESET "aborted" error) or broke the
     // stream: nobody will read the answer, but the request must still end, not hang in the router.
-    const onError = () => settle(new HttpError(400, "bad_request", "the request body could not be read"));
+    const onError = () => settle(() => next(new HttpError(400, "bad_request", "the request body could not be read")));
     req.on("data", onData).on("end", onEnd).on("error", onError);
   };
 }
