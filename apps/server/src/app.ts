@@ -1,4 +1,4 @@
-import http from "node:http";
+import type http from "node:http";
 import express from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
@@ -13,6 +13,7 @@ import { ActionLimit, LoginThrottle, memoryLimiter, type LimiterFactory } from "
 import { Sessions } from "./auth/sessions.js";
 import { authenticate } from "./http/authenticate.js";
 import { errorHandler, notFoundHandler } from "./http/errorHandler.js";
+import { expressServer } from "./http/expressServer.js";
 import { jsonBody } from "./http/jsonBody.js";
 import { originCheck } from "./http/originCheck.js";
 import { requestLogger } from "./http/requestLogger.js";
@@ -63,6 +64,7 @@ export interface TandemServer {
 /** Builds the whole app (HTTP routes, sessions, change feed) without starting it. */
 export function createServer({ config, store, logger, sessionSecret, bus = new MemoryBus(), kv, limiter = memoryLimiter }: ServerDeps): TandemServer {
   const app = express();
+  const httpServer = expressServer(app);
   app.set("trust proxy", config.TRUST_PROXY);
   app.set("x-powered-by", false);
   // API answers are never cached (no-store), so computing an ETag for each would be wasted work.
@@ -141,7 +143,6 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   app.use(notFoundHandler);
   app.use(errorHandler);
 
-  const httpServer = http.createServer(app);
   gateway.attach(httpServer);
   return {
     httpServer,
