@@ -10,6 +10,10 @@ import { backlogLimit } from "./sweep.mjs";
  *
  * A window is abandoned early once a quarter of a second of writes is waiting for an answer.
  *
+ * What gave out first is reported too (`limitedBy`, see {@link limitOf}): above a few thousand
+ * writes/s the driver's own core can be the limit, and then the rate says how much the driver can
+ * send, not how much the server can take.
+ *
  * @param {import("../lib/population.mjs").Population} population
  * @param {import("../lib/probe.mjs").Probe[]} probes
  * @param {{ known: import("../lib/fanout.mjs").FanoutResult[], windowMs: number, drainMs: number,
@@ -30,6 +34,8 @@ export async function saturate(population, probes, { known, windowMs, drainMs, m
   let hi = failedAbove.length > 0 ? Math.min(...failedAbove) : undefined;
   /** @type {import("../lib/fanout.mjs").FanoutResult | undefined} */
   let best = known.find((r) => r.rate === lo);
+  /** @type {import("../lib/fanout.mjs").FanoutResult | undefined} */
+  let failed = known.find((r) => r.rate === hi);
 
   while (lo === undefined && steps.length < maxSteps) {
     const rate = Math.round((hi ?? 500) * 0.7);
@@ -37,7 +43,10 @@ export async function saturate(population, probes, { known, windowMs, drainMs, m
     if (result.held) {
       lo = rate;
       best = result;
-    } else hi = rate;
+    } else {
+      hi = rate;
+      failed = result;
+    }
   }
   while (lo !== undefined && hi === undefined && steps.length < maxSteps) {
     const rate = Math.round(lo * 1.5);
@@ -45,7 +54,10 @@ export async function saturate(population, probes, { known, windowMs, drainMs, m
     if (result.held) {
       lo = rate;
       best = result;
-    } else hi = rate;
+    } else {
+      hi = rate;
+      failed = result;
+    }
   }
   for (let i = 0; i < bisections && lo !== undefined && hi !== undefined && steps.length < maxSteps; i++) {
     const rate = Math.round(Math.sqrt(lo * hi));
@@ -54,13 +66,35 @@ export async function saturate(population, probes, { known, windowMs, drainMs, m
     if (result.held) {
       lo = rate;
       best = result;
-    } else hi = rate;
+    } else {
+      hi = rate;
+      failed = result;
+    }
   }
   return {
     heldRate: lo ?? 0,
     failedRate: hi ?? null,
     deliveriesPerSec: best?.deliveriesPerSec ?? 0,
     p99AtHeld: best?.e2e.p99 ?? null,
+    limitedBy: limitOf(failed),
     steps,
   };
+}
+
+/** Server CPU (cores, summed over its processes) from which a failed window counts as the server's limit. */
+export const SERVER_BOUND_CPU = 0.85;
+
+/**
+ * Who could not keep up in the first window that failed above the last rate that held: the
+ * server when it was using (nearly) its whole core; otherwise the driver, whose core then ran out
+ * first (its sends go out late and the replies queue on its side). `null` when the search ran out
+ * of steps before any rate failed: the held rate is then only a lower bound.
+ *
+ * @param {import("../lib/fanout.mjs").FanoutResult | undefined} failed
+ * @returns {{ by: "server" | "driver", serverCpu: number | null, rate: number } | null}
+ */
+export function limitOf(failed) {
+  if (failed === undefined) return null;
+  const serverCpu = failed.server?.cpu ?? null;
+  return { by: serverCpu === null || serverCpu >= SERVER_BOUND_CPU ? "server" : "driver", serverCpu, rate: failed.rate };
 }

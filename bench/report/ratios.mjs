@@ -25,6 +25,15 @@ export function computeRatios(results) {
     redisAddedP50Ms: results.twoInstances?.low?.held && results.twoInstances?.oneInstance?.low?.held ? results.twoInstances.addedP50AtLowRateMs : null,
     redisThroughputVsOne: results.twoInstances?.throughputVsOne ?? null,
     redisLowRate: results.twoInstances?.lowRate ?? null,
+    limitedBy: {
+      tandem: s.tandem?.saturation?.limitedBy?.by ?? null,
+      socketio: s.socketio?.saturation?.limitedBy?.by ?? null,
+      ceiling: s.ceiling?.saturation?.limitedBy?.by ?? null,
+    },
+    cpuPerWrite: {
+      ceiling: cpuPerWrite(s.tandem, s.ceiling),
+      socketio: cpuPerWrite(s.tandem, s.socketio),
+    },
     noise: {
       tandem: noise(s.tandem),
       socketio: noise(s.socketio),
@@ -32,6 +41,35 @@ export function computeRatios(results) {
       twoInstances: meanOtherLoad(results.twoInstances ? [results.twoInstances.low, results.twoInstances.latency, ...(results.twoInstances.saturation?.steps ?? [])] : []),
     },
   };
+}
+
+/**
+ * Server CPU per write (ms) of Tandem and a peer at the highest sweep rate both held: the
+ * comparison that still means something when a saturation search was stopped by the driver.
+ * @param {any} tandem @param {any} peer
+ * @returns {{ rate: number, tandemMs: number, peerMs: number } | null}
+ */
+function cpuPerWrite(tandem, peer) {
+  const held = (/** @type {any} */ server, /** @type {number} */ rate) => server?.sweep?.find((/** @type {any} */ r) => r.rate === rate && r.held && r.server);
+  const rates = (tandem?.sweep ?? []).map((/** @type {any} */ r) => r.rate).filter((/** @type {number} */ rate) => held(tandem, rate) && held(peer, rate));
+  if (rates.length === 0) return null;
+  const rate = Math.max(...rates);
+  const ms = (/** @type {any} */ server) => Math.round((held(server, rate).server.cpu / rate) * 1e6) / 1e3;
+  return { rate, tandemMs: ms(tandem), peerMs: ms(peer) };
+}
+
+/**
+ * What a throughput ratio means when a saturation search ended at the driver's limit rather than
+ * the server's: said next to the verdict, with the CPU per write that still compares them.
+ * @param {string} peerName @param {string | null} tandemBy @param {string | null} peerBy
+ * @param {{ rate: number, tandemMs: number, peerMs: number } | null} cpu
+ */
+function throughputNote(peerName, tandemBy, peerBy, cpu) {
+  const perWrite = cpu ? `; server CPU per write at ${num(cpu.rate, 0)} w/s: Tandem ${num(cpu.tandemMs, 2)} ms, ${peerName} ${num(cpu.peerMs, 2)} ms` : "";
+  if (tandemBy === "driver" && peerBy === "driver") return `both were stopped by the driver, not by their own CPU: the ratio says Tandem kept up with it, not how close it is to the ${peerName}'s own limit${perWrite}`;
+  if (peerBy === "driver") return `the ${peerName} was stopped by the driver: its own limit is higher, so the true ratio is lower${perWrite}`;
+  if (tandemBy === "driver") return `Tandem was stopped by the driver: its own limit is higher, so the true ratio is higher${perWrite}`;
+  return null;
 }
 
 /**
@@ -48,7 +86,7 @@ function meanOtherLoad(windows) {
 
 /**
  * @param {ReturnType<typeof computeRatios>} r
- * @returns {{ what: string, value: string, target: string, met: boolean | null, noisy: boolean }[]}
+ * @returns {{ what: string, value: string, target: string, met: boolean | null, noisy: boolean, note: string | null }[]}
  */
 export function targetChecks(r) {
   /** @param {number | null | undefined} v @param {(v: number) => boolean} ok */
@@ -66,15 +104,27 @@ export function targetChecks(r) {
     over(n.tandem, n.twoInstances),
   ];
   return [
-    { what: "Tandem ÷ ceiling, deliveries/s at saturation", value: ratio(r.throughputVsCeiling), target: "≥ 0.60×", met: met(r.throughputVsCeiling, (v) => v >= 0.6) },
-    { what: "Tandem ÷ Socket.IO, deliveries/s at saturation", value: ratio(r.throughputVsSocketIo), target: "≥ 1.50×", met: met(r.throughputVsSocketIo, (v) => v >= 1.5) },
+    {
+      what: "Tandem ÷ ceiling, deliveries/s at saturation",
+      value: ratio(r.throughputVsCeiling),
+      target: "≥ 0.60×",
+      met: met(r.throughputVsCeiling, (v) => v >= 0.6),
+      note: r.throughputVsCeiling === null ? null : throughputNote("ceiling", r.limitedBy.tandem, r.limitedBy.ceiling, r.cpuPerWrite.ceiling),
+    },
+    {
+      what: "Tandem ÷ Socket.IO, deliveries/s at saturation",
+      value: ratio(r.throughputVsSocketIo),
+      target: "≥ 1.50×",
+      met: met(r.throughputVsSocketIo, (v) => v >= 1.5),
+      note: r.throughputVsSocketIo === null ? null : throughputNote("Socket.IO peer", r.limitedBy.tandem, r.limitedBy.socketio, r.cpuPerWrite.socketio),
+    },
     { what: "Tandem ÷ Socket.IO, heap per idle socket", value: ratio(r.heapPerSocketVsSocketIo), target: "≤ 0.60×", met: met(r.heapPerSocketVsSocketIo, (v) => v <= 0.6) },
     { what: "Tandem heap per idle socket", value: `${num(r.tandemHeapPerSocketKB)} KB`, target: "≤ 6 KB", met: met(r.tandemHeapPerSocketKB, (v) => v <= 6) },
     { what: "Tandem p50 at 1,000 writes/s", value: `${num(r.tandemAt1000?.p50, 2)} ms`, target: "≤ 1 ms", met: met(r.tandemAt1000?.p50, (v) => v <= 1) },
     { what: "Tandem p99 at 1,000 writes/s", value: `${num(r.tandemAt1000?.p99)} ms`, target: "≤ 5 ms", met: met(r.tandemAt1000?.p99, (v) => v <= 5) },
     { what: `Redis: added p50 at ${r.redisLowRate ?? "—"} writes/s`, value: `${num(r.redisAddedP50Ms, 2)} ms`, target: "≤ 0.5 ms", met: met(r.redisAddedP50Ms, (v) => v <= 0.5) },
     { what: "Redis: throughput ÷ one instance", value: ratio(r.redisThroughputVsOne), target: "≥ 0.70×", met: met(r.redisThroughputVsOne, (v) => v >= 0.7) },
-  ].map((check, i) => ({ ...check, noisy: noisyFor[i] ?? false }));
+  ].map((check, i) => ({ note: null, ...check, noisy: noisyFor[i] ?? false }));
 }
 
 /** The verdict as printed: met, MISSED, not measured, or noisy (with what it would have been). */
@@ -88,6 +138,6 @@ export function verdict(/** @type {ReturnType<typeof targetChecks>[number]} */ c
 export function ratiosText(checks) {
   const width = Math.max(...checks.map((c) => c.what.length));
   return checks
-    .map((c) => `${c.what.padEnd(width)}  ${c.value.padStart(10)}  target ${c.target.padEnd(9)} ${verdict(c)}`)
+    .map((c) => `${c.what.padEnd(width)}  ${c.value.padStart(10)}  target ${c.target.padEnd(9)} ${verdict(c)}${c.note ? `\n${" ".repeat(width + 2)}(${c.note})` : ""}`)
     .join("\n");
 }

@@ -41,8 +41,9 @@ export function tableRows(results) {
     rows.push(row(`${rate} w/s: POST p99 (ms)`, (s) => { const r = at(s); return r ? `${num(r.post.p99)}${mark(r)}` : "—"; }));
     rows.push(row(`${rate} w/s: deliveries/s (server CPU, cores)`, (s) => { const r = at(s); return r ? `${num(r.deliveriesPerSec, 0)} (${num(r.server?.cpu, 2)})${mark(r)}` : "—"; }));
   }
-  rows.push(row("saturation: last write rate that held (w/s)", (s) => num(s.saturation?.heldRate, 0)));
+  rows.push(row("saturation: last write rate that held (w/s)", (s) => heldRate(s.saturation)));
   rows.push(row("saturation: deliveries/s at that rate", (s) => num(s.saturation?.deliveriesPerSec, 0)));
+  rows.push(row("saturation: what gave out first", (s) => limitText(s.saturation)));
   rows.push(row("noise: other processes on the servers' core", (s) => otherLoad([...(s.sweep ?? []), ...(s.saturation?.steps ?? [])])));
   rows.push(row("sign-in: sign-ins/s (thread-pool bound)", (s) => (s.signIn ? `${num(s.signIn.signInsPerSec)} (${num(s.signIn.threadPoolBound)})` : "—")));
   rows.push(row("sign-in: fan-out p99 vs no sign-ins (ms)", (s) => (s.signIn ? `${num(s.signIn.fanout.e2e.p99)} vs ${num(s.signIn.baselineP99)}${mark(s.signIn.fanout)}` : "—")));
@@ -66,10 +67,25 @@ export function tableRows(results) {
     rows.push({ label: `2 instances + Redis: p50 / p99 at ${two.rate} w/s (ms)`, cells });
     rows.push({
       label: "2 instances + Redis: last rate held (× one)",
-      cells: servers.map((name) => (name === "tandem" ? `${num(two.saturation.heldRate, 0)} w/s (${num(two.throughputVsOne, 2)}×)` : "n/a")),
+      cells: servers.map((name) => (name === "tandem" ? `${heldRate(two.saturation)} w/s (${num(two.throughputVsOne, 2)}×; ${limitText(two.saturation)})` : "n/a")),
     });
   }
   return rows;
+}
+
+/** The last rate that held; "≥" when no rate failed within the step budget (a lower bound). @param {any} sat */
+function heldRate(sat) {
+  if (!sat) return "—";
+  return sat.limitedBy === null && sat.steps?.length > 0 ? `≥ ${num(sat.heldRate, 0)}` : num(sat.heldRate, 0);
+}
+
+/** @param {any} sat @returns {string} */
+function limitText(sat) {
+  const limit = sat?.limitedBy;
+  if (limit === undefined) return "—";
+  if (limit === null) return "nothing, within the step budget";
+  const cpu = `${num(limit.serverCpu, 2)} cores`;
+  return limit.by === "server" ? `the server (${cpu})` : `the driver (server at ${cpu})`;
 }
 
 /** @param {any} results @returns {string} */
