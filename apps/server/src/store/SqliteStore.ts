@@ -36,19 +36,13 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 const DEFAULT_SESSION_PURGE_INTERVAL_MS = 15 * 60_000;
 
-/**
- * How often the background checkpointer copies the WAL into the database. Short, because the
- * worker shares the core with the event loop: each checkpoint's copying preempts it for as long as
- * it takes, so many small checkpoints disturb requests less than a few big ones. Paced writes at
- * 1,000/s on one core (a store-only loop) measured p99.9 5.5–6.2 ms at 25 ms against 8.7–9.4 ms
- * at 100 ms and 30–33 ms at 1 s; a checkpoint that finds nothing new to copy costs next to nothing.
- */
-const CHECKPOINT_INTERVAL_MS = 25;
+/** How often the background checkpointer copies the WAL into the database. */
+const CHECKPOINT_INTERVAL_MS = 100;
 /**
  * With background checkpoints, the app's connection still checkpoints by itself once the WAL
  * reaches this many pages (~40 MB): under steady writes the worker's passive checkpoints keep up
  * but rarely find a quiet moment to let the WAL restart, so this is when it restarts (the pages
- * left to copy by then are the last few tens of milliseconds' worth). SQLite's own default is 1,000.
+ * left to copy by then are the last ~100 ms' worth). SQLite's own default is 1,000.
  */
 const SAFETY_AUTOCHECKPOINT_PAGES = 10_000;
 const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1_000;
