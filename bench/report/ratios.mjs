@@ -86,7 +86,8 @@ function meanOtherLoad(windows) {
 
 /**
  * @param {ReturnType<typeof computeRatios>} r
- * @returns {{ what: string, value: string, target: string, met: boolean | null, noisy: boolean, note: string | null }[]}
+ * @returns {{ what: string, value: string, target: string, met: boolean | null, noisy: boolean, note: string | null,
+ *   inconclusive: boolean }[]}
  */
 export function targetChecks(r) {
   /** @param {number | null | undefined} v @param {(v: number) => boolean} ok */
@@ -109,6 +110,7 @@ export function targetChecks(r) {
       value: ratio(r.throughputVsCeiling),
       target: "≥ 0.60×",
       met: met(r.throughputVsCeiling, (v) => v >= 0.6),
+      inconclusive: inconclusive(r.throughputVsCeiling, 0.6, r.limitedBy.tandem, r.limitedBy.ceiling),
       note: r.throughputVsCeiling === null ? null : throughputNote("ceiling", r.limitedBy.tandem, r.limitedBy.ceiling, r.cpuPerWrite.ceiling),
     },
     {
@@ -116,6 +118,7 @@ export function targetChecks(r) {
       value: ratio(r.throughputVsSocketIo),
       target: "≥ 1.50×",
       met: met(r.throughputVsSocketIo, (v) => v >= 1.5),
+      inconclusive: inconclusive(r.throughputVsSocketIo, 1.5, r.limitedBy.tandem, r.limitedBy.socketio),
       note: r.throughputVsSocketIo === null ? null : throughputNote("Socket.IO peer", r.limitedBy.tandem, r.limitedBy.socketio, r.cpuPerWrite.socketio),
     },
     { what: "Tandem ÷ Socket.IO, heap per idle socket", value: ratio(r.heapPerSocketVsSocketIo), target: "≤ 0.60×", met: met(r.heapPerSocketVsSocketIo, (v) => v <= 0.6) },
@@ -124,12 +127,25 @@ export function targetChecks(r) {
     { what: "Tandem p99 at 1,000 writes/s", value: `${num(r.tandemAt1000?.p99)} ms`, target: "≤ 5 ms", met: met(r.tandemAt1000?.p99, (v) => v <= 5) },
     { what: `Redis: added p50 at ${r.redisLowRate ?? "—"} writes/s`, value: `${num(r.redisAddedP50Ms, 2)} ms`, target: "≤ 0.5 ms", met: met(r.redisAddedP50Ms, (v) => v <= 0.5) },
     { what: "Redis: throughput ÷ one instance", value: ratio(r.redisThroughputVsOne), target: "≥ 0.70×", met: met(r.redisThroughputVsOne, (v) => v >= 0.7) },
-  ].map((check, i) => ({ note: null, ...check, noisy: noisyFor[i] ?? false }));
+  ].map((check, i) => ({ note: null, inconclusive: false, ...check, noisy: noisyFor[i] ?? false }));
 }
 
-/** The verdict as printed: met, MISSED, not measured, or noisy (with what it would have been). */
+/**
+ * Whether a throughput ratio's verdict cannot be trusted because a saturation search ended at the
+ * driver's limit on the side that would flip it: a peer stopped by the driver could do more (so a
+ * ratio that meets the target may really miss it), and so could Tandem (so a miss may really be a
+ * meet). The other two cases stand: the true ratio only moves further the same way.
+ * @param {number | null} value @param {number} target @param {string | null} tandemBy @param {string | null} peerBy
+ */
+function inconclusive(value, target, tandemBy, peerBy) {
+  if (value === null) return false;
+  return value >= target ? peerBy === "driver" : tandemBy === "driver";
+}
+
+/** The verdict as printed: met, MISSED, not measured, inconclusive, or noisy (with what it would have been). */
 export function verdict(/** @type {ReturnType<typeof targetChecks>[number]} */ c) {
   if (c.met === null) return "not measured";
+  if (c.inconclusive) return `inconclusive (would be ${c.met ? "met" : "missed"}, but the driver gave out first)`;
   const plain = c.met ? "met" : "MISSED";
   return c.noisy ? `noisy (would be ${plain.toLowerCase()}): other processes took > ${NOISE_LIMIT * 100}% of the servers' core` : plain;
 }

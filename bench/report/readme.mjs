@@ -40,7 +40,7 @@ function resultsSection(results, checks, jsonName) {
     "",
     "| target | measured | goal | |",
     "|---|---|---|---|",
-    ...checks.map((c) => `| ${c.what} | ${c.value} | ${c.target} | ${c.met === false && !c.noisy ? "**missed**" : verdict(c)}${c.note ? ` (${c.note})` : ""} |`),
+    ...checks.map((c) => `| ${c.what} | ${c.value} | ${c.target} | ${c.met === false && !c.noisy && !c.inconclusive ? "**missed**" : verdict(c)}${c.note ? ` (${c.note})` : ""} |`),
   ];
   const profile = results.servers.tandem?.profile;
   if (profile) {
