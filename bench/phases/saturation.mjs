@@ -84,17 +84,24 @@ export async function saturate(population, probes, { known, windowMs, drainMs, m
 /** Server CPU (cores, summed over its processes) from which a failed window counts as the server's limit. */
 export const SERVER_BOUND_CPU = 0.85;
 
+/** How late (p99) the driver must have sent its writes for a failed window to count as the driver's limit. */
+export const DRIVER_LATE_MS = 5;
+
 /**
- * Who could not keep up in the first window that failed above the last rate that held: the
- * server when it was using (nearly) its whole core; otherwise the driver, whose core then ran out
- * first (its sends go out late and the replies queue on its side). `null` when the search ran out
- * of steps before any rate failed: the held rate is then only a lower bound.
+ * Who could not keep up in the first window that failed above the last rate that held. The driver,
+ * when it sent its writes late (`sendLag` p99 of {@link DRIVER_LATE_MS} or more) while the server
+ * still had CPU to spare (under {@link SERVER_BOUND_CPU} cores): its core ran out first. Otherwise
+ * the server: it used its whole core, or it fell behind with CPU to spare (GC pauses, a blocked
+ * event loop) while the driver kept to its schedule. `null` when the search ran out of steps
+ * before any rate failed: the held rate is then only a lower bound.
  *
  * @param {import("../lib/fanout.mjs").FanoutResult | undefined} failed
- * @returns {{ by: "server" | "driver", serverCpu: number | null, rate: number } | null}
+ * @returns {{ by: "server" | "driver", serverCpu: number | null, sendLagP99Ms: number, rate: number } | null}
  */
 export function limitOf(failed) {
   if (failed === undefined) return null;
   const serverCpu = failed.server?.cpu ?? null;
-  return { by: serverCpu === null || serverCpu >= SERVER_BOUND_CPU ? "server" : "driver", serverCpu, rate: failed.rate };
+  const sendLagP99Ms = failed.sendLag.p99;
+  const driver = serverCpu !== null && serverCpu < SERVER_BOUND_CPU && sendLagP99Ms >= DRIVER_LATE_MS;
+  return { by: driver ? "driver" : "server", serverCpu, sendLagP99Ms, rate: failed.rate };
 }

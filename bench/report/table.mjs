@@ -85,7 +85,7 @@ function limitText(sat) {
   if (limit === undefined) return "—";
   if (limit === null) return "nothing, within the step budget";
   const cpu = `${num(limit.serverCpu, 2)} cores`;
-  return limit.by === "server" ? `the server (${cpu})` : `the driver (server at ${cpu})`;
+  return limit.by === "server" ? `the server (${cpu})` : `the driver (sent ${num(limit.sendLagP99Ms)} ms late at p99; server at ${cpu})`;
 }
 
 /** @param {any} results @returns {string} */
