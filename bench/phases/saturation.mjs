@@ -81,27 +81,46 @@ export async function saturate(population, probes, { known, windowMs, drainMs, m
   };
 }
 
-/** Server CPU (cores, summed over its processes) from which a failed window counts as the server's limit. */
+/** How busy the servers' core (cores) must have been for a failed window to count as the server's limit. */
 export const SERVER_BOUND_CPU = 0.85;
 
-/** How late (p99) the driver must have sent its writes for a failed window to count as the driver's limit. */
-export const DRIVER_LATE_MS = 5;
+/**
+ * How late (p99) the driver must have sent its writes for a failed window to count as the driver's
+ * limit: 40 % of the 50 ms a window may take. Windows that held at a few thousand writes/s showed
+ * send lags up to ~15 ms at p99 (the replies of a busy server arrive in bursts), so lateness below
+ * this says little about the driver's own core.
+ */
+export const DRIVER_LATE_MS = 20;
 
 /**
- * Who could not keep up in the first window that failed above the last rate that held. The driver,
- * when it sent its writes late (`sendLag` p99 of {@link DRIVER_LATE_MS} or more) while the server
- * still had CPU to spare (under {@link SERVER_BOUND_CPU} cores): its core ran out first. Otherwise
- * the server: it used its whole core, or it fell behind with CPU to spare (GC pauses, a blocked
- * event loop) while the driver kept to its schedule. `null` when the search ran out of steps
- * before any rate failed: the held rate is then only a lower bound.
+ * @typedef {{ by: "server" | "driver" | "both" | "unknown", serverCpu: number | null, sendLagP99Ms: number, rate: number }} Limit
+ *   `serverCpu` is the servers' core's busy share (the server's own CPU, or all of the core's when
+ *   other processes on it, `redis-server` among them, took more)
+ */
+
+/**
+ * Who could not keep up in the first window that failed above the last rate that held:
+ * - "driver" when it sent its writes late (`sendLag` p99 of {@link DRIVER_LATE_MS} or more) while
+ *   the servers' core had time to spare (under {@link SERVER_BOUND_CPU}): its own core ran out first;
+ * - "server" when the driver kept to its schedule: the server used its core, or fell behind with
+ *   time to spare (GC pauses, a blocked event loop);
+ * - "both" when the driver was late and the core was busy too: either could have been the limit;
+ * - "unknown" when the window has no server figures.
+ * `null` when the search ran out of steps before any rate failed: the held rate is then only a
+ * lower bound.
  *
  * @param {import("../lib/fanout.mjs").FanoutResult | undefined} failed
- * @returns {{ by: "server" | "driver", serverCpu: number | null, sendLagP99Ms: number, rate: number } | null}
+ * @returns {Limit | null}
  */
 export function limitOf(failed) {
   if (failed === undefined) return null;
-  const serverCpu = failed.server?.cpu ?? null;
+  const own = failed.server?.cpu ?? null;
+  const core = failed.server?.coreBusy ?? null;
+  const serverCpu = own === null ? null : Math.max(own, core ?? 0);
   const sendLagP99Ms = failed.sendLag.p99;
-  const driver = serverCpu !== null && serverCpu < SERVER_BOUND_CPU && sendLagP99Ms >= DRIVER_LATE_MS;
-  return { by: driver ? "driver" : "server", serverCpu, sendLagP99Ms, rate: failed.rate };
+  const late = sendLagP99Ms >= DRIVER_LATE_MS;
+  /** @type {Limit["by"]} */
+  let by = "unknown";
+  if (serverCpu !== null) by = !late ? "server" : serverCpu < SERVER_BOUND_CPU ? "driver" : "both";
+  return { by, serverCpu, sendLagP99Ms, rate: failed.rate };
 }

@@ -14,7 +14,8 @@ import { backlogLimit } from "./sweep.mjs";
  * sweep's first rate, where the two instances' extra work (each also handles every event the other
  * publishes) already shows as queueing on the shared core; then the saturation search again,
  * starting with a window at the target itself ({@link TARGET_SHARE} of one instance's last held
- * rate), so its few steps are spent near the answer instead of climbing to it from 500 writes/s.
+ * rate), so its few steps are spent near the answer instead of climbing to it from 500 writes/s
+ * (that window is one more than `maxSteps`).
  *
  * @param {import("../targets/TandemTarget.mjs").TandemTarget} tandem accounts already created
  * @param {{ plan: import("../lib/cpuPlan.mjs").CpuPlan, rate: number, lowRate: number, windowMs: number,

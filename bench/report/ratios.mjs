@@ -26,9 +26,11 @@ export function computeRatios(results) {
     redisThroughputVsOne: results.twoInstances?.throughputVsOne ?? null,
     redisLowRate: results.twoInstances?.lowRate ?? null,
     limitedBy: {
-      tandem: s.tandem?.saturation?.limitedBy?.by ?? null,
-      socketio: s.socketio?.saturation?.limitedBy?.by ?? null,
-      ceiling: s.ceiling?.saturation?.limitedBy?.by ?? null,
+      tandem: limitName(s.tandem?.saturation),
+      socketio: limitName(s.socketio?.saturation),
+      ceiling: limitName(s.ceiling?.saturation),
+      twoInstances: limitName(results.twoInstances?.saturation),
+      oneInstance: limitName(s.tandem?.saturation),
     },
     cpuPerWrite: {
       ceiling: cpuPerWrite(s.tandem, s.ceiling),
@@ -42,6 +44,19 @@ export function computeRatios(results) {
     },
   };
 }
+
+/**
+ * What stopped a saturation search (see `limitOf` in phases/saturation.mjs): "unbounded" when no
+ * rate failed within its steps (the held rate is a lower bound), null when it did not run.
+ * @param {any} saturation @returns {string | null}
+ */
+function limitName(saturation) {
+  if (!saturation) return null;
+  return saturation.limitedBy === null ? "unbounded" : (saturation.limitedBy?.by ?? null);
+}
+
+/** The limits that leave a server's own capacity unknown (more than its held rate, perhaps). */
+const NOT_OWN_LIMIT = new Set(["driver", "both", "unknown", "unbounded"]);
 
 /**
  * Server CPU per write (ms) of Tandem and a peer at the highest sweep rate both held: the
@@ -66,9 +81,13 @@ function cpuPerWrite(tandem, peer) {
  */
 function throughputNote(peerName, tandemBy, peerBy, cpu) {
   const perWrite = cpu ? `; server CPU per write at ${num(cpu.rate, 0)} w/s: Tandem ${num(cpu.tandemMs, 2)} ms, ${peerName} ${num(cpu.peerMs, 2)} ms` : "";
-  if (tandemBy === "driver" && peerBy === "driver") return `both were stopped by the driver, not by their own CPU: the ratio says Tandem kept up with it, not how close it is to the ${peerName}'s own limit${perWrite}`;
-  if (peerBy === "driver") return `the ${peerName} was stopped by the driver: its own limit is higher, so the true ratio is lower${perWrite}`;
-  if (tandemBy === "driver") return `Tandem was stopped by the driver: its own limit is higher, so the true ratio is higher${perWrite}`;
+  const why = (/** @type {string | null} */ by) =>
+    by === "unbounded" ? "no rate failed within the search's steps" : by === "both" ? "the driver was late as the server's core filled up" : "the driver gave out first";
+  const tandemOpen = tandemBy !== null && NOT_OWN_LIMIT.has(tandemBy);
+  const peerOpen = peerBy !== null && NOT_OWN_LIMIT.has(peerBy);
+  if (tandemOpen && peerOpen) return `neither limit is the server's own (Tandem: ${why(tandemBy)}; ${peerName}: ${why(peerBy)})${perWrite}`;
+  if (peerOpen) return `the ${peerName}'s own limit may be higher (${why(peerBy)}), so the true ratio may be lower${perWrite}`;
+  if (tandemOpen) return `Tandem's own limit may be higher (${why(tandemBy)}), so the true ratio may be higher${perWrite}`;
   return null;
 }
 
@@ -126,26 +145,34 @@ export function targetChecks(r) {
     { what: "Tandem p50 at 1,000 writes/s", value: `${num(r.tandemAt1000?.p50, 2)} ms`, target: "≤ 1 ms", met: met(r.tandemAt1000?.p50, (v) => v <= 1) },
     { what: "Tandem p99 at 1,000 writes/s", value: `${num(r.tandemAt1000?.p99)} ms`, target: "≤ 5 ms", met: met(r.tandemAt1000?.p99, (v) => v <= 5) },
     { what: `Redis: added p50 at ${r.redisLowRate ?? "—"} writes/s`, value: `${num(r.redisAddedP50Ms, 2)} ms`, target: "≤ 0.5 ms", met: met(r.redisAddedP50Ms, (v) => v <= 0.5) },
-    { what: "Redis: throughput ÷ one instance", value: ratio(r.redisThroughputVsOne), target: "≥ 0.70×", met: met(r.redisThroughputVsOne, (v) => v >= 0.7) },
+    {
+      what: "Redis: throughput ÷ one instance",
+      value: ratio(r.redisThroughputVsOne),
+      target: "≥ 0.70×",
+      met: met(r.redisThroughputVsOne, (v) => v >= 0.7),
+      inconclusive: inconclusive(r.redisThroughputVsOne, 0.7, r.limitedBy.twoInstances, r.limitedBy.oneInstance),
+    },
   ].map((check, i) => ({ note: null, inconclusive: false, ...check, noisy: noisyFor[i] ?? false }));
 }
 
 /**
- * Whether a throughput ratio's verdict cannot be trusted because a saturation search ended at the
- * driver's limit on the side that would flip it: a peer stopped by the driver could do more (so a
- * ratio that meets the target may really miss it), and so could Tandem (so a miss may really be a
- * meet). The other two cases stand: the true ratio only moves further the same way.
+ * Whether a throughput ratio's verdict cannot be trusted because the saturation search on the side
+ * that would flip it did not end at that server's own limit (the driver gave out, or both were
+ * near their limits, or no rate failed at all): a peer that could do more makes a met target
+ * doubtful, and so does Tandem for a missed one. The other two cases stand: the true ratio only
+ * moves further the same way. For Redis, "Tandem" is the two-instance pair and the "peer" one instance.
  * @param {number | null} value @param {number} target @param {string | null} tandemBy @param {string | null} peerBy
  */
 function inconclusive(value, target, tandemBy, peerBy) {
   if (value === null) return false;
-  return value >= target ? peerBy === "driver" : tandemBy === "driver";
+  const open = (/** @type {string | null} */ by) => by !== null && NOT_OWN_LIMIT.has(by);
+  return value >= target ? open(peerBy) : open(tandemBy);
 }
 
 /** The verdict as printed: met, MISSED, not measured, inconclusive, or noisy (with what it would have been). */
 export function verdict(/** @type {ReturnType<typeof targetChecks>[number]} */ c) {
   if (c.met === null) return "not measured";
-  if (c.inconclusive) return `inconclusive (would be ${c.met ? "met" : "missed"}, but the driver gave out first)`;
+  if (c.inconclusive) return `inconclusive (would be ${c.met ? "met" : "missed"}, but a limit on the side that decides it was not the server's own)`;
   const plain = c.met ? "met" : "MISSED";
   return c.noisy ? `noisy (would be ${plain.toLowerCase()}): other processes took > ${NOISE_LIMIT * 100}% of the servers' core` : plain;
 }

@@ -31,6 +31,7 @@ function resultsSection(results, checks, jsonName) {
     `Run of ${results.startedAt.slice(0, 16).replace("T", " ")} UTC, ${num(results.durationS)} s, on ${m.summary}.`,
     `Before the run: load average ${m.loadAverage.join(", ")}, cores busy ${(m.coreBusyBeforeStart ?? []).map((/** @type {number} */ b) => `${Math.round(b * 100)}%`).join(" / ")}; during it, see the "noise" row.`,
     `Raw numbers: [\`results/${jsonName}\`](results/${jsonName}).`,
+    ...(results.rescored ? [`Re-scored: ${results.rescored}.`] : []),
     "",
     markdownTable(results),
     "",

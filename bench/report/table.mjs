@@ -84,8 +84,12 @@ function limitText(sat) {
   const limit = sat?.limitedBy;
   if (limit === undefined) return "—";
   if (limit === null) return "nothing, within the step budget";
-  const cpu = `${num(limit.serverCpu, 2)} cores`;
-  return limit.by === "server" ? `the server (${cpu})` : `the driver (sent ${num(limit.sendLagP99Ms)} ms late at p99; server at ${cpu})`;
+  const core = `${num(limit.serverCpu, 2)} cores`;
+  const late = `sent ${num(limit.sendLagP99Ms)} ms late at p99`;
+  if (limit.by === "server") return `the server (${core})`;
+  if (limit.by === "driver") return `the driver (${late}; server at ${core})`;
+  if (limit.by === "both") return `both (server at ${core}; driver ${late})`;
+  return "unknown (no server figures)";
 }
 
 /** @param {any} results @returns {string} */

@@ -14,8 +14,10 @@ import type { Express, Request, Response } from "express";
  * properties, and those prototypes become `app.request`/`app.response`; Express's own
  * `setPrototypeOf` then finds the prototype already in place and changes nothing.
  *
- * Call it right after `express()`, before anything adds to `app.request` (the request logger
- * does), so additions land on the prototype actually used.
+ * Call it right after `express()`: what was already on `app.request`/`app.response` is copied,
+ * but a reference to the old objects kept from before the call (`express.request`, say) no longer
+ * reaches the prototypes in use. Additions made afterwards through `app.request` (the request
+ * logger's) land where they should.
  */
 export function expressServer(app: Express): http.Server {
   class AppRequest extends http.IncomingMessage {}
