@@ -53,6 +53,8 @@ export async function signInUnderLoad(target, probes, { rate, windowMs, drainMs,
     concurrency,
     rate,
     signInsPerSec,
+    // All that succeeded, those still running when the window closed included (they are awaited).
+    succeeded: completions.length,
     threadPoolBound: bound,
     ofBound: Math.round((signInsPerSec / bound) * 100) / 100,
     hashMs,

@@ -27,7 +27,9 @@ export function smokeFailures(results) {
     if (!(s.idle?.heapPerSocketKB > -Infinity)) failures.push(`${name}: no idle-memory figure`);
     for (const w of s.sweep ?? []) check(`${name} at ${w.rate} w/s`, w);
     check(`${name} sign-in window`, s.signIn?.fanout);
-    if (!(s.signIn?.signInsPerSec > 0)) failures.push(`${name}: no sign-in succeeded`);
+    // Whether sign-ins work, not how fast: on a loaded machine the smoke's short window may close
+    // before the first one answers, and the ones in flight are still awaited and counted here.
+    if (!(s.signIn?.succeeded > 0)) failures.push(`${name}: no sign-in succeeded`);
   }
   if (results.twoInstances) {
     check("tandem ×2 + Redis", results.twoInstances.latency);
