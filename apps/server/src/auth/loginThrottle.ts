@@ -64,6 +64,11 @@ export class ActionLimit {
       throw err;
     }
   }
+
+  /** Gives back the point of an attempt that the server, not the client, cut short. */
+  async refund(key: string): Promise<void> {
+    await this.limiter.reward(key, 1);
+  }
 }
 
 export const memoryLimiter: LimiterFactory = (keyPrefix, points, duration) => new RateLimiterMemory({ keyPrefix, points, duration });

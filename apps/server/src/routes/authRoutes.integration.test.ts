@@ -356,4 +356,28 @@ describe("per-IP limits", () => {
       await limited.close();
     }
   });
+
+  it("does not count a sign-up the server refused as too busy (503) against the IP", async () => {
+    // One hash at a time and at most one waiting: of four sign-ups sent together, the first hashes
+    // (cost 12 takes hundreds of milliseconds) and at least two are refused with 503 meanwhile.
+    const busy = await startTestServer({ BCRYPT_COST: "12", BCRYPT_MAX_CONCURRENT: "1", BCRYPT_MAX_QUEUED: "1", SIGNUP_MAX_PER_IP_PER_HOUR: "4" });
+    try {
+      const signUp = () => busy.client().post("/api/auth/signup", { email: uniqueEmail("busy"), password: "long enough" });
+      const together = await Promise.all([signUp(), signUp(), signUp(), signUp()]);
+      const accepted = together.filter((r) => r.status === 201).length;
+      const refused = together.filter((r) => r.status === 503);
+      expect(accepted + refused.length).toBe(4);
+      expect(accepted).toBeGreaterThanOrEqual(1);
+      expect(refused.length).toBeGreaterThanOrEqual(2);
+      for (const r of refused) {
+        expect(errorCode(r.body)).toBe("unavailable");
+        expect(r.headers.get("retry-after")).toBe("1");
+      }
+      // Only the accepted ones used a point: the refused ones were given back.
+      for (let i = accepted; i < 4; i++) expect((await signUp()).status).toBe(201);
+      expect((await signUp()).status).toBe(429);
+    } finally {
+      await busy.close();
+    }
+  });
 });

@@ -63,8 +63,18 @@ export function authRoutes({ store, sessions, passwords, loginThrottle, signupLi
   router.post("/signup", async (req, res) => {
     const { email, password } = parse(Credentials, req.body);
     sessions.assertCanStart(req);
-    await signupLimit.consume(req.ip ?? "unknown");
-    const user = await store.createUser({ email, passwordHash: await passwords.hash(password) });
+    const ip = req.ip ?? "unknown";
+    await signupLimit.consume(ip);
+    let passwordHash: string;
+    try {
+      passwordHash = await passwords.hash(password);
+    } catch (err) {
+      // Refused because the server is busy (503), not for anything this client did: the attempt
+      // does not count against its sign-ups.
+      if (err instanceof HttpError && err.status === 503) await signupLimit.refund(ip);
+      throw err;
+    }
+    const user = await store.createUser({ email, passwordHash });
     await startSession(req, res, user);
     req.log.info({ userId: user.id, event: "signup" }, "account created");
     res.status(201).json({ user } satisfies UserResponse);
