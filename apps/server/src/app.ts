@@ -28,6 +28,7 @@ import { Tickets, type TicketClaims } from "./sockets/tickets.js";
 import { socketAuth } from "./sockets/socketAuth.js";
 import { catchUp } from "./sockets/catchUp.js";
 import { relay } from "./sockets/relay.js";
+import { SessionExpiry } from "./sockets/sessionExpiry.js";
 import { sessionTag, tokenTag } from "./sockets/tags.js";
 
 export interface ServerDeps {
@@ -88,8 +89,15 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     absoluteMs: config.SESSION_ABSOLUTE_TIMEOUT_MS,
     secureCookie: config.production,
   });
+  // The sockets of a session that expires while they are open are closed as a sign-out's are.
+  const sessionExpiry = new SessionExpiry({
+    store,
+    intervalMs: config.SESSION_EXPIRY_CHECK_MS,
+    onExpired: (sessionId) => gateway.close({ tags: [sessionTag(sessionId)] }, CloseCode.SIGNED_OUT, "session expired"),
+    logger,
+  });
   const gateway = createGateway<TicketClaims>({
-    authenticate: socketAuth({ store, sessions, tickets, allowedOrigins: config.ALLOWED_ORIGINS, trustProxy: config.TRUST_PROXY > 0 }),
+    authenticate: socketAuth({ store, sessions, tickets, allowedOrigins: config.ALLOWED_ORIGINS, trustProxy: config.TRUST_PROXY > 0, sessionExpiry }),
     onOpen: (socket) => catchUp(store, socket),
     bus,
     maxPayload: config.SOCKET_MAX_PAYLOAD_BYTES,
@@ -151,6 +159,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     gateway,
     bus,
     async close(code: CloseCode = CloseCode.SERVICE_RESTART) {
+      sessionExpiry.stop();
       await gateway.shutdown(code, code === CloseCode.SERVICE_RESTART ? "server restarting" : "server going away");
       httpServer.closeIdleConnections();
     },

@@ -58,6 +58,7 @@ const EnvSchema = z.object({
   }),
   SESSION_IDLE_TIMEOUT_MS: int(1000, 365 * DAY).default(14 * DAY),
   SESSION_ABSOLUTE_TIMEOUT_MS: int(1000, 365 * DAY).default(30 * DAY),
+  SESSION_EXPIRY_CHECK_MS: int(100, DAY).default(MINUTE),
   JSON_BODY_LIMIT_BYTES: int(KIB, 1024 * KIB).default(16 * KIB),
   WEBHOOK_BODY_LIMIT_BYTES: int(KIB, 1024 * KIB).default(64 * KIB),
   LOGIN_THROTTLE_WINDOW_MS: int(1000, DAY).default(15 * MINUTE),

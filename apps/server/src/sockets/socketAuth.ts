@@ -5,6 +5,7 @@ import { TICKET_PARAM } from "@tandem/protocol";
 import type { Store } from "../store/Store.js";
 import type { Sessions } from "../auth/sessions.js";
 import type { Tickets, TicketClaims } from "./tickets.js";
+import type { SessionExpiry } from "./sessionExpiry.js";
 import { deviceTag, sessionTag, tokenTag, userTag } from "./tags.js";
 
 export interface SocketAuthDeps {
@@ -14,6 +15,8 @@ export interface SocketAuthDeps {
   allowedOrigins: readonly string[];
   /** Whether X-Forwarded-* headers come from a trusted proxy (TRUST_PROXY > 0). */
   trustProxy: boolean;
+  /** Told about each session that opens a socket, so the socket closes when the session expires. */
+  sessionExpiry: Pick<SessionExpiry, "watch">;
 }
 
 /**
@@ -25,7 +28,7 @@ export interface SocketAuthDeps {
  * 2. The ticket must redeem (present, known, unused, unexpired) → else 401.
  * 3. The credential it was issued to must still be live (signed out meanwhile → 401).
  */
-export function socketAuth({ store, sessions, tickets, allowedOrigins, trustProxy }: SocketAuthDeps) {
+export function socketAuth({ store, sessions, tickets, allowedOrigins, trustProxy, sessionExpiry }: SocketAuthDeps) {
   return async (req: IncomingMessage): Promise<AuthResult<TicketClaims>> => {
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== ownOrigin(req, trustProxy) && !allowedOrigins.includes(origin)) {
@@ -35,7 +38,7 @@ export function socketAuth({ store, sessions, tickets, allowedOrigins, trustProx
     const claims = await tickets.redeem(ticket);
     if (!claims) return { ok: false, status: 401, message: "missing, used or expired ticket" };
     if (!cookieMatches(req, claims, sessions)) return { ok: false, status: 401, message: "ticket belongs to another session" };
-    if (!(await credentialIsLive(store, claims))) return { ok: false, status: 401, message: "signed out" };
+    if (!(await credentialIsLive(store, claims, sessionExpiry))) return { ok: false, status: 401, message: "signed out" };
 
     const tags = [userTag(claims.userId)];
     if (claims.device) tags.push(deviceTag(claims.device));
@@ -54,13 +57,15 @@ function cookieMatches(req: IncomingMessage, claims: TicketClaims, sessions: Ses
   return id === null || id === claims.credential.sessionId;
 }
 
-async function credentialIsLive(store: Store, claims: TicketClaims): Promise<boolean> {
+async function credentialIsLive(store: Store, claims: TicketClaims, sessionExpiry: Pick<SessionExpiry, "watch">): Promise<boolean> {
   if ("tokenId" in claims.credential) {
     const { tokenId } = claims.credential;
     return (await store.listTokens(claims.userId)).some((t) => t.id === tokenId);
   }
   const session = await store.findSession(claims.credential.sessionId, Date.now());
-  return session?.userId === claims.userId;
+  if (session?.userId !== claims.userId) return false;
+  sessionExpiry.watch(session.id, session.expiresAt);
+  return true;
 }
 
 /** The origin the browser used, as Express computes it for HTTP requests (see http/originCheck.ts). */

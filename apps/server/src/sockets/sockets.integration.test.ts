@@ -183,6 +183,34 @@ describe("sign-out", () => {
   });
 });
 
+describe("session expiry", () => {
+  it("closes the sockets of a session that expires while they are open, and not those of one in use", async () => {
+    const short = await startTestServer({ SESSION_IDLE_TIMEOUT_MS: "1500", SESSION_ABSOLUTE_TIMEOUT_MS: "60000", SESSION_EXPIRY_CHECK_MS: "100" });
+    const sockets: SocketClient[] = [];
+    try {
+      const idle = short.client({ deviceId: "device-exp-idle1" });
+      await idle.signup(uniqueEmail("idle"), "right password");
+      const busy = short.client({ deviceId: "device-exp-busy1" });
+      await busy.signup(uniqueEmail("busy"), "right password");
+      const idleSocket = await SocketClient.open(idle);
+      const busySocket = await SocketClient.open(busy);
+      sockets.push(idleSocket, busySocket);
+      // The busy session is used every 300 ms, so it keeps rolling forward; the idle one is not.
+      const started = Date.now();
+      while (Date.now() - started < 2_500) {
+        expect((await busy.get("/api/todos")).status).toBe(200);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      expect(await idleSocket.untilClosed(2_000)).toEqual({ code: CloseCode.SIGNED_OUT, reason: "session expired" });
+      expect(busySocket.closed).toBeUndefined();
+      expect((await idle.get("/api/auth/me")).status).toBe(401);
+    } finally {
+      for (const s of sockets) s.ws.terminate();
+      await short.close();
+    }
+  });
+});
+
 describe("catch-up", () => {
   it("replays events after since, in order, then goes live with no gap and no duplicate", async () => {
     const [c] = await user(["device-cu-aaaa"]);

@@ -1,0 +1,87 @@
+import pino from "pino";
+import { afterEach, describe, expect, it } from "vitest";
+import type { SessionRecord } from "../store/Store.js";
+import { SessionExpiry } from "./sessionExpiry.js";
+
+const logger = pino({ level: "silent" });
+const made: SessionExpiry[] = [];
+afterEach(() => made.splice(0).forEach((e) => e.stop()));
+
+/** A store of sessions by id, each live until its expiresAt, as the real stores answer. */
+function fakeStore(sessions: Map<string, SessionRecord>, fail = { now: false }) {
+  return {
+    async findSession(id: string, now: number) {
+      if (fail.now) throw new Error("store down");
+      const s = sessions.get(id);
+      return s !== undefined && s.expiresAt > now ? s : null;
+    },
+  };
+}
+
+function expiry(store: ReturnType<typeof fakeStore>) {
+  const closed: string[] = [];
+  // A long interval: the tests call sweep() themselves.
+  const e = new SessionExpiry({ store, intervalMs: 3_600_000, onExpired: (id) => closed.push(id), logger });
+  made.push(e);
+  return { e, closed };
+}
+
+const session = (id: string, expiresAt: number): SessionRecord => ({ id, userId: "u", signedInAt: 0, expiresAt });
+
+describe("SessionExpiry", () => {
+  it("leaves a session alone until its expiry, then closes its sockets once and forgets it", async () => {
+    const sessions = new Map([["a", session("a", 1_000)]]);
+    const { e, closed } = expiry(fakeStore(sessions));
+    e.watch("a", 1_000);
+    expect(await e.sweep(999)).toBe(0);
+    expect(closed).toEqual([]);
+    expect(await e.sweep(1_000)).toBe(1);
+    expect(closed).toEqual(["a"]);
+    expect(e.size).toBe(0);
+    expect(await e.sweep(5_000)).toBe(0);
+    expect(closed).toEqual(["a"]);
+  });
+
+  it("follows a session that rolled forward meanwhile instead of closing it", async () => {
+    const sessions = new Map([["a", session("a", 1_000)]]);
+    const { e, closed } = expiry(fakeStore(sessions));
+    e.watch("a", 1_000);
+    sessions.set("a", session("a", 3_000)); // used over HTTP: the store has the later expiry
+    expect(await e.sweep(1_500)).toBe(0);
+    expect(closed).toEqual([]);
+    expect(await e.sweep(2_999)).toBe(0);
+    expect(await e.sweep(3_000)).toBe(1);
+    expect(closed).toEqual(["a"]);
+  });
+
+  it("closes the sockets of a session deleted before its time (signed out on another instance)", async () => {
+    const sessions = new Map([["a", session("a", 10_000)]]);
+    const { e, closed } = expiry(fakeStore(sessions));
+    e.watch("a", 1_000); // as known at the upgrade; then deleted
+    sessions.delete("a");
+    expect(await e.sweep(1_000)).toBe(1);
+    expect(closed).toEqual(["a"]);
+  });
+
+  it("keeps the later of two expiries reported for one session", async () => {
+    const sessions = new Map([["a", session("a", 5_000)]]);
+    const { e, closed } = expiry(fakeStore(sessions));
+    e.watch("a", 5_000);
+    e.watch("a", 1_000); // an older read must not make it look due sooner
+    expect(await e.sweep(4_000)).toBe(0);
+    expect(closed).toEqual([]);
+    expect(e.size).toBe(1);
+  });
+
+  it("keeps its sessions when the store fails, and closes them on a later sweep", async () => {
+    const sessions = new Map<string, SessionRecord>();
+    const fail = { now: true };
+    const { e, closed } = expiry(fakeStore(sessions, fail));
+    e.watch("a", 1_000);
+    expect(await e.sweep(2_000)).toBe(0);
+    expect(e.size).toBe(1);
+    fail.now = false;
+    expect(await e.sweep(2_000)).toBe(1);
+    expect(closed).toEqual(["a"]);
+  });
+});
