@@ -12,14 +12,21 @@ import type { WebSocket } from "ws";
 export class Heartbeat {
   readonly #intervalMs: number;
   readonly #onDead: (ws: WebSocket) => void;
-  /** Whether each socket has answered since the last ping, and the pong listener to remove. */
-  readonly #sockets = new Map<WebSocket, { alive: boolean; onPong: () => void }>();
+  readonly #sockets = new Set<WebSocket>();
+  /** Pinged and not answered yet. */
+  readonly #awaiting = new Set<WebSocket>();
+  /** One listener shared by every socket (`this` is the socket that answered), not one per socket. */
+  readonly #onPong: (this: WebSocket) => void;
   #timer: NodeJS.Timeout | undefined;
 
   /** `onDead` is called (after the socket is forgotten) for a socket that missed its pong. */
   constructor(intervalMs: number, onDead: (ws: WebSocket) => void) {
     this.#intervalMs = intervalMs;
     this.#onDead = onDead;
+    const awaiting = this.#awaiting;
+    this.#onPong = function (this: WebSocket) {
+      awaiting.delete(this);
+    };
   }
 
   get size(): number {
@@ -28,12 +35,8 @@ export class Heartbeat {
 
   add(ws: WebSocket): void {
     if (this.#sockets.has(ws)) return;
-    const entry = { alive: true, onPong: () => void 0 };
-    entry.onPong = () => {
-      entry.alive = true;
-    };
-    ws.on("pong", entry.onPong);
-    this.#sockets.set(ws, entry);
+    ws.on("pong", this.#onPong);
+    this.#sockets.add(ws);
     if (this.#timer === undefined) {
       this.#timer = setInterval(() => this.#tick(), this.#intervalMs);
       this.#timer.unref();
@@ -41,10 +44,9 @@ export class Heartbeat {
   }
 
   remove(ws: WebSocket): void {
-    const entry = this.#sockets.get(ws);
-    if (entry === undefined) return;
-    ws.off("pong", entry.onPong);
-    this.#sockets.delete(ws);
+    if (!this.#sockets.delete(ws)) return;
+    this.#awaiting.delete(ws);
+    ws.off("pong", this.#onPong);
     if (this.#sockets.size === 0) this.stop();
   }
 
@@ -55,13 +57,13 @@ export class Heartbeat {
   }
 
   #tick(): void {
-    for (const [ws, entry] of [...this.#sockets]) {
-      if (!entry.alive) {
+    for (const ws of [...this.#sockets]) {
+      if (this.#awaiting.has(ws)) {
         this.remove(ws);
         this.#onDead(ws);
         continue;
       }
-      entry.alive = false;
+      this.#awaiting.add(ws);
       // Only OPEN sockets can be pinged; one that is closing has its own close timeout.
       if (ws.readyState === ws.OPEN) ws.ping();
     }
