@@ -66,6 +66,8 @@ export class Gateway<TData = unknown> {
   readonly #heartbeat: Heartbeat;
   readonly #sockets = new Map<WebSocket, LocalSocket<TData>>();
   readonly #detachers = new Map<Server, () => void>();
+  /** One listener for every upgrading socket, not a closure each. */
+  readonly #onUpgradeSocketError = (err: Error): void => this.#logger.debug({ err }, "upgrade socket error");
   #unsubscribeBus: (() => void) | undefined;
   #unsubscribeBusState: (() => void) | undefined;
   #shutdown: Promise<void> | undefined;
@@ -204,7 +206,7 @@ export class Gateway<TData = unknown> {
 
   async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     // Until ws owns the socket, a client reset would otherwise be an unhandled 'error' event.
-    socket.on("error", (err) => this.#logger.debug({ err }, "upgrade socket error"));
+    socket.on("error", this.#onUpgradeSocketError);
     if (!this.accepting) {
       rejectUpgrade(socket, 503, this.#shutdown ? "server is shutting down" : "temporarily unavailable");
       return;
@@ -248,7 +250,11 @@ export class Gateway<TData = unknown> {
       socket.once("close", release);
     }
     const grant = result;
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#open(ws, id, grant));
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      // ws has its own 'error' listener on the socket by now; ours would only be kept per socket.
+      socket.off("error", this.#onUpgradeSocketError);
+      this.#open(ws, id, grant);
+    });
   }
 
   #open(ws: WebSocket, id: string, grant: AuthGrant<TData>): void {
