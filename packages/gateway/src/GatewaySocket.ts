@@ -47,9 +47,9 @@ export class LocalSocket<TData> implements GatewaySocket<TData> {
   readonly id: string;
   readonly tags: readonly string[];
   readonly data: TData;
-  /** Resolves when the underlying socket is closed, however that happened. */
-  readonly closed: Promise<void>;
   readonly #ws: WebSocket;
+  /** Made on first use: only a shutdown waits for it, so most sockets never need one. */
+  #closed: Promise<void> | undefined;
   readonly #limits: SocketLimits;
   readonly #logger: Logger;
   /** Defined while `onOpen` is pending: the messages that arrived meanwhile, in order. */
@@ -71,19 +71,24 @@ export class LocalSocket<TData> implements GatewaySocket<TData> {
     this.#ws = init.ws;
     this.#limits = limits;
     this.#logger = logger;
-    this.closed = new Promise((resolve) => {
-      this.#ws.once("close", () => {
-        if (this.#closeTimer !== undefined) clearTimeout(this.#closeTimer);
-        this.#closing = true;
-        this.#queue = undefined;
-        resolve();
-      });
+    this.#ws.once("close", () => {
+      if (this.#closeTimer !== undefined) clearTimeout(this.#closeTimer);
+      this.#closing = true;
+      this.#queue = undefined;
     });
     // Client messages carry nothing the server acts on; they are only counted.
     this.#ws.on("message", () => this.#countInbound());
     // ws reports protocol errors (an oversized frame → it closes with 1009 itself) and socket
     // resets here; without a listener they would crash the process.
     this.#ws.on("error", (err) => this.#logger.debug({ err, socketId: this.id }, "socket error"));
+  }
+
+  /** Resolves when the underlying socket is closed, however that happened. */
+  get closed(): Promise<void> {
+    // ws marks the socket CLOSED just before it emits 'close': from then on there is nothing to wait for.
+    if (this.#ws.readyState === this.#ws.CLOSED) return Promise.resolve();
+    this.#closed ??= new Promise((resolve) => this.#ws.once("close", () => resolve()));
+    return this.#closed;
   }
 
   /** True while the socket can still be sent to. */
