@@ -1,6 +1,6 @@
 import { now, sleep } from "./clock.mjs";
 import { busyFraction, readCore } from "./coreLoad.mjs";
-import { driverWindowStart, driverWindowStop } from "./driverHealth.mjs";
+import { collectDriverGarbage, driverWindowStart, driverWindowStop } from "./driverHealth.mjs";
 import { latencyHistogram, recordMs, summarize } from "./histogram.mjs";
 import { runOpenLoop } from "./openLoop.mjs";
 import { ignoreDelivery, writerOf } from "./population.mjs";
@@ -78,6 +78,7 @@ export async function measureFanout(population, { rate, durationMs, drainMs = 20
     lastEventMs = t;
   };
 
+  collectDriverGarbage();
   const cpuBefore = await Promise.all(probes.map((p) => p.cpuMs()));
   await Promise.all(probes.map((p) => p.windowStart()));
   driverWindowStart();
