@@ -1,5 +1,5 @@
 import { now, sleep } from "./clock.mjs";
-import { busyFraction, readCore } from "./coreLoad.mjs";
+import { busyFraction, readCore, readStolenMs } from "./coreLoad.mjs";
 import { collectDriverGarbage, driverWindowStart, driverWindowStop } from "./driverHealth.mjs";
 import { latencyHistogram, recordMs, summarize } from "./histogram.mjs";
 import { runOpenLoop } from "./openLoop.mjs";
@@ -18,7 +18,9 @@ let nextWriteId = 1;
  *   expectedDeliveries: number, delivered: number, lost: number, duplicates: number,
  *   misrouted: number, postErrors: number, overloaded: boolean, held: boolean,
  *   deliveriesPerSec: number, e2e: LatencySummary, post: LatencySummary, sendLag: LatencySummary,
- *   server: ServerHealth | null, driver: ReturnType<typeof driverWindowStop> }} FanoutResult
+ *   server: ServerHealth | null, driver: ReturnType<typeof driverWindowStop>, stolenMs: number | null }} FanoutResult
+ *   `stolenMs` is the CPU time the hypervisor took from the whole machine during the window
+ *   (see `readStolenMs`)
  * @typedef {{ cpu: number, coreBusy: number | null, otherLoad: number | null, gcMs: number, gcMaxMs: number,
  *   loopDelayP99Ms: number, loopDelayMaxMs: number }} ServerHealth
  *   `cpu` is in cores (1 = one core busy the whole window), summed over the server processes;
@@ -83,6 +85,7 @@ export async function measureFanout(population, { rate, durationMs, drainMs = 20
   await Promise.all(probes.map((p) => p.windowStart()));
   driverWindowStart();
   const coreBefore = readCore(serverCore);
+  const stolenBefore = readStolenMs();
   const startedAt = now();
   const loop = await runOpenLoop({
     rate,
@@ -118,6 +121,7 @@ export async function measureFanout(population, { rate, durationMs, drainMs = 20
   const windowMs = Math.max(durationMs, lastEventMs - loop.startMs);
   const elapsedMs = now() - startedAt;
   const coreBusy = busyFraction(coreBefore, readCore(serverCore));
+  const stolenAfter = readStolenMs();
   const driver = driverWindowStop();
   const cpuAfter = await Promise.all(probes.map((p) => p.cpuMs()));
   const windows = await Promise.all(probes.map((p) => p.windowStop()));
@@ -160,6 +164,7 @@ export async function measureFanout(population, { rate, durationMs, drainMs = 20
     sendLag: summarize(loop.sendLag),
     server,
     driver,
+    stolenMs: stolenBefore === null || stolenAfter === null ? null : Math.round(stolenAfter - stolenBefore),
   };
 }
 

@@ -97,12 +97,13 @@ export async function runServer(target, o) {
 }
 
 /**
- * One line of progress per window: its verdict, and the two things that explain most verdicts
- * (how busy the server was, and how much of its core something else took).
+ * One line of progress per window: its verdict, and the things that explain most verdicts (how
+ * busy the server was, how much of its core something else took, and what the hypervisor took).
  * @param {import("../lib/fanout.mjs").FanoutResult} r
  */
 export function describeWindow(r) {
   const verdict = r.held ? "held" : r.overloaded ? "cut short" : "did not hold";
   const other = r.server?.otherLoad === null || r.server?.otherLoad === undefined ? "" : `, other load ${r.server.otherLoad}`;
-  return `${r.rate} w/s → p50 ${r.e2e.p50} ms, p99 ${r.e2e.p99} ms, ${verdict}; server ${r.server?.cpu ?? "?"} cores${other}`;
+  const stolen = r.stolenMs ? `, stolen ${r.stolenMs} ms` : "";
+  return `${r.rate} w/s → p50 ${r.e2e.p50} ms, p99 ${r.e2e.p99} ms, ${verdict}; server ${r.server?.cpu ?? "?"} cores${other}${stolen}`;
 }

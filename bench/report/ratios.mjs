@@ -20,7 +20,7 @@ export function computeRatios(results) {
     throughputVsSocketIo: div(s.tandem?.saturation?.deliveriesPerSec, s.socketio?.saturation?.deliveriesPerSec),
     heapPerSocketVsSocketIo: div(s.tandem?.idle?.heapPerSocketKB, s.socketio?.idle?.heapPerSocketKB),
     tandemHeapPerSocketKB: s.tandem?.idle?.heapPerSocketKB ?? null,
-    tandemAt1000: at1000 ? { p50: at1000.e2e.p50, p99: at1000.e2e.p99, p999: at1000.e2e.p999, held: at1000.held } : null,
+    tandemAt1000: at1000 ? { p50: at1000.e2e.p50, p99: at1000.e2e.p99, p999: at1000.e2e.p999, held: at1000.held, stolenMs: at1000.stolenMs ?? null } : null,
     // Redis's own cost is read at the low rate, where neither set-up queues; comparing two
     // windows that did not hold would say nothing about it.
     redisAddedP50Ms: results.twoInstances?.low?.held && results.twoInstances?.oneInstance?.low?.held ? results.twoInstances.addedP50AtLowRateMs : null,
@@ -100,6 +100,13 @@ function throughputNote(peerName, tandemBy, peerBy, cpu) {
  */
 export const NOISE_LIMIT = 0.1;
 
+/**
+ * From this much CPU taken by the hypervisor during a window (ms, over the machine), one of its
+ * pauses (10–30 ms here) likely fell in the window, and a p99 over one window is that pause more
+ * than it is the server: the p99 verdict then says "noisy".
+ */
+export const STEAL_LIMIT_MS = 20;
+
 /** @param {any[]} windows @returns {number | null} */
 function meanOtherLoad(windows) {
   const values = windows.map((w) => w?.server?.otherLoad).filter((v) => typeof v === "number");
@@ -108,21 +115,25 @@ function meanOtherLoad(windows) {
 
 /**
  * @param {ReturnType<typeof computeRatios>} r
- * @returns {{ what: string, value: string, target: string, met: boolean | null, noisy: boolean, note: string | null,
+ * @returns {{ what: string, value: string, target: string, met: boolean | null, noisy: string | null, note: string | null,
  *   inconclusive: boolean }[]}
+ *   `noisy` says why the verdict cannot be trusted, or is null
  */
 export function targetChecks(r) {
   /** @param {number | null | undefined} v @param {(v: number) => boolean} ok */
   const met = (v, ok) => (v === null || v === undefined ? null : ok(v));
   const n = r.noise;
-  const over = (/** @type {(number | null)[]} */ ...values) => values.some((v) => v !== null && v > NOISE_LIMIT);
+  const over = (/** @type {(number | null)[]} */ ...values) =>
+    values.some((v) => v !== null && v > NOISE_LIMIT) ? `other processes took > ${NOISE_LIMIT * 100}% of the servers' core` : null;
+  const stolen = r.tandemAt1000?.stolenMs ?? null;
+  const stolenInWindow = stolen !== null && stolen >= STEAL_LIMIT_MS ? `the hypervisor took ${stolen} ms of the machine's CPU during that window` : null;
   const noisyFor = [
     over(n.tandem, n.ceiling),
     over(n.tandem, n.socketio),
-    false, // idle memory is measured with no load: noise does not change it
-    false,
+    null, // idle memory is measured with no load: noise does not change it
+    null,
     over(n.tandem),
-    over(n.tandem),
+    over(n.tandem) ?? stolenInWindow,
     over(n.tandem, n.twoInstances),
     over(n.tandem, n.twoInstances),
   ];
@@ -150,7 +161,7 @@ export function targetChecks(r) {
     { what: `Redis: added p50 at ${r.redisLowRate ?? "—"} writes/s`, value: `${num(r.redisAddedP50Ms, 2)} ms`, target: "≤ 0.5 ms", met: met(r.redisAddedP50Ms, (v) => v <= 0.5) },
     // The pair stands for "Tandem" here, one instance (Tandem's own saturation) for the peer.
     throughput("Redis: throughput ÷ one instance", r.redisThroughputVsOne, TARGET_SHARE, by.twoInstances, by.tandem),
-  ].map((check, i) => ({ note: null, inconclusive: false, ...check, noisy: noisyFor[i] ?? false }));
+  ].map((check, i) => ({ note: null, inconclusive: false, ...check, noisy: noisyFor[i] ?? null }));
 }
 
 /**
@@ -171,7 +182,7 @@ export function verdict(/** @type {ReturnType<typeof targetChecks>[number]} */ c
   if (c.met === null) return "not measured";
   if (c.inconclusive) return `inconclusive (would be ${c.met ? "met" : "missed"}, but a limit on the side that decides it was not the server's own)`;
   const plain = c.met ? "met" : "MISSED";
-  return c.noisy ? `noisy (would be ${plain.toLowerCase()}): other processes took > ${NOISE_LIMIT * 100}% of the servers' core` : plain;
+  return c.noisy ? `noisy (would be ${plain.toLowerCase()}): ${c.noisy}` : plain;
 }
 
 /** @param {ReturnType<typeof targetChecks>} checks */

@@ -23,6 +23,17 @@ function otherLoad(windows) {
   return `${Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100)}% avg, ${Math.round(Math.max(...values) * 100)}% max`;
 }
 
+/**
+ * CPU time the hypervisor took from the machine per window, over a server's windows (see
+ * `readStolenMs`): "—" where /proc/stat has no steal counter.
+ * @param {any[]} windows
+ */
+function stolen(windows) {
+  const values = windows.map((w) => w.stolenMs).filter((v) => typeof v === "number");
+  if (values.length === 0) return "—";
+  return `${Math.round(values.reduce((a, b) => a + b, 0) / values.length)} avg, ${Math.max(...values)} max`;
+}
+
 /** @param {any} results the JSON written to bench/results @returns {Row[]} */
 export function tableRows(results) {
   const servers = /** @type {string[]} */ (results.config.servers);
@@ -45,6 +56,7 @@ export function tableRows(results) {
   rows.push(row("saturation: deliveries/s at that rate", (s) => num(s.saturation?.deliveriesPerSec, 0)));
   rows.push(row("saturation: what gave out first", (s) => limitText(s.saturation)));
   rows.push(row("noise: other processes on the servers' core", (s) => otherLoad([...(s.sweep ?? []), ...(s.saturation?.steps ?? [])])));
+  rows.push(row("noise: CPU the hypervisor took, per window (ms)", (s) => stolen([...(s.sweep ?? []), ...(s.saturation?.steps ?? [])])));
   rows.push(row("sign-in: sign-ins/s (thread-pool bound)", (s) => (s.signIn ? `${num(s.signIn.signInsPerSec)} (${num(s.signIn.threadPoolBound)})` : "—")));
   rows.push(row("sign-in: fan-out p99 vs no sign-ins (ms)", (s) => (s.signIn ? `${num(s.signIn.fanout.e2e.p99)} vs ${num(s.signIn.baselineP99)}${mark(s.signIn.fanout)}` : "—")));
   const two = results.twoInstances;
