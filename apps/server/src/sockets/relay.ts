@@ -1,19 +1,21 @@
 import type { ChangeEvent, Receivers } from "@tandem/protocol";
+import { eventJson } from "../store/changeEvents.js";
 import { userTag } from "./tags.js";
 
-/**
- * The one way a change event reaches sockets, used by both the in-process change feed and the
- * webhook receiver. The event is serialized once and the same string goes to every socket.
- * Without explicit receivers an event goes to its owner's sockets only.
- *
- * @returns how many sockets on this instance it was sent to
- */
 /** The part of the gateway the relay needs. */
 export interface Sender {
   send(receivers: Receivers, text: string): number;
 }
 
+/**
+ * The one way a change event reaches sockets, used by both the in-process change feed and the
+ * webhook receiver. The event is serialized once (the SQLite store's change-log entry already made
+ * the string) and the same string goes to every socket.
+ * Without explicit receivers an event goes to its owner's sockets only.
+ *
+ * @returns how many sockets on this instance it was sent to
+ */
 export function relay(gateway: Sender, event: ChangeEvent, receivers?: Receivers): number {
   const to: Receivers = receivers ?? { sockets: [], tags: [userTag(event.meta.userId)] };
-  return gateway.send(to, JSON.stringify(event));
+  return gateway.send(to, eventJson(event));
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { TODO_OBJECT_TYPE } from "@tandem/protocol";
 import type { ChangeEvent, Seq, Todo, TokenInfo, User } from "@tandem/protocol";
-import { changeTime, deleteEvent, isCompleteSince, upsertEvent } from "./changeEvents.js";
+import { changeTime, deleteEvent, eventJson, isCompleteSince, upsertEvent } from "./changeEvents.js";
 import { migrate } from "./sqliteSchema.js";
 import { WalCheckpointer } from "./walCheckpointer.js";
 import { isUniqueViolation, toStoreError } from "./sqliteErrors.js";
@@ -515,7 +515,7 @@ export class SqliteStore implements Store {
   }
 
   #append(event: ChangeEvent): ChangeEvent {
-    this.#s().insertEvent.run(event.meta.userId, event.meta.seq, JSON.stringify(event));
+    this.#s().insertEvent.run(event.meta.userId, event.meta.seq, eventJson(event));
     return event;
   }
 
