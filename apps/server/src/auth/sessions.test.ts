@@ -53,7 +53,7 @@ describe("Sessions", () => {
     expect(await store.findSession(session.id, Date.now())).toMatchObject({ userId });
 
     const { req, res } = exchange(cookie);
-    expect(await sessions.resolve(req, res)).toEqual({ id: session.id, userId });
+    expect(await sessions.resolve(req, res)).toEqual({ id: session.id, userId, user: { id: userId, email: "s@example.com" } });
     const rotated = new Sessions(store, { ...SETTINGS, key: "z".repeat(32) });
     expect(await rotated.resolve(req, res)).toBeNull();
   });

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { Request, Response } from "express";
 import { parseCookie, stringifySetCookie } from "cookie";
+import type { User } from "@tandem/protocol";
 import type { SessionRecord, Store } from "../store/Store.js";
 import { sessionResolution } from "../sessionResolution.js";
 import { HttpError } from "../http/HttpError.js";
@@ -27,6 +28,11 @@ export interface SessionSettings {
 export interface LiveSession {
   id: string;
   userId: string;
+}
+
+/** A live session with its user, as a request's cookie resolves to. */
+export interface ResolvedSession extends LiveSession {
+  user: User;
 }
 
 /**
@@ -70,11 +76,12 @@ export class Sessions {
    * A dead cookie is left alone (not cleared): another tab may have just signed in, and clearing
    * would race with, and erase, the cookie it was given.
    */
-  async resolve(req: Request, res: Response, now = Date.now()): Promise<LiveSession | null> {
+  async resolve(req: Request, res: Response, now = Date.now()): Promise<ResolvedSession | null> {
     const secret = this.#secretOf(req.headers.cookie);
     if (secret === null) return null;
-    const session = await this.#store.findSession(this.idOf(secret), now);
-    if (session === null) return null;
+    const found = await this.#store.findSessionUser(this.idOf(secret), now);
+    if (found === null) return null;
+    const { session, user } = found;
     const endOfLife = session.signedInAt + this.#settings.absoluteMs;
     // Stored expiries never pass the absolute lifetime (see #expiryAt); this catches clock changes.
     if (now >= endOfLife) {
@@ -86,7 +93,7 @@ export class Sessions {
       await this.#store.extendSession(session.id, expiresAt);
       this.#setCookie(res, secret, expiresAt);
     }
-    return { id: session.id, userId: session.userId };
+    return { id: session.id, userId: session.userId, user };
   }
 
   /**

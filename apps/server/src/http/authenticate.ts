@@ -36,8 +36,7 @@ export function authenticate(store: Store, sessions: Sessions): RequestHandler {
     }
 
     const session = await sessions.resolve(req, res);
-    const user = session && (await store.findUserById(session.userId));
-    if (session && user) req.principal = { user, via: "session", sessionId: session.id };
+    if (session) req.principal = { user: session.user, via: "session", sessionId: session.id };
     next();
   };
 }

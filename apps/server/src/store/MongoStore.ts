@@ -221,6 +221,13 @@ export class MongoStore implements Store {
     return { id: doc._id, userId: doc.userId.toHexString(), signedInAt: doc.signedInAt.getTime(), expiresAt: doc.expiresAt.getTime() };
   }
 
+  /** Two reads by `_id`, one after the other (a `$lookup` aggregation could make them one round trip). */
+  async findSessionUser(id: string, now: number): Promise<{ session: SessionRecord; user: User } | null> {
+    const session = await this.findSession(id, now);
+    const user = session && (await this.findUserById(session.userId));
+    return session && user ? { session, user } : null;
+  }
+
   async extendSession(id: string, expiresAt: number): Promise<void> {
     const at = new Date(expiresAt);
     await this.#run(() => this.#sessions.updateOne({ _id: id, expiresAt: { $lt: at } }, { $set: { expiresAt: at } }));

@@ -130,6 +130,11 @@ function prepareStatements(db: Database.Database) {
     sessionById: db.prepare<[id: string, now: number], SessionRow>(
       "SELECT id, user_id, signed_in_at, expires_at FROM browser_sessions WHERE id = ? AND expires_at > ?",
     ),
+    sessionUserById: db.prepare<[id: string, now: number], SessionRow & { email: string }>(
+      `SELECT s.id, s.user_id, s.signed_in_at, s.expires_at, u.email
+         FROM browser_sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id = ? AND s.expires_at > ?`,
+    ),
     extendSession: db.prepare<[expiresAt: number, id: string, expiresAtAgain: number]>(
       "UPDATE browser_sessions SET expires_at = ? WHERE id = ? AND expires_at < ?",
     ),
@@ -187,6 +192,10 @@ function toTodo(row: TodoRow): Todo {
     objectType: TODO_OBJECT_TYPE,
     version: row.version,
   };
+}
+
+function toSessionRecord(row: SessionRow): SessionRecord {
+  return { id: row.id, userId: row.user_id, signedInAt: row.signed_in_at, expiresAt: row.expires_at };
 }
 
 function toTokenInfo(row: TokenRow): TokenInfo {
@@ -332,7 +341,14 @@ export class SqliteStore implements Store {
   async findSession(id: string, now: number): Promise<SessionRecord | null> {
     return this.#run(() => {
       const row = this.#s().sessionById.get(id, now);
-      return row === undefined ? null : { id: row.id, userId: row.user_id, signedInAt: row.signed_in_at, expiresAt: row.expires_at };
+      return row === undefined ? null : toSessionRecord(row);
+    });
+  }
+
+  async findSessionUser(id: string, now: number): Promise<{ session: SessionRecord; user: User } | null> {
+    return this.#run(() => {
+      const row = this.#s().sessionUserById.get(id, now);
+      return row === undefined ? null : { session: toSessionRecord(row), user: { id: row.user_id, email: row.email } };
     });
   }
 

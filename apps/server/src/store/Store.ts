@@ -72,6 +72,11 @@ export interface Store {
   createSession(session: SessionRecord): Promise<void>;
   /** The session with this id, or null when there is none or it expired before `now` (ms). */
   findSession(id: string, now: number): Promise<SessionRecord | null>;
+  /**
+   * `findSession` and the session's user in one lookup, for the request that carries the cookie
+   * (every request a browser makes). Null when either is gone.
+   */
+  findSessionUser(id: string, now: number): Promise<{ session: SessionRecord; user: User } | null>;
   /** Moves a session's expiry forward to `expiresAt` (ms); never backward. */
   extendSession(id: string, expiresAt: number): Promise<void>;
   deleteSession(id: string): Promise<void>;

@@ -453,6 +453,16 @@ export function describeStoreContract(name: string, make: MakeStore): void {
         await store.deleteSession(session.id);
       });
 
+      it("finds a session with its user in one call, and nothing once either is gone", async () => {
+        const session = await newSession(60_000);
+        const user = await store.findUserById(session.userId);
+        expect(await store.findSessionUser(session.id, Date.now())).toEqual({ session, user });
+        expect(await store.findSessionUser(randomUUID(), Date.now())).toBeNull();
+        expect(await store.findSessionUser(session.id, session.expiresAt)).toBeNull();
+        await store.deleteSession(session.id);
+        expect(await store.findSessionUser(session.id, Date.now())).toBeNull();
+      });
+
       it("finds nothing for an unknown id, or once the session expired", async () => {
         expect(await store.findSession(randomUUID(), Date.now())).toBeNull();
         const session = await newSession(60_000);
