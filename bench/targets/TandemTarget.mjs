@@ -102,7 +102,7 @@ export class TandemTarget {
           headers: FORWARDED,
         });
         if (res.status !== 201) throw new Error(`sign-up of user ${u} answered ${res.status}: ${res.body}`);
-        return sessionCookie(res.headers["set-cookie"]);
+        return sessionCookie(res.setCookies);
       });
     } finally {
       await server.stop();
@@ -215,10 +215,10 @@ const deviceId = (u, d) => `bench-u${u}-d${d}`;
  * The session cookie a browser would hold in production. The set-up process runs with
  * NODE_ENV=test, which names the cookie `tandem.sid`; the measured production processes read
  * `__Host-tandem.sid` (Secure cookies). The value, the session's secret, is the same.
- * @param {string[] | undefined} setCookie
+ * @param {string[]} setCookie
  */
 function sessionCookie(setCookie) {
-  const pair = (setCookie ?? []).map((c) => c.split(";")[0] ?? "").find((c) => c.startsWith("tandem.sid="));
+  const pair = setCookie.map((c) => c.split(";")[0] ?? "").find((c) => c.startsWith("tandem.sid="));
   if (pair === undefined) throw new Error("sign-up set no tandem.sid cookie");
   return `__Host-${pair}`;
 }
