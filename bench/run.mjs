@@ -154,7 +154,7 @@ async function main() {
         windowMs: options.windowMs,
         drainMs: options.drainMs,
         warmup: options.warmup,
-        maxSteps: Math.min(3, options.maxSteps),
+        maxSteps: Math.min(4, options.maxSteps),
         bisections: options.bisections,
         onWindow: (r) => log(`tandem ×2:   ${describeWindow(r)}`),
         oneInstance: { latency: one.sweep.find((/** @type {any} */ r) => r.rate === rate), low: one.lowRate, saturation: one.saturation },

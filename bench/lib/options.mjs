@@ -91,7 +91,7 @@ export function parseOptions(argv) {
     windowMs: 1200,
     stepMs: 1000,
     drainMs: 1500,
-    maxSteps: 4,
+    maxSteps: 6,
     warmup: { rate: 500, windowMs: 600 },
     profileMs: 1500,
     signInMs: 2000,
