@@ -8,10 +8,11 @@ import { backlogLimit } from "./sweep.mjs";
  * holds. Then it bisects (geometrically) between the last rate that held and the first that
  * failed. At most `maxSteps` windows, so the phase is bounded whatever the server does.
  *
- * A rate fails only when two windows in a row at it fail (the sweep's window counting as the
- * first): on this virtual machine a core is now and then descheduled for 10–180 ms, and one such
- * pause in a 1 s window is enough to push its p99 past 50 ms at a rate the server carries. A rate
- * the server cannot carry fails twice. The second window is skipped when the steps run out.
+ * Above a rate that held, a rate fails only when two windows in a row at it fail (a failed sweep
+ * window counting as the first): on this virtual machine a core is now and then descheduled for
+ * 10–30 ms at a time, and one such pause in a 1 s window can push its p99 past 50 ms at a rate the
+ * server carries. A rate the server cannot carry fails twice. When the steps run out, one failed
+ * window has to do.
  *
  * A window is abandoned early once a quarter of a second of writes is waiting for an answer.
  *
@@ -46,17 +47,20 @@ export async function saturate(population, probes, { known, windowMs, drainMs, m
   let best = known.find((r) => r.rate === lo);
   /** @type {import("../lib/fanout.mjs").FanoutResult | undefined} */
   let failed = known.find((r) => r.rate === hi);
-  if (hi !== undefined && lo !== undefined) {
-    // The sweep's failed window was the first; this is the second.
+  // A failed sweep window was the first of two; the second decides. One that holds moves the
+  // search up to the next rate the sweep saw fail, if any, which is then confirmed the same way.
+  while (hi !== undefined && lo !== undefined && steps.length < maxSteps) {
     const again = await once(hi);
-    if (again.held) {
-      lo = hi;
-      best = again;
-      hi = undefined;
-      failed = undefined;
-    } else {
+    if (!again.held) {
       failed = again;
+      break;
     }
+    const confirmed = hi;
+    lo = confirmed;
+    best = again;
+    const failedHigher = known.filter((r) => !r.held && r.rate > confirmed).map((r) => r.rate);
+    hi = failedHigher.length > 0 ? Math.min(...failedHigher) : undefined;
+    failed = known.find((r) => r.rate === hi);
   }
 
   while (lo === undefined && steps.length < maxSteps) {

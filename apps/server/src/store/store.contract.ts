@@ -453,7 +453,7 @@ export function describeStoreContract(name: string, make: MakeStore): void {
         await store.deleteSession(session.id);
       });
 
-      it("finds a session with its user in one call, and nothing once either is gone", async () => {
+      it("finds a session with its user in one call, and nothing for an unknown, expired or deleted session", async () => {
         const session = await newSession(60_000);
         const user = await store.findUserById(session.userId);
         expect(await store.findSessionUser(session.id, Date.now())).toEqual({ session, user });
