@@ -69,14 +69,14 @@ describe("SqliteStore", () => {
   it("commits a change, its seq and its event together or not at all", async () => {
     const { store, file } = await openStore();
     const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
-    // Plant a row where the next event must go, so the event insert fails mid-transaction.
+    // Make the event insert, the last step of a create, fail mid-transaction.
     const raw = rawConnection(file);
-    raw.prepare("INSERT INTO events (user_id, seq, event_json) VALUES (?, 1, '{}')").run(user.id);
+    raw.exec("CREATE TRIGGER refuse_events BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'planted failure'); END");
 
     await expect(store.createTodo(user.id, { id: randomUUID(), text: "x" }, ctx)).rejects.toMatchObject({
-      code: "SQLITE_CONSTRAINT_PRIMARYKEY",
+      code: "SQLITE_CONSTRAINT_TRIGGER",
     });
-    // Neither the todo nor the seq bump survived.
+    // Neither the todo nor its seq survived.
     expect(await store.listTodos(user.id)).toEqual({ todos: [], seq: 0 });
   });
 
@@ -172,6 +172,28 @@ describe("SqliteStore housekeeping", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("upgrades a version-2 database: a user's seq carries over from their counter to their change log", async () => {
+    const file = path.join(dir, `${randomUUID()}.db`);
+    const raw = rawConnection(file);
+    migrate(raw, 2);
+    raw.prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES ('u1', 'old@example.com', 'h', 'then')").run();
+    raw.prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES ('u2', 'quiet@example.com', 'h', 'then')").run();
+    // What the version-2 store left behind: u1 made 7 changes, of which the log kept the last 3.
+    raw.prepare("UPDATE users SET seq = 7 WHERE id = 'u1'").run();
+    for (const seq of [5, 6, 7]) raw.prepare("INSERT INTO events (user_id, seq, event_json) VALUES ('u1', ?, '{}')").run(seq);
+    const { store } = await openStore(file);
+    expect(raw.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    expect((await store.listTodos("u1")).seq).toBe(7);
+    expect((await store.listTodos("u2")).seq).toBe(0);
+    const { event } = await store.createTodo("u1", { id: randomUUID(), text: "after the upgrade" }, ctx);
+    expect(event?.meta.seq).toBe(8);
+    expect((await store.eventsSince("u1", 7)).events.map((e) => e.meta.seq)).toEqual([8]);
+  });
+
+  it("refuses a change log that could be trimmed empty (the newest event is the user's seq)", () => {
+    expect(() => new SqliteStore({ file: ":memory:", changeLogLimit: 0 })).toThrow(RangeError);
   });
 
   it("upgrades a version-1 database: express-session's table is replaced by browser_sessions", async () => {

@@ -109,8 +109,9 @@ function prepareStatements(db: Database.Database) {
     ),
     userByEmail: db.prepare<[email: string], UserRow>("SELECT id, email, password_hash FROM users WHERE email = ?"),
     userById: db.prepare<[id: string], UserRow>("SELECT id, email, password_hash FROM users WHERE id = ?"),
-    userSeq: db.prepare<[id: string], number>("SELECT seq FROM users WHERE id = ?").pluck(),
-    bumpSeq: db.prepare<[id: string], number>("UPDATE users SET seq = seq + 1 WHERE id = ? RETURNING seq").pluck(),
+    // The newest seq of the user's log (0 before their first change): the end of their range of
+    // the log's primary key, the page their next event goes into.
+    userSeq: db.prepare<[userId: string], number>("SELECT coalesce(max(seq), 0) FROM events WHERE user_id = ?").pluck(),
 
     insertToken: db.prepare<[id: string, userId: string, name: string, tokenHash: string, createdAt: string]>(
       "INSERT INTO tokens (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -155,7 +156,7 @@ function prepareStatements(db: Database.Database) {
       [id: string, userId: string, text: string, createdAt: string, updatedAt: string, device: string | null, userIdForSeq: string]
     >(
       `INSERT INTO todos (id, user_id, text, done, created_at, updated_at, device, version, created_seq)
-       VALUES (?, ?, ?, 0, ?, ?, ?, 1, (SELECT seq + 1 FROM users WHERE id = ?))
+       VALUES (?, ?, ?, 0, ?, ?, ?, 1, (SELECT coalesce(max(seq), 0) + 1 FROM events WHERE user_id = ?))
        ON CONFLICT (id) DO NOTHING`,
     ),
     updateTodo: db.prepare<
@@ -222,6 +223,8 @@ export class SqliteStore implements Store {
   #checkpointer: WalCheckpointer | null = null;
 
   constructor(options: SqliteStoreOptions) {
+    // The newest event of a user's log is their seq (see #nextSeq): the trim must always keep one.
+    if (!(options.changeLogLimit >= 1)) throw new RangeError(`changeLogLimit must be at least 1, not ${options.changeLogLimit}`);
     this.#options = options;
     this.#db = new Database(options.file, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
   }
@@ -515,12 +518,12 @@ export class SqliteStore implements Store {
     return this.#statements;
   }
 
-  /** Takes the user's next seq. Must run inside the transaction that records the change. */
+  /**
+   * The user's next seq: one past the newest in their change log. Must run inside the transaction
+   * that records the change, and the change's event must be appended before the next call.
+   */
   #nextSeq(userId: string): Seq {
-    const seq = this.#s().bumpSeq.get(userId);
-    // Callers pass an authenticated user's id; a missing row is a bug, not a client error.
-    if (seq === undefined) throw new Error(`no user ${userId}`);
-    return seq;
+    return (this.#s().userSeq.get(userId) ?? 0) + 1;
   }
 
   #applyUpdate(s: Statements, todo: Todo, next: { text: string; done: boolean }, ctx: ChangeContext): Todo {

@@ -73,6 +73,12 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX browser_sessions_expires ON browser_sessions (expires_at);
   `,
+  /* 3: a user's seq is the newest seq in their change log (SqliteStore#currentSeq), which the trim
+        never removes, instead of a counter in their row: one B-tree fewer written per change. Every
+        seq ever taken went into the log in the same transaction, so the two agree on every
+        database this runs on. */ `
+  ALTER TABLE users DROP COLUMN seq;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
