@@ -66,6 +66,21 @@ describe("SqliteStore", () => {
     });
   });
 
+  it("takes seqs in order within a group commit, and a write that fails in it gives its seq back", async () => {
+    const { store, file } = await openStore();
+    const user = await store.createUser({ email: "batch@example.com", passwordHash: "h" });
+    const raw = rawConnection(file);
+    raw.exec(`CREATE TRIGGER refuse_one BEFORE INSERT ON events WHEN NEW.event_json LIKE '%"text":"refused"%'
+              BEGIN SELECT RAISE(ABORT, 'planted failure'); END`);
+    // Queued in one turn of the event loop, so the three share one transaction (see #commitQueued).
+    const outcomes = await Promise.allSettled(
+      ["first", "refused", "third"].map((text) => store.createTodo(user.id, { id: randomUUID(), text }, ctx)),
+    );
+    expect(outcomes.map((o) => (o.status === "fulfilled" ? o.value.event?.meta.seq : "rejected"))).toEqual([1, "rejected", 2]);
+    expect((await store.listTodos(user.id)).todos.map((t) => t.text)).toEqual(["first", "third"]);
+    expect((await store.eventsSince(user.id, 0)).events.map((e) => e.meta.seq)).toEqual([1, 2]);
+  });
+
   it("commits a change, its seq and its event together or not at all", async () => {
     const { store, file } = await openStore();
     const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
@@ -174,22 +189,38 @@ describe("SqliteStore housekeeping", () => {
     }
   });
 
-  it("upgrades a version-2 database: a user's seq carries over from their counter to their change log", async () => {
+  /** A version-2 database as its store left it: u1 made 7 changes, of which the log kept the last 3. */
+  function versionTwoDatabase(counterOfU1 = 7) {
     const file = path.join(dir, `${randomUUID()}.db`);
     const raw = rawConnection(file);
     migrate(raw, 2);
     raw.prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES ('u1', 'old@example.com', 'h', 'then')").run();
     raw.prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES ('u2', 'quiet@example.com', 'h', 'then')").run();
-    // What the version-2 store left behind: u1 made 7 changes, of which the log kept the last 3.
-    raw.prepare("UPDATE users SET seq = 7 WHERE id = 'u1'").run();
+    raw.prepare("UPDATE users SET seq = ? WHERE id = 'u1'").run(counterOfU1);
     for (const seq of [5, 6, 7]) raw.prepare("INSERT INTO events (user_id, seq, event_json) VALUES ('u1', ?, '{}')").run(seq);
+    return { file, raw };
+  }
+  const userColumns = (raw: Database.Database) => raw.prepare("SELECT name FROM pragma_table_info('users')").pluck().all();
+
+  it("upgrades a version-2 database: the counter column goes, and each seq continues from the change log", async () => {
+    const { file, raw } = versionTwoDatabase();
     const { store } = await openStore(file);
     expect(raw.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    expect(userColumns(raw)).not.toContain("seq");
     expect((await store.listTodos("u1")).seq).toBe(7);
     expect((await store.listTodos("u2")).seq).toBe(0);
     const { event } = await store.createTodo("u1", { id: randomUUID(), text: "after the upgrade" }, ctx);
     expect(event?.meta.seq).toBe(8);
     expect((await store.eventsSince("u1", 7)).events.map((e) => e.meta.seq)).toEqual([8]);
+  });
+
+  it("refuses to upgrade a version-2 database whose counter and change log disagree, and leaves it as it was", async () => {
+    // Seqs up to 999 were handed out but the log ends at 7 (events deleted by hand): dropping the
+    // counter would hand out 8..999 again to clients that have already seen them.
+    const { file, raw } = versionTwoDatabase(999);
+    await expect(openStore(file)).rejects.toMatchObject({ code: "SQLITE_CONSTRAINT_CHECK" });
+    expect(raw.pragma("user_version", { simple: true })).toBe(2);
+    expect(userColumns(raw)).toContain("seq");
   });
 
   it("refuses a change log that could be trimmed empty (the newest event is the user's seq)", () => {

@@ -73,10 +73,18 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX browser_sessions_expires ON browser_sessions (expires_at);
   `,
-  /* 3: a user's seq is the newest seq in their change log (SqliteStore#currentSeq), which the trim
-        never removes, instead of a counter in their row: one B-tree fewer written per change. Every
-        seq ever taken went into the log in the same transaction, so the two agree on every
-        database this runs on. */ `
+  /* 3: a user's seq is the newest seq in their change log (SqliteStore#nextSeq), which the trim
+        never removes, instead of a counter in their row: one B-tree fewer written per change.
+        Every seq ever taken went into the log in the same transaction, so the two agree; should a
+        database say otherwise (events deleted by hand), the CHECK below fails the migration and
+        leaves the database as it was, since dropping the counter would hand out seqs again that
+        clients have already seen. SQLite keeps the users table's text as first written, so its
+        comment on the old column stays in the schema. */ `
+  CREATE TEMP TABLE migration_3_check (disagreeing_users INTEGER CHECK (disagreeing_users = 0));
+  INSERT INTO migration_3_check
+    SELECT count(*) FROM users u
+     WHERE u.seq <> (SELECT coalesce(max(e.seq), 0) FROM events e WHERE e.user_id = u.id);
+  DROP TABLE migration_3_check;
   ALTER TABLE users DROP COLUMN seq;
   `,
 ];
