@@ -1,5 +1,4 @@
 import type { ChangeEvent, Receivers } from "@tandem/protocol";
-import { eventJson } from "../store/changeEvents.js";
 import { userTag } from "./tags.js";
 
 /** The part of the gateway the relay needs. */
@@ -9,13 +8,12 @@ export interface Sender {
 
 /**
  * The one way a change event reaches sockets, used by both the in-process change feed and the
- * webhook receiver. The event is serialized once (the SQLite store's change-log entry already made
- * the string) and the same string goes to every socket.
+ * webhook receiver. The event is serialized once and the same string goes to every socket.
  * Without explicit receivers an event goes to its owner's sockets only.
  *
  * @returns how many sockets on this instance it was sent to
  */
 export function relay(gateway: Sender, event: ChangeEvent, receivers?: Receivers): number {
   const to: Receivers = receivers ?? { sockets: [], tags: [userTag(event.meta.userId)] };
-  return gateway.send(to, eventJson(event));
+  return gateway.send(to, JSON.stringify(event));
 }

@@ -9,6 +9,8 @@ import { WalCheckpointer } from "./walCheckpointer.js";
 import { SCHEMA_VERSION, migrate } from "./sqliteSchema.js";
 import { toStoreError } from "./sqliteErrors.js";
 import { IdTakenError, StoreUnavailableError } from "./Store.js";
+import { deleteEvent, upsertEvent } from "./changeEvents.js";
+import { TODO_OBJECT_TYPE, type Todo } from "@tandem/protocol";
 
 // SQLite-only behaviour; what every adapter must do is in store.contract.ts.
 
@@ -70,7 +72,7 @@ describe("SqliteStore", () => {
     const { store, file } = await openStore();
     const user = await store.createUser({ email: "batch@example.com", passwordHash: "h" });
     const raw = rawConnection(file);
-    raw.exec(`CREATE TRIGGER refuse_one BEFORE INSERT ON events WHEN NEW.event_json LIKE '%"text":"refused"%'
+    raw.exec(`CREATE TRIGGER refuse_one BEFORE INSERT ON events WHEN NEW.entry LIKE '%"text":"refused"%'
               BEGIN SELECT RAISE(ABORT, 'planted failure'); END`);
     // Queued in one turn of the event loop, so the three share one transaction (see #commitQueued).
     const outcomes = await Promise.allSettled(
@@ -221,6 +223,37 @@ describe("SqliteStore housekeeping", () => {
     await expect(openStore(file)).rejects.toMatchObject({ code: "SQLITE_CONSTRAINT_CHECK" });
     expect(raw.pragma("user_version", { simple: true })).toBe(2);
     expect(userColumns(raw)).toContain("seq");
+  });
+
+  it("upgrades a version-3 change log to compact entries, and catch-up still hands out each event as it was sent", async () => {
+    const file = path.join(dir, `${randomUUID()}.db`);
+    const raw = rawConnection(file);
+    migrate(raw, 3);
+    raw.prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES ('u1', 'old@example.com', 'h', 'then')").run();
+    const todo: Todo = {
+      id: randomUUID(),
+      text: 'with "quotes" and ✓',
+      done: true,
+      createdAt: "2026-01-01T00:00:00.000Z",
+      updatedAt: "2026-01-02T00:00:00.000Z",
+      device: null,
+      userId: "u1",
+      objectType: TODO_OBJECT_TYPE,
+      version: 2,
+    };
+    // The full events, as the version-3 store wrote them.
+    const old = [
+      upsertEvent("create", { ...todo, done: false, version: 1 }, 1, { device: null, requestId: "r1" }),
+      upsertEvent("update", todo, 2, { device: null, requestId: "r2" }),
+      deleteEvent("u1", todo.id, 3, { device: "device-bbbb", requestId: "r3" }),
+    ];
+    for (const e of old) raw.prepare("INSERT INTO events (user_id, seq, event_json) VALUES ('u1', ?, ?)").run(e.meta.seq, JSON.stringify(e));
+    const { store } = await openStore(file);
+    expect(raw.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    const { events } = await store.eventsSince("u1", 0);
+    expect(events.map((e) => JSON.stringify(e))).toEqual(old.map((e) => JSON.stringify(e)));
+    const { event } = await store.createTodo("u1", { id: randomUUID(), text: "after" }, ctx);
+    expect(event?.meta.seq).toBe(4);
   });
 
   it("refuses a change log that could be trimmed empty (the newest event is the user's seq)", () => {

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
 import { TODO_OBJECT_TYPE } from "@tandem/protocol";
 import type { ChangeEvent, Seq, Todo, TokenInfo, User } from "@tandem/protocol";
-import { changeTime, deleteEvent, eventJson, isCompleteSince, upsertEvent } from "./changeEvents.js";
+import { changeTime, deleteEvent, isCompleteSince, upsertEvent } from "./changeEvents.js";
+import { fromLogEntry, toLogEntry } from "./sqliteChangeLog.js";
 import { migrate } from "./sqliteSchema.js";
 import { WalCheckpointer } from "./walCheckpointer.js";
 import { isUniqueViolation, toStoreError } from "./sqliteErrors.js";
@@ -168,15 +169,13 @@ function prepareStatements(db: Database.Database) {
     ),
     deleteTodo: db.prepare<[id: string, userId: string]>("DELETE FROM todos WHERE id = ? AND user_id = ?"),
 
-    insertEvent: db.prepare<[userId: string, seq: number, eventJson: string]>(
-      "INSERT INTO events (user_id, seq, event_json) VALUES (?, ?, ?)",
+    insertEvent: db.prepare<[userId: string, seq: number, entry: string]>(
+      "INSERT INTO events (user_id, seq, entry) VALUES (?, ?, ?)",
     ),
     trimEvents: db.prepare<[userId: string, upTo: number]>("DELETE FROM events WHERE user_id = ? AND seq <= ?"),
-    eventsSince: db
-      .prepare<[userId: string, since: number], string>(
-        "SELECT event_json FROM events WHERE user_id = ? AND seq > ? ORDER BY seq",
-      )
-      .pluck(),
+    eventsSince: db.prepare<[userId: string, since: number], { seq: number; entry: string }>(
+      "SELECT seq, entry FROM events WHERE user_id = ? AND seq > ? ORDER BY seq",
+    ),
   };
 }
 type Statements = ReturnType<typeof prepareStatements>;
@@ -492,7 +491,7 @@ export class SqliteStore implements Store {
       const seq = s.userSeq.get(userId) ?? 0;
       if (since >= seq) return { events: [], complete: since === seq, seq };
       // Only the newest `changeLogLimit` count as retained, whatever the lazy trim left behind.
-      const events = s.eventsSince.all(userId, Math.max(since, seq - this.#options.changeLogLimit)).map((json) => JSON.parse(json) as ChangeEvent);
+      const events = s.eventsSince.all(userId, Math.max(since, seq - this.#options.changeLogLimit)).map((row) => fromLogEntry(userId, row.seq, row.entry));
       return { events, complete: isCompleteSince(since, seq, events.length), seq };
     });
   }
@@ -534,7 +533,7 @@ export class SqliteStore implements Store {
   }
 
   #append(event: ChangeEvent): ChangeEvent {
-    this.#s().insertEvent.run(event.meta.userId, event.meta.seq, eventJson(event));
+    this.#s().insertEvent.run(event.meta.userId, event.meta.seq, toLogEntry(event));
     return event;
   }
 

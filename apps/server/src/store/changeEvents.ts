@@ -28,22 +28,6 @@ export function deleteEvent(userId: string, id: string, seq: Seq, ctx: ChangeCon
   };
 }
 
-/**
- * An event's JSON, made once per event object: the SQLite store writes it to the change log and
- * the relay sends the same string to the sockets, instead of serializing the event a second time.
- * Events are never changed once built, so the string cannot go stale; it is dropped with the event.
- */
-export function eventJson(event: ChangeEvent): string {
-  let json = serialized.get(event);
-  if (json === undefined) {
-    json = JSON.stringify(event);
-    serialized.set(event, json);
-  }
-  return json;
-}
-
-const serialized = new WeakMap<ChangeEvent, string>();
-
 /** The clock of a change: the injected one in tests, the wall clock otherwise. */
 export function changeTime(ctx: ChangeContext): Date {
   return ctx.now ?? new Date();

@@ -87,6 +87,27 @@ const MIGRATIONS: readonly string[] = [
   DROP TABLE migration_3_check;
   ALTER TABLE users DROP COLUMN seq;
   `,
+  /* 4: the change log keeps each event in the compact form of sqliteChangeLog.ts (what the row's
+        key and the event's constant parts do not already say), in a column named for it. */ `
+  UPDATE events SET event_json = CASE json_extract(event_json, '$.meta.eventName')
+    WHEN 'delete' THEN json_object(
+      'e', 'delete',
+      'r', json_extract(event_json, '$.meta.requestId'),
+      'd', json_extract(event_json, '$.meta.device'),
+      'id', json_extract(event_json, '$.object.id'))
+    ELSE json_object(
+      'e', json_extract(event_json, '$.meta.eventName'),
+      'r', json_extract(event_json, '$.meta.requestId'),
+      'd', json_extract(event_json, '$.meta.device'),
+      'id', json_extract(event_json, '$.object.id'),
+      'text', json_extract(event_json, '$.object.text'),
+      'done', json(event_json -> '$.object.done'),
+      'createdAt', json_extract(event_json, '$.object.createdAt'),
+      'updatedAt', json_extract(event_json, '$.object.updatedAt'),
+      'version', json_extract(event_json, '$.object.version'))
+    END;
+  ALTER TABLE events RENAME COLUMN event_json TO entry;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
