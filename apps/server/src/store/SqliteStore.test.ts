@@ -199,7 +199,10 @@ describe("SqliteStore housekeeping", () => {
     raw.prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES ('u1', 'old@example.com', 'h', 'then')").run();
     raw.prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES ('u2', 'quiet@example.com', 'h', 'then')").run();
     raw.prepare("UPDATE users SET seq = ? WHERE id = 'u1'").run(counterOfU1);
-    for (const seq of [5, 6, 7]) raw.prepare("INSERT INTO events (user_id, seq, event_json) VALUES ('u1', ?, '{}')").run(seq);
+    for (const seq of [5, 6, 7]) {
+      const event = deleteEvent("u1", randomUUID(), seq, { device: null, requestId: `r${seq}` });
+      raw.prepare("INSERT INTO events (user_id, seq, event_json) VALUES ('u1', ?, ?)").run(seq, JSON.stringify(event));
+    }
     return { file, raw };
   }
   const userColumns = (raw: Database.Database) => raw.prepare("SELECT name FROM pragma_table_info('users')").pluck().all();
@@ -232,7 +235,7 @@ describe("SqliteStore housekeeping", () => {
     raw.prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES ('u1', 'old@example.com', 'h', 'then')").run();
     const todo: Todo = {
       id: randomUUID(),
-      text: 'with "quotes" and ✓',
+      text: 'with "quotes", \\ and ✓ and a lone \ud800',
       done: true,
       createdAt: "2026-01-01T00:00:00.000Z",
       updatedAt: "2026-01-02T00:00:00.000Z",
@@ -244,8 +247,9 @@ describe("SqliteStore housekeeping", () => {
     // The full events, as the version-3 store wrote them.
     const old = [
       upsertEvent("create", { ...todo, done: false, version: 1 }, 1, { device: null, requestId: "r1" }),
-      upsertEvent("update", todo, 2, { device: null, requestId: "r2" }),
-      deleteEvent("u1", todo.id, 3, { device: "device-bbbb", requestId: "r3" }),
+      upsertEvent("update", { ...todo, device: "device-aaaa", version: 3 }, 2, { device: "device-aaaa", requestId: "r2" }),
+      upsertEvent("update", todo, 3, { device: null, requestId: "r3" }),
+      deleteEvent("u1", todo.id, 4, { device: "device-bbbb", requestId: "r4" }),
     ];
     for (const e of old) raw.prepare("INSERT INTO events (user_id, seq, event_json) VALUES ('u1', ?, ?)").run(e.meta.seq, JSON.stringify(e));
     const { store } = await openStore(file);
@@ -253,7 +257,18 @@ describe("SqliteStore housekeeping", () => {
     const { events } = await store.eventsSince("u1", 0);
     expect(events.map((e) => JSON.stringify(e))).toEqual(old.map((e) => JSON.stringify(e)));
     const { event } = await store.createTodo("u1", { id: randomUUID(), text: "after" }, ctx);
-    expect(event?.meta.seq).toBe(4);
+    expect(event?.meta.seq).toBe(5);
+  });
+
+  it("refuses to upgrade a version-3 change log holding a row that is not a whole event, and leaves it as it was", async () => {
+    const file = path.join(dir, `${randomUUID()}.db`);
+    const raw = rawConnection(file);
+    migrate(raw, 3);
+    raw.prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES ('u1', 'old@example.com', 'h', 'then')").run();
+    raw.prepare(`INSERT INTO events (user_id, seq, event_json) VALUES ('u1', 1, '{"meta":{"eventName":"update"},"object":{}}')`).run();
+    await expect(openStore(file)).rejects.toMatchObject({ code: "SQLITE_CONSTRAINT_CHECK" });
+    expect(raw.pragma("user_version", { simple: true })).toBe(3);
+    expect(raw.prepare("SELECT event_json FROM events").pluck().get()).toBe('{"meta":{"eventName":"update"},"object":{}}');
   });
 
   it("refuses a change log that could be trimmed empty (the newest event is the user's seq)", () => {

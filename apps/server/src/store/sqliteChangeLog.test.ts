@@ -30,7 +30,25 @@ describe("the SQLite change log's entries", () => {
     expect(entry.length).toBeLessThan(JSON.stringify(event).length * 0.7);
   });
 
-  it("refuses an update entry without its todo", () => {
-    expect(() => fromLogEntry("user-1", 3, JSON.stringify({ e: "update", r: "x", d: null, id: todo.id }))).toThrow(/lacks its todo/);
+  it("refuses an update entry without its todo, or with a todo of the wrong shape", () => {
+    const entry = { e: "update", r: "x", d: null, id: todo.id };
+    expect(() => fromLogEntry("user-1", 3, JSON.stringify(entry))).toThrow(/lacks its todo/);
+    const nulls = { ...entry, text: null, done: null, createdAt: null, updatedAt: null, version: null };
+    expect(() => fromLogEntry("user-1", 3, JSON.stringify(nulls))).toThrow(/lacks its todo/);
+    const whole = { ...entry, text: "t", done: true, createdAt: todo.createdAt, updatedAt: todo.updatedAt, version: 2 };
+    expect(() => fromLogEntry("user-1", 3, JSON.stringify({ ...whole, done: 1 }))).toThrow(/lacks its todo/);
+    expect(() => fromLogEntry("user-1", 3, JSON.stringify({ ...whole, version: 2.5 }))).toThrow(/lacks its todo/);
+    expect(fromLogEntry("user-1", 3, JSON.stringify(whole)).object).toMatchObject({ text: "t", version: 2 });
+  });
+
+  it("refuses a malformed entry: an unknown change, a missing id, not an object", () => {
+    for (const bad of [{ e: "bogus", r: "x", d: null, id: "i" }, { e: "delete", r: "x", d: null }, { e: null, r: "x", d: null, id: "i" }, [], 7]) {
+      expect(() => fromLogEntry("user-1", 3, JSON.stringify(bad))).toThrow(/malformed/);
+    }
+  });
+
+  it("refuses to store an event whose todo names another device or user than the change", () => {
+    const event = upsertEvent("update", { ...todo, device: "device-other" }, 8, ctx);
+    expect(() => toLogEntry(event)).toThrow(/differs/);
   });
 });

@@ -1,4 +1,4 @@
-import { TODO_OBJECT_TYPE } from "@tandem/protocol";
+import { CHANGE_EVENT_NAMES, TODO_OBJECT_TYPE } from "@tandem/protocol";
 import type { ChangeEvent, ChangeEventName, DeviceId, Seq, Todo } from "@tandem/protocol";
 import { deleteEvent, upsertEvent } from "./changeEvents.js";
 
@@ -28,6 +28,10 @@ interface LogEntry {
 
 export function toLogEntry(event: ChangeEvent): string {
   const { meta, object } = event;
+  // One `d` and the row's key stand for these; should they ever differ, say so rather than lose one.
+  if (object.device !== meta.device || object.userId !== meta.userId) {
+    throw new Error(`event ${meta.userId}/${meta.seq}: its todo's device or user differs from the change's`);
+  }
   const entry: LogEntry = { e: meta.eventName, r: meta.requestId, d: meta.device, id: object.id };
   if ("text" in object) {
     entry.text = object.text;
@@ -40,12 +44,11 @@ export function toLogEntry(event: ChangeEvent): string {
 }
 
 export function fromLogEntry(userId: string, seq: Seq, json: string): ChangeEvent {
-  const entry = JSON.parse(json) as LogEntry;
+  const entry: unknown = JSON.parse(json);
+  if (!isLogEntry(entry)) throw new Error(`change log entry ${userId}/${seq} is malformed`);
   const ctx = { device: entry.d, requestId: entry.r };
   if (entry.e === "delete") return deleteEvent(userId, entry.id, seq, ctx);
-  if (entry.text === undefined || entry.done === undefined || entry.createdAt === undefined || entry.updatedAt === undefined || entry.version === undefined) {
-    throw new Error(`change log entry ${userId}/${seq} lacks its todo`);
-  }
+  if (!hasTodo(entry)) throw new Error(`change log entry ${userId}/${seq} lacks its todo`);
   const todo: Todo = {
     id: entry.id,
     text: entry.text,
@@ -58,4 +61,28 @@ export function fromLogEntry(userId: string, seq: Seq, json: string): ChangeEven
     version: entry.version,
   };
   return upsertEvent(entry.e, todo, seq, ctx);
+}
+
+const isString = (value: unknown): value is string => typeof value === "string";
+
+/** The parts every entry has. The rows are this store's own, but a bad one must fail, not reach clients. */
+function isLogEntry(value: unknown): value is LogEntry {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    (CHANGE_EVENT_NAMES as readonly unknown[]).includes(v.e) &&
+    isString(v.r) &&
+    (v.d === null || isString(v.d)) &&
+    isString(v.id)
+  );
+}
+
+function hasTodo(entry: LogEntry): entry is Required<LogEntry> {
+  return (
+    isString(entry.text) &&
+    typeof entry.done === "boolean" &&
+    isString(entry.createdAt) &&
+    isString(entry.updatedAt) &&
+    Number.isInteger(entry.version)
+  );
 }

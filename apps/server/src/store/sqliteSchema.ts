@@ -88,24 +88,39 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE users DROP COLUMN seq;
   `,
   /* 4: the change log keeps each event in the compact form of sqliteChangeLog.ts (what the row's
-        key and the event's constant parts do not already say), in a column named for it. */ `
+        key and the event's constant parts do not already say), in a column named for it. Values
+        are copied as JSON (`json(x -> path)`), not as SQL values, so strings keep their escapes
+        (a lone surrogate would not survive the trip through SQL text) and booleans stay booleans.
+        A row that does not convert into a whole entry fails the migration, which then leaves the
+        database as it was, rather than reach clients as a broken event on catch-up. */ `
   UPDATE events SET event_json = CASE json_extract(event_json, '$.meta.eventName')
     WHEN 'delete' THEN json_object(
       'e', 'delete',
-      'r', json_extract(event_json, '$.meta.requestId'),
-      'd', json_extract(event_json, '$.meta.device'),
-      'id', json_extract(event_json, '$.object.id'))
+      'r', json(event_json -> '$.meta.requestId'),
+      'd', json(event_json -> '$.meta.device'),
+      'id', json(event_json -> '$.object.id'))
     ELSE json_object(
-      'e', json_extract(event_json, '$.meta.eventName'),
-      'r', json_extract(event_json, '$.meta.requestId'),
-      'd', json_extract(event_json, '$.meta.device'),
-      'id', json_extract(event_json, '$.object.id'),
-      'text', json_extract(event_json, '$.object.text'),
+      'e', json(event_json -> '$.meta.eventName'),
+      'r', json(event_json -> '$.meta.requestId'),
+      'd', json(event_json -> '$.meta.device'),
+      'id', json(event_json -> '$.object.id'),
+      'text', json(event_json -> '$.object.text'),
       'done', json(event_json -> '$.object.done'),
-      'createdAt', json_extract(event_json, '$.object.createdAt'),
-      'updatedAt', json_extract(event_json, '$.object.updatedAt'),
-      'version', json_extract(event_json, '$.object.version'))
+      'createdAt', json(event_json -> '$.object.createdAt'),
+      'updatedAt', json(event_json -> '$.object.updatedAt'),
+      'version', json(event_json -> '$.object.version'))
     END;
+  CREATE TEMP TABLE migration_4_check (unconverted_rows INTEGER CHECK (unconverted_rows = 0));
+  INSERT INTO migration_4_check
+    SELECT count(*) FROM events
+     WHERE json_extract(event_json, '$.e') IS NULL OR json_extract(event_json, '$.e') NOT IN ('create', 'update', 'delete')
+        OR json_type(event_json, '$.r') IS NOT 'text' OR json_type(event_json, '$.id') IS NOT 'text'
+        OR json_type(event_json, '$.d') NOT IN ('text', 'null')
+        OR (json_extract(event_json, '$.e') <> 'delete' AND (
+              json_type(event_json, '$.text') IS NOT 'text' OR json_type(event_json, '$.done') NOT IN ('true', 'false')
+           OR json_type(event_json, '$.createdAt') IS NOT 'text' OR json_type(event_json, '$.updatedAt') IS NOT 'text'
+           OR json_type(event_json, '$.version') IS NOT 'integer'));
+  DROP TABLE migration_4_check;
   ALTER TABLE events RENAME COLUMN event_json TO entry;
   `,
 ];
