@@ -154,10 +154,10 @@ function prepareStatements(db: Database.Database) {
     // The idempotent create in one statement: a taken id inserts nothing (and the caller looks at
     // what holds it). created_seq is the seq this create is about to take.
     insertNewTodo: db.prepare<
-      [id: string, userId: string, text: string, createdAt: string, updatedAt: string, device: string | null, userIdForSeq: string]
+      [id: string, userId: string, text: string, createdAt: string, updatedAt: string, device: string | null, createdSeq: number]
     >(
       `INSERT INTO todos (id, user_id, text, done, created_at, updated_at, device, version, created_seq)
-       VALUES (?, ?, ?, 0, ?, ?, ?, 1, (SELECT coalesce(max(seq), 0) + 1 FROM events WHERE user_id = ?))
+       VALUES (?, ?, ?, 0, ?, ?, ?, 1, ?)
        ON CONFLICT (id) DO NOTHING`,
     ),
     updateTodo: db.prepare<
@@ -386,14 +386,15 @@ export class SqliteStore implements Store {
     return this.#write(() => {
       const s = this.#s();
       const now = changeTime(ctx).toISOString();
-      if (s.insertNewTodo.run(input.id, userId, input.text, now, now, ctx.device, userId).changes === 0) {
+      // Only read here: nothing takes the seq unless the create's event is appended below.
+      const seq = this.#nextSeq(userId);
+      if (s.insertNewTodo.run(input.id, userId, input.text, now, now, ctx.device, seq).changes === 0) {
         // todos.id is global (the client picks it), so a taken id may belong to someone else.
         const existing = s.todoById.get(input.id);
         if (existing === undefined) throw new Error(`todo ${input.id} conflicted but is not there`);
         if (existing.user_id !== userId) throw new IdTakenError();
         return { todo: toTodo(existing), event: null };
       }
-      const seq = this.#nextSeq(userId);
       const todo: Todo = {
         id: input.id,
         text: input.text,
