@@ -12,14 +12,23 @@ import { readFileSync } from "node:fs";
  */
 export function readCore(core) {
   if (core === null) return null;
+  const counters = cpuCounters(`cpu${core}`);
+  if (counters === null) return null;
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = counters;
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, total: busy + idle + iowait };
+}
+
+/**
+ * The tick counters of one `/proc/stat` line (`cpu` for the whole machine, `cpuN` for core N).
+ * @param {string} name @returns {number[] | null} null where /proc/stat is not readable
+ */
+function cpuCounters(name) {
   try {
     const line = readFileSync("/proc/stat", "utf8")
       .split("\n")
-      .find((l) => l.startsWith(`cpu${core} `));
-    if (line === undefined) return null;
-    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
-    const busy = user + nice + system + irq + softirq + steal;
-    return { busy, total: busy + idle + iowait };
+      .find((l) => l.startsWith(`${name} `));
+    return line === undefined ? null : line.trim().split(/\s+/).slice(1).map(Number);
   } catch {
     return null;
   }
@@ -51,11 +60,6 @@ const TICKS_PER_SECOND = (() => {
  * @returns {number | null} null where /proc/stat is not readable
  */
 export function readStolenMs() {
-  try {
-    const line = readFileSync("/proc/stat", "utf8").split("\n").find((l) => l.startsWith("cpu "));
-    const steal = Number(line?.trim().split(/\s+/)[8]);
-    return Number.isFinite(steal) ? (steal * 1000) / TICKS_PER_SECOND : null;
-  } catch {
-    return null;
-  }
+  const steal = cpuCounters("cpu")?.[7];
+  return steal !== undefined && Number.isFinite(steal) ? (steal * 1000) / TICKS_PER_SECOND : null;
 }

@@ -18,9 +18,17 @@ const mark = (/** @type {{ held: boolean } | undefined} */ r) => (r && !r.held ?
  * @param {any[]} windows
  */
 function otherLoad(windows) {
-  const values = windows.map((w) => w.server?.otherLoad).filter((v) => typeof v === "number");
-  if (values.length === 0) return "—";
-  return `${Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100)}% avg, ${Math.round(Math.max(...values) * 100)}% max`;
+  return avgAndMax(windows.map((w) => w.server?.otherLoad), (v) => `${Math.round(v * 100)}%`);
+}
+
+/**
+ * "<mean> avg, <max> max" of the numbers among `values`, each shown by `show`; "—" when none.
+ * @param {unknown[]} values @param {(v: number) => string} show
+ */
+function avgAndMax(values, show) {
+  const numbers = /** @type {number[]} */ (values.filter((v) => typeof v === "number"));
+  if (numbers.length === 0) return "—";
+  return `${show(numbers.reduce((a, b) => a + b, 0) / numbers.length)} avg, ${show(Math.max(...numbers))} max`;
 }
 
 /**
@@ -29,9 +37,7 @@ function otherLoad(windows) {
  * @param {any[]} windows
  */
 function stolen(windows) {
-  const values = windows.map((w) => w.stolenMs).filter((v) => typeof v === "number");
-  if (values.length === 0) return "—";
-  return `${Math.round(values.reduce((a, b) => a + b, 0) / values.length)} avg, ${Math.max(...values)} max`;
+  return avgAndMax(windows.map((w) => w.stolenMs), (v) => `${Math.round(v)}`);
 }
 
 /** @param {any} results the JSON written to bench/results @returns {Row[]} */
