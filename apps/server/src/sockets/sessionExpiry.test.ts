@@ -28,11 +28,17 @@ function expiry(store: ReturnType<typeof fakeStore>) {
 
 const session = (id: string, expiresAt: number): SessionRecord => ({ id, userId: "u", signedInAt: 0, expiresAt });
 
+/** Session "a", stored with one expiry and watched with another (as known when its socket opened). */
+function watching(storedExpiresAt: number, watchedExpiresAt = storedExpiresAt) {
+  const sessions = new Map([["a", session("a", storedExpiresAt)]]);
+  const { e, closed } = expiry(fakeStore(sessions));
+  e.watch("a", watchedExpiresAt);
+  return { sessions, e, closed };
+}
+
 describe("SessionExpiry", () => {
   it("leaves a session alone until its expiry, then closes its sockets once and forgets it", async () => {
-    const sessions = new Map([["a", session("a", 1_000)]]);
-    const { e, closed } = expiry(fakeStore(sessions));
-    e.watch("a", 1_000);
+    const { e, closed } = watching(1_000);
     expect(await e.sweep(999)).toBe(0);
     expect(closed).toEqual([]);
     expect(await e.sweep(1_000)).toBe(1);
@@ -43,9 +49,7 @@ describe("SessionExpiry", () => {
   });
 
   it("follows a session that rolled forward meanwhile instead of closing it", async () => {
-    const sessions = new Map([["a", session("a", 1_000)]]);
-    const { e, closed } = expiry(fakeStore(sessions));
-    e.watch("a", 1_000);
+    const { sessions, e, closed } = watching(1_000);
     sessions.set("a", session("a", 3_000)); // used over HTTP: the store has the later expiry
     expect(await e.sweep(1_500)).toBe(0);
     expect(closed).toEqual([]);
@@ -55,18 +59,14 @@ describe("SessionExpiry", () => {
   });
 
   it("closes the sockets of a session deleted before its time (signed out on another instance)", async () => {
-    const sessions = new Map([["a", session("a", 10_000)]]);
-    const { e, closed } = expiry(fakeStore(sessions));
-    e.watch("a", 1_000); // as known at the upgrade; then deleted
+    const { sessions, e, closed } = watching(10_000, 1_000); // as known at the upgrade; then deleted
     sessions.delete("a");
     expect(await e.sweep(1_000)).toBe(1);
     expect(closed).toEqual(["a"]);
   });
 
   it("keeps the later of two expiries reported for one session", async () => {
-    const sessions = new Map([["a", session("a", 5_000)]]);
-    const { e, closed } = expiry(fakeStore(sessions));
-    e.watch("a", 5_000);
+    const { e, closed } = watching(5_000);
     e.watch("a", 1_000); // an older read must not make it look due sooner
     expect(await e.sweep(4_000)).toBe(0);
     expect(closed).toEqual([]);
