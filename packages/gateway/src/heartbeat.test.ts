@@ -1,5 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { EventEmitter } from "node:events";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { WebSocket } from "ws";
 import { createGateway } from "./Gateway.js";
+import { HEARTBEAT_TICK_MS, Heartbeat } from "./heartbeat.js";
 import { connect, listen, waitFor, type ListeningGateway, type TestClient } from "./testing/gatewayHarness.js";
 import { testAuthenticate } from "./testing/testAuthenticate.js";
 
@@ -22,7 +25,7 @@ async function open(server: ListeningGateway, autoPong: boolean): Promise<TestCl
   return client;
 }
 
-describe("heartbeat", () => {
+describe("heartbeat, in a gateway", () => {
   it("terminates a client that stops answering pings within two intervals", async () => {
     const { server, socketCount } = await start();
     const silent = await open(server, false);
@@ -41,5 +44,132 @@ describe("heartbeat", () => {
     expect(healthy.ws.readyState).toBe(healthy.ws.OPEN);
     expect(healthy.pings).toBeGreaterThanOrEqual(10);
     expect(socketCount()).toBe(1);
+  });
+});
+
+/** The part of a ws socket the heartbeat touches; answers each ping unless told to stay silent. */
+class FakeSocket extends EventEmitter {
+  readonly OPEN = 1;
+  readyState = 1;
+  /** When each ping was sent (fake time). */
+  readonly pings: number[] = [];
+  constructor(readonly answers: boolean) {
+    super();
+  }
+  ping(): void {
+    this.pings.push(Date.now());
+    if (this.answers) queueMicrotask(() => this.emit("pong"));
+  }
+}
+
+function sockets(count: number, answers = true): FakeSocket[] {
+  return Array.from({ length: count }, () => new FakeSocket(answers));
+}
+
+const asWs = (socket: FakeSocket) => socket as unknown as WebSocket;
+
+describe("Heartbeat, on its own (fake sockets and timers)", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("pings one slice per tick and every socket once per interval", async () => {
+    const heartbeat = new Heartbeat(1_000, () => {});
+    const all = sockets(100);
+    for (const socket of all) heartbeat.add(asWs(socket));
+    const pingsSoFar = () => all.reduce((sum, socket) => sum + socket.pings.length, 0);
+
+    const perTick: number[] = [];
+    for (let tick = 0; tick < 10; tick++) {
+      const before = pingsSoFar();
+      await vi.advanceTimersByTimeAsync(HEARTBEAT_TICK_MS);
+      perTick.push(pingsSoFar() - before);
+    }
+    // 1,000 ms of 100 ms ticks: ten slices of ten sockets, not one tick that pings all hundred.
+    expect(perTick).toEqual(Array(10).fill(10));
+    expect(all.map((socket) => socket.pings.length)).toEqual(Array(100).fill(1));
+
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(all.map((socket) => socket.pings.length)).toEqual(Array(100).fill(3));
+    // Each socket's pings are one interval apart.
+    for (const socket of all) expect(socket.pings[2]! - socket.pings[1]!).toBe(1_000);
+    heartbeat.stop();
+  });
+
+  it("drops a socket that missed its pong at its slice's next turn, and keeps those that answer", async () => {
+    const dead: WebSocket[] = [];
+    const heartbeat = new Heartbeat(1_000, (ws) => dead.push(ws));
+    const healthy = sockets(30);
+    const [silent] = sockets(1, false);
+    for (const socket of [...healthy.slice(0, 15), silent!, ...healthy.slice(15)]) heartbeat.add(asWs(socket));
+    const added = Date.now();
+
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(dead).toEqual([]);
+    expect(silent!.pings).toHaveLength(1);
+
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(dead).toEqual([asWs(silent!)]);
+    // Dropped one interval after its unanswered ping, within two intervals of joining.
+    expect(Date.now() - added).toBeLessThanOrEqual(2_000);
+    expect(heartbeat.size).toBe(30);
+    expect(silent!.listenerCount("pong")).toBe(0);
+
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(dead).toHaveLength(1);
+    expect(healthy.every((socket) => socket.pings.length === 7)).toBe(true);
+    heartbeat.stop();
+  });
+
+  it("does not ping a socket that is closing, and drops it if it is still there next turn", async () => {
+    const dead: WebSocket[] = [];
+    const heartbeat = new Heartbeat(200, (ws) => dead.push(ws));
+    const [closing] = sockets(1);
+    closing!.readyState = 2;
+    heartbeat.add(asWs(closing!));
+    await vi.advanceTimersByTimeAsync(200);
+    expect(closing!.pings).toEqual([]);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(dead).toEqual([asWs(closing!)]);
+  });
+
+  it("runs its timer only while it holds sockets", async () => {
+    const heartbeat = new Heartbeat(1_000, () => {});
+    expect(vi.getTimerCount()).toBe(0);
+    const [a, b] = sockets(2);
+    heartbeat.add(asWs(a!));
+    heartbeat.add(asWs(a!));
+    heartbeat.add(asWs(b!));
+    expect(heartbeat.size).toBe(2);
+    expect(vi.getTimerCount()).toBe(1);
+    heartbeat.remove(asWs(a!));
+    heartbeat.remove(asWs(a!));
+    expect(a!.listenerCount("pong")).toBe(0);
+    expect(vi.getTimerCount()).toBe(1);
+    heartbeat.remove(asWs(b!));
+    expect(heartbeat.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect([...a!.pings, ...b!.pings]).toEqual([]);
+  });
+
+  it("pings on every tick when the interval is shorter than a tick, and bounds the slices of a very long one", async () => {
+    const short = new Heartbeat(40, () => {});
+    const [fast] = sockets(1);
+    short.add(asWs(fast!));
+    await vi.advanceTimersByTimeAsync(400);
+    expect(fast!.pings).toHaveLength(10);
+    short.stop();
+
+    // 10,000 s would be 100,000 slices of 100 ms; at most 1,000 are kept, ticking every 10 s.
+    const long = new Heartbeat(10_000_000, () => {});
+    const [slow] = sockets(1);
+    long.add(asWs(slow!));
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(slow!.pings).toHaveLength(1);
+    long.stop();
   });
 });

@@ -19,6 +19,7 @@ export {
   type QueuedFilter,
 } from "./GatewayOptions.js";
 export type { GatewaySocket } from "./GatewaySocket.js";
+export { HEARTBEAT_TICK_MS } from "./heartbeat.js";
 export { parseBusMessage, type Bus, type BusCloseMessage, type BusMessage, type BusSendMessage } from "./Bus.js";
 export { MemoryBus } from "./MemoryBus.js";
 export {
