@@ -154,6 +154,7 @@ async function main() {
         windowMs: options.windowMs,
         drainMs: options.drainMs,
         warmup: options.warmup,
+        warmupRates: options.rates,
         maxSteps: Math.min(4, options.maxSteps),
         bisections: options.bisections,
         onWindow: (r) => log(`tandem ×2:   ${describeWindow(r)}`),

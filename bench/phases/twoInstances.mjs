@@ -19,19 +19,25 @@ import { backlogLimit } from "./sweep.mjs";
  *
  * @param {import("../targets/TandemTarget.mjs").TandemTarget} tandem accounts already created
  * @param {{ plan: import("../lib/cpuPlan.mjs").CpuPlan, rate: number, lowRate: number, windowMs: number,
- *   drainMs: number, warmup: { rate: number, windowMs: number }, maxSteps: number, bisections: number,
+ *   drainMs: number, warmup: { rate: number, windowMs: number }, warmupRates: number[], maxSteps: number, bisections: number,
  *   onWindow: (r: import("../lib/fanout.mjs").FanoutResult) => void,
  *   oneInstance: { latency: import("../lib/fanout.mjs").FanoutResult | undefined,
  *     low: import("../lib/fanout.mjs").FanoutResult | undefined,
  *     saturation: { heldRate: number, deliveriesPerSec: number } } }} options
  */
-export async function twoInstances(tandem, { plan, rate, lowRate, windowMs, drainMs, warmup, maxSteps, bisections, onWindow, oneInstance }) {
+export async function twoInstances(tandem, { plan, rate, lowRate, windowMs, drainMs, warmup, warmupRates, maxSteps, bisections, onWindow, oneInstance }) {
   const redis = await startRedis(plan);
   try {
     await tandem.start({ instances: 2, redisUrl: redis.url });
     await tandem.connect();
     const probes = tandem.probes;
-    await measureFanout(tandem, { rate: warmup.rate, durationMs: warmup.windowMs, drainMs, maxInflight: warmup.rate });
+    // The same traffic for each instance as the one instance had before its saturation search
+    // (warm-up and sweep), so both are measured with their code compiled: with only a short
+    // warm-up, V8's optimizing compiler took ~15 % of the shared core (perf) during these windows.
+    for (let copy = 0; copy < 2; copy++) {
+      await measureFanout(tandem, { rate: warmup.rate, durationMs: warmup.windowMs, drainMs, maxInflight: warmup.rate });
+      for (const r of warmupRates) await measureFanout(tandem, { rate: r, durationMs: windowMs, drainMs, maxInflight: backlogLimit(r) });
+    }
     const serverCore = plan.serverCore;
     const low = await measureFanout(tandem, { rate: lowRate, durationMs: windowMs, drainMs, probes, serverCore, maxInflight: backlogLimit(lowRate) });
     onWindow(low);
