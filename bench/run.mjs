@@ -117,7 +117,7 @@ async function main() {
       bcryptCost: options.bcryptCost,
       bcryptHashMs: hashMs,
       signInConcurrency: options.signInConcurrency,
-      tandem: "apps/server/dist/main.js, NODE_ENV=production, embedded SQLite in a temp dir, LOG_LEVEL=warn",
+      tandem: "apps/server/dist/main.js, NODE_ENV=production, embedded SQLite in a temp dir, the default LOG_LEVEL (info)",
     },
     servers: {},
   });

@@ -78,7 +78,6 @@ export class TandemTarget {
       DATA_DIR: dataDir,
       SESSION_SECRET: sessionSecret,
       ALLOW_EMBEDDED_DB: "1",
-      LOG_LEVEL: "warn",
       SOCKET_MAX_PER_USER: "20",
       SIGNUP_MAX_PER_IP_PER_HOUR: "100000",
       LOGIN_MAX_FAILURES_PER_IP: "100000",
