@@ -1,4 +1,6 @@
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -7,12 +9,14 @@ import Database from "better-sqlite3";
 import { SqliteStore } from "./SqliteStore.js";
 import { WalCheckpointer } from "./walCheckpointer.js";
 import { SCHEMA_VERSION, migrate } from "./sqliteSchema.js";
-import { toStoreError } from "./sqliteErrors.js";
+import { isBusy, toStoreError } from "./sqliteErrors.js";
 import { IdTakenError, StoreUnavailableError } from "./Store.js";
 import { deleteEvent, upsertEvent } from "./changeEvents.js";
 import { TODO_OBJECT_TYPE, type Todo } from "@tandem/protocol";
 
 // SQLite-only behaviour; what every adapter must do is in store.contract.ts.
+
+const require = createRequire(import.meta.url);
 
 const dir = mkdtempSync(path.join(tmpdir(), "tandem-sqlite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -113,6 +117,90 @@ describe("SqliteStore", () => {
     });
   });
 
+  describe("a todo write that finds another process holding the write lock", () => {
+    // The "other process" is a second connection in this one: a write that slept in SQLite's busy
+    // handler would freeze this event loop, so the release below could never run before it
+    // gave up. Passing shows the wait leaves the event loop free.
+    const releaseAfter = (raw: Database.Database, ms: number) =>
+      new Promise<void>((resolve) =>
+        setTimeout(() => {
+          raw.exec("COMMIT");
+          resolve();
+        }, ms),
+      );
+
+    it("waits without blocking the event loop, serves reads meanwhile, and commits once it is free", async () => {
+      const { store, file } = await openStore(undefined, 5_000);
+      const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
+      const raw = rawConnection(file);
+      raw.exec("BEGIN IMMEDIATE");
+      const writes = ["one", "two", "three"].map((text) => store.createTodo(user.id, { id: randomUUID(), text }, ctx));
+      let settled = false;
+      void Promise.allSettled(writes).then(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      expect(settled).toBe(false);
+      expect(await store.listTodos(user.id)).toEqual({ todos: [], seq: 0 });
+      // Queued behind the waiting ones: committed with them, after them.
+      writes.push(store.createTodo(user.id, { id: randomUUID(), text: "four" }, ctx));
+
+      await releaseAfter(raw, 20);
+      const done = await Promise.all(writes);
+      expect(done.map(({ event }) => event?.meta.seq)).toEqual([1, 2, 3, 4]);
+      expect((await store.listTodos(user.id)).todos.map((todo) => todo.text)).toEqual(["one", "two", "three", "four"]);
+    });
+
+    it("fails with StoreUnavailableError once busy_timeout has passed, and the next write goes through", async () => {
+      const { store, file } = await openStore(undefined, 100);
+      const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
+      const raw = rawConnection(file);
+      raw.exec("BEGIN IMMEDIATE");
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 5);
+      try {
+        const attempt = store.createTodo(user.id, { id: randomUUID(), text: "x" }, ctx);
+        await expect(attempt).rejects.toBeInstanceOf(StoreUnavailableError);
+        await expect(attempt).rejects.toMatchObject({ code: "unavailable", cause: { code: "SQLITE_BUSY" } });
+        // The event loop kept turning while the write waited.
+        expect(ticks).toBeGreaterThan(3);
+      } finally {
+        clearInterval(ticker);
+        raw.exec("ROLLBACK");
+      }
+      const later = await store.createTodo(user.id, { id: randomUUID(), text: "y" }, ctx);
+      expect(later.event?.meta.seq).toBe(1);
+    });
+
+    it("leaves the rarer writes to SQLite's busy handler, which waits for another process to let go", async () => {
+      const { store, file } = await openStore(undefined, 5_000);
+      // A real second process: this one blocks in the busy handler, so it could not let go itself.
+      const holder = spawn(
+        process.execPath,
+        ["-e", `const db = new (require(${JSON.stringify(require.resolve("better-sqlite3"))}))(${JSON.stringify(file)}); db.exec("BEGIN IMMEDIATE"); process.stdout.write("held\\n"); setTimeout(() => { db.exec("COMMIT"); db.close(); }, 150);`],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.once("data", () => resolve());
+        holder.once("exit", (code) => reject(new Error(`the lock holder exited (${code}) before taking the lock`)));
+      });
+      await expect(store.createUser({ email: "waited@example.com", passwordHash: "h" })).resolves.toMatchObject({ email: "waited@example.com" });
+      await new Promise((resolve) => holder.once("exit", resolve));
+    });
+
+    it("is committed by close(), which waits for the lock as SQLite does", async () => {
+      const { store, file } = await openStore(undefined, 5_000);
+      const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
+      const raw = rawConnection(file);
+      raw.exec("BEGIN IMMEDIATE");
+      const attempt = store.createTodo(user.id, { id: randomUUID(), text: "kept" }, ctx);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      raw.exec("COMMIT");
+      await store.close();
+      await expect(attempt).resolves.toMatchObject({ todo: { text: "kept" } });
+      const reopened = await openStore(file);
+      expect((await reopened.store.listTodos(user.id)).todos.map((todo) => todo.text)).toEqual(["kept"]);
+    });
+  });
+
   it("records a token's use at most once a minute", async () => {
     const { store, file } = await openStore();
     const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
@@ -145,6 +233,13 @@ describe("sqliteErrors.toStoreError", () => {
     // Matched by code: a message that merely mentions "busy" is not unavailability.
     const plain = new Error("SQLITE_BUSY");
     expect(toStoreError(plain)).toBe(plain);
+  });
+
+  it("isBusy: SQLITE_BUSY and its extended codes, by code only", () => {
+    expect(isBusy(new Database.SqliteError("x", "SQLITE_BUSY"))).toBe(true);
+    expect(isBusy(new Database.SqliteError("x", "SQLITE_BUSY_RECOVERY"))).toBe(true);
+    expect(isBusy(new Database.SqliteError("x", "SQLITE_LOCKED"))).toBe(false);
+    expect(isBusy(new Error("SQLITE_BUSY"))).toBe(false);
   });
 });
 

@@ -6,7 +6,7 @@ import { changeTime, deleteEvent, isCompleteSince, upsertEvent } from "./changeE
 import { fromLogEntry, toLogEntry } from "./sqliteChangeLog.js";
 import { migrate } from "./sqliteSchema.js";
 import { WalCheckpointer } from "./walCheckpointer.js";
-import { isUniqueViolation, toStoreError } from "./sqliteErrors.js";
+import { isBusy, isUniqueViolation, toStoreError } from "./sqliteErrors.js";
 import { EmailTakenError, IdTakenError } from "./Store.js";
 import type { ChangeContext, SessionRecord, Store, StoreOptions, TokenRecord, UserRecord } from "./Store.js";
 
@@ -64,6 +64,12 @@ const PAGE_CACHE_KIB = 2_000;
 
 /** Long enough to ride out another process's checkpoint, short enough to answer 503 promptly. */
 const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * How long a group commit that found the write lock taken by another process waits before its
+ * next try (the last delay repeats), until `busy_timeout` has passed since its first try.
+ */
+const LOCK_RETRY_DELAYS_MS = [0, 1, 2, 5, 10, 20, 50] as const;
 
 interface UserRow {
   id: string;
@@ -202,57 +208,84 @@ function toTokenInfo(row: TokenRow): TokenInfo {
   return { id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at };
 }
 
+/** A write waiting for the next group commit. */
+interface QueuedWrite {
+  fn: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/** How one write of a group commit went. */
+type WriteOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
 /**
  * The embedded adapter: one SQLite file through better-sqlite3.
  *
  * better-sqlite3 is synchronous, so every method does its work before its promise is even
  * returned; nothing else in this process can run in the middle of a transaction. Writes use
  * `BEGIN IMMEDIATE` so that, should another process share the file, a writer takes the lock up
- * front (and waits `busy_timeout` for it) instead of failing when a read turns into a write.
+ * front instead of failing when a read turns into a write. The todo writes (group commits) wait
+ * for that lock without blocking the event loop (see #retryCommit); the rarer writes (accounts,
+ * sessions, tokens) let SQLite wait for it, up to `busy_timeout`, as reads would on recovery.
  */
 export class SqliteStore implements Store {
   readonly kind = "sqlite";
 
   readonly #db: Database.Database;
   #tx: Database.Transaction<(fn: () => unknown) => unknown> | null = null;
-  #queued: { fn: () => unknown; resolve: (value: unknown) => void; reject: (err: unknown) => void }[] = [];
+  #queued: QueuedWrite[] = [];
   readonly #options: SqliteStoreOptions;
   #statements: Statements | null = null;
   #purgeTimer: NodeJS.Timeout | null = null;
   #checkpointer: WalCheckpointer | null = null;
+  readonly #busyTimeoutMs: number;
+  /** Set while the queued writes wait for another process's write lock (see #retryCommit). */
+  #lockRetry: { since: number; tries: number; timer: NodeJS.Timeout } | null = null;
 
   constructor(options: SqliteStoreOptions) {
     // The newest event of a user's log is their seq (see #nextSeq): the trim must always keep one.
     if (!(options.changeLogLimit >= 1)) throw new RangeError(`changeLogLimit must be at least 1, not ${options.changeLogLimit}`);
     this.#options = options;
-    this.#db = new Database(options.file, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+    this.#busyTimeoutMs = Math.trunc(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+    this.#db = new Database(options.file, { timeout: this.#busyTimeoutMs });
   }
 
   async init(): Promise<void> {
-    this.#run(() => {
-      if (this.#statements !== null) return;
-      const db = this.#db;
-      // WAL: readers never block the writer and a commit is one append; NORMAL sync is
-      // durable across process crashes in WAL mode (only an OS crash can lose the last commits).
-      db.pragma("journal_mode = WAL");
-      db.pragma("synchronous = NORMAL");
-      db.pragma("foreign_keys = ON");
-      db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
-      db.pragma(`busy_timeout = ${Math.trunc(this.#options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS)}`);
-      migrate(db);
-      this.#startCheckpointer();
-      this.#statements = prepareStatements(db);
-      this.purgeExpiredSessions();
-      this.#purgeTimer = setInterval(() => {
-        try {
-          this.purgeExpiredSessions();
-        } catch {
-          // Retried on the next tick; reads skip expired rows meanwhile.
-        }
-      }, this.#options.sessionPurgeIntervalMs ?? DEFAULT_SESSION_PURGE_INTERVAL_MS);
-      // The purge must never be what keeps the process alive.
-      this.#purgeTimer.unref();
-    });
+    // Not #run: setting up already waits for locks (the connection's busy_timeout until the end),
+    // and must not run twice.
+    try {
+      this.#setUp();
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  #setUp(): void {
+    if (this.#statements !== null) return;
+    const db = this.#db;
+    // WAL: readers never block the writer and a commit is one append; NORMAL sync is
+    // durable across process crashes in WAL mode (only an OS crash can lose the last commits).
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
+    migrate(db);
+    this.#startCheckpointer();
+    this.#statements = prepareStatements(db);
+    this.purgeExpiredSessions();
+    this.#purgeTimer = setInterval(() => {
+      try {
+        this.purgeExpiredSessions();
+      } catch {
+        // Retried on the next tick; reads skip expired rows meanwhile.
+      }
+    }, this.#options.sessionPurgeIntervalMs ?? DEFAULT_SESSION_PURGE_INTERVAL_MS);
+    // The purge must never be what keeps the process alive.
+    this.#purgeTimer.unref();
+    // From here on a statement that finds a lock taken fails at once, and the store decides how
+    // to wait: a group commit without blocking the event loop (#retryCommit), anything else
+    // through SQLite's busy handler after all (#run). Setting up above waited, as it should.
+    db.pragma("busy_timeout = 0");
   }
 
   async ping(): Promise<void> {
@@ -260,8 +293,9 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    // Writes already accepted are committed (or failed) before the connection goes.
-    this.#commitQueued();
+    // Writes already accepted are committed (or failed) before the connection goes: here SQLite
+    // waits for another process's write lock (up to busy_timeout), as nothing can come later.
+    this.#commit(true);
     // First: the app's connection, closing last, makes the final checkpoint and removes the WAL.
     await this.#checkpointer?.stop();
     this.#checkpointer = null;
@@ -555,7 +589,8 @@ export class SqliteStore implements Store {
   #write<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queued.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      if (this.#queued.length === 1) setImmediate(this.#commitQueued);
+      // While a commit waits for the lock, its retry takes every write queued by then.
+      if (this.#queued.length === 1 && this.#lockRetry === null) setImmediate(this.#commitQueued);
     });
   }
 
@@ -567,40 +602,81 @@ export class SqliteStore implements Store {
    * its savepoint and fails alone; a commit that fails fails every write in it (and none is kept).
    * Callers' promises settle in queue order, so a user's events are published in seq order.
    */
-  readonly #commitQueued = (): void => {
+  readonly #commitQueued = (): void => this.#commit(false);
+
+  /**
+   * Commits every queued write (see #commitQueued). Unless `waitForLock`, the write lock is only
+   * tried for: when another process holds it, the writes stay queued and #retryCommit tries again
+   * later, and the event loop goes on serving reads and sockets meanwhile instead of sleeping in
+   * SQLite's busy handler (which froze this process for 1–10 ms at a time when two instances
+   * shared the file, and would for up to busy_timeout behind a long transaction elsewhere).
+   */
+  #commit(waitForLock: boolean): void {
+    if (this.#lockRetry !== null) clearTimeout(this.#lockRetry.timer);
     const batch = this.#queued;
     this.#queued = [];
-    if (batch.length === 0) return;
-    let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[];
+    if (batch.length === 0) {
+      this.#lockRetry = null;
+      return;
+    }
+    let began = false;
+    let outcomes: WriteOutcome[];
     try {
       this.#s();
       const tx = this.#transaction();
-      outcomes = tx.immediate(() =>
-        batch.map(({ fn }) => {
-          try {
-            // A transaction function called inside another runs in a savepoint. A lone write
-            // needs none: if it throws, the whole transaction rolls back, and it was all of it.
-            return { ok: true as const, value: batch.length === 1 ? fn() : tx(fn) };
-          } catch (error) {
-            // Some failures (a full disk, an I/O error, RAISE(ROLLBACK)) roll back the whole
-            // transaction, not just the savepoint: then nothing of the batch is kept, and no later
-            // write may run outside it (it would commit on its own), so the batch fails as one.
-            if (batch.length === 1 || !this.#db.inTransaction) throw error;
-            return { ok: false as const, error };
-          }
-        }),
-      ) as typeof outcomes;
+      const commit = () =>
+        tx.immediate(() => {
+          began = true;
+          return this.#runBatch(tx, batch);
+        }) as WriteOutcome[];
+      outcomes = waitForLock ? this.#waitingForLocks(commit) : commit();
     } catch (err) {
+      if (!began && !waitForLock && isBusy(err) && this.#retryCommit(batch)) return;
+      this.#lockRetry = null;
       const error = toStoreError(err);
       for (const write of batch) write.reject(error);
       return;
     }
+    this.#lockRetry = null;
     outcomes.forEach((outcome, i) => {
       const write = batch[i]!;
       if (outcome.ok) write.resolve(outcome.value);
       else write.reject(toStoreError(outcome.error));
     });
-  };
+  }
+
+  /**
+   * Puts a batch that found the write lock taken back at the head of the queue and tries again
+   * after the next of LOCK_RETRY_DELAYS_MS. False once busy_timeout has passed since its first
+   * try: then it fails as a blocking wait would have.
+   */
+  #retryCommit(batch: QueuedWrite[]): boolean {
+    const now = performance.now();
+    const since = this.#lockRetry?.since ?? now;
+    const tries = this.#lockRetry?.tries ?? 0;
+    if (now - since >= this.#busyTimeoutMs) return false;
+    this.#queued = batch.concat(this.#queued);
+    const delay = LOCK_RETRY_DELAYS_MS[Math.min(tries, LOCK_RETRY_DELAYS_MS.length - 1)];
+    this.#lockRetry = { since, tries: tries + 1, timer: setTimeout(this.#commitQueued, delay) };
+    return true;
+  }
+
+  /** The writes of one group commit, each in a savepoint of its own when there are several. */
+  #runBatch(tx: Database.Transaction<(fn: () => unknown) => unknown>, batch: QueuedWrite[]): WriteOutcome[] {
+    return batch.map(({ fn }) => {
+      try {
+        // A transaction function called inside another runs in a savepoint. A lone write
+        // needs none: if it throws, the whole transaction rolls back, and it was all of it.
+        return { ok: true as const, value: batch.length === 1 ? fn() : tx(fn) };
+      } catch (error) {
+        // Some failures (a full disk, an I/O error, RAISE(ROLLBACK)) roll back the whole
+        // transaction, not just the savepoint: then nothing of the batch is kept, and no later
+        // write may run outside it (it would commit on its own), so the batch fails as one.
+        if (batch.length === 1 || !this.#db.inTransaction) throw error;
+        return { ok: false as const, error };
+      }
+    });
+  }
 
   #read<T>(fn: () => T): T {
     return this.#run(() => this.#transaction().deferred(fn) as T);
@@ -612,12 +688,31 @@ export class SqliteStore implements Store {
     return this.#tx;
   }
 
-  /** Runs `fn`, turning infrastructure failures into `StoreUnavailableError`. */
+  /**
+   * Runs `fn`, turning infrastructure failures into `StoreUnavailableError`. When another process
+   * holds a lock it needs, `fn` runs again with SQLite waiting for the lock (up to busy_timeout):
+   * these are single statements, or a read and then a write that is the same on a second run.
+   */
   #run<T>(fn: () => T): T {
     try {
       return fn();
     } catch (err) {
-      throw toStoreError(err);
+      if (!isBusy(err) || this.#db.inTransaction) throw toStoreError(err);
+      try {
+        return this.#waitingForLocks(fn);
+      } catch (again) {
+        throw toStoreError(again);
+      }
+    }
+  }
+
+  /** Runs `fn` with SQLite's busy handler waiting up to busy_timeout for a lock another process holds. */
+  #waitingForLocks<T>(fn: () => T): T {
+    this.#db.pragma(`busy_timeout = ${this.#busyTimeoutMs}`);
+    try {
+      return fn();
+    } finally {
+      if (this.#db.open) this.#db.pragma("busy_timeout = 0");
     }
   }
 }

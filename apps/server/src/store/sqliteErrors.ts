@@ -20,6 +20,12 @@ export function isUniqueViolation(err: unknown): boolean {
   return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
 
+/** Another connection holds the lock this one asked for (`SQLITE_BUSY` or one of its extended codes). */
+export function isBusy(err: unknown): boolean {
+  const code = sqliteCode(err);
+  return code === "SQLITE_BUSY" || code?.startsWith("SQLITE_BUSY_") === true;
+}
+
 /** Maps infrastructure failures to `StoreUnavailableError`; everything else passes through. */
 export function toStoreError(err: unknown): unknown {
   const code = sqliteCode(err);
