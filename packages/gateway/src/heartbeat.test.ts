@@ -99,6 +99,27 @@ describe("Heartbeat, on its own (fake sockets and timers)", () => {
     heartbeat.stop();
   });
 
+  it("keeps the slices even when only every 250th connection stays", async () => {
+    const heartbeat = new Heartbeat(25_000, () => {});
+    const kept: FakeSocket[] = [];
+    for (let i = 0; i < 250 * 40; i++) {
+      const [socket] = sockets(1);
+      heartbeat.add(asWs(socket!));
+      if (i % 250 === 0) kept.push(socket!);
+      else heartbeat.remove(asWs(socket!));
+    }
+    const perTick: number[] = [];
+    for (let tick = 0; tick < 250; tick++) {
+      const before = kept.reduce((sum, socket) => sum + socket.pings.length, 0);
+      await vi.advanceTimersByTimeAsync(HEARTBEAT_TICK_MS);
+      perTick.push(kept.reduce((sum, socket) => sum + socket.pings.length, 0) - before);
+    }
+    // 40 sockets over 250 slices: never more than one a tick (joining in turn put all 40 in one).
+    expect(Math.max(...perTick)).toBe(1);
+    expect(kept.every((socket) => socket.pings.length === 1)).toBe(true);
+    heartbeat.stop();
+  });
+
   it("drops a socket that missed its pong at its slice's next turn, and keeps those that answer", async () => {
     const dead: WebSocket[] = [];
     const heartbeat = new Heartbeat(1_000, (ws) => dead.push(ws));

@@ -32,7 +32,7 @@ export class Heartbeat {
   readonly #awaiting = new Set<WebSocket>();
   /** One listener shared by every socket (`this` is the socket that answered), not one per socket. */
   readonly #onPong: (this: WebSocket) => void;
-  /** The slice the next tick pings, and the slice the next socket joins (round robin). */
+  /** The slice the next tick pings, and where the search for the next socket's slice starts. */
   #nextTick = 0;
   #nextJoin = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -56,8 +56,7 @@ export class Heartbeat {
   add(ws: WebSocket): void {
     if (this.#sliceOf.has(ws)) return;
     ws.on("pong", this.#onPong);
-    const slice = this.#slices[this.#nextJoin]!;
-    this.#nextJoin = (this.#nextJoin + 1) % this.#slices.length;
+    const slice = this.#smallestSlice();
     slice.add(ws);
     this.#sliceOf.set(ws, slice);
     if (this.#timer === undefined) {
@@ -74,6 +73,23 @@ export class Heartbeat {
     this.#awaiting.delete(ws);
     ws.off("pong", this.#onPong);
     if (this.#sliceOf.size === 0) this.stop();
+  }
+
+  /**
+   * The slice with the fewest sockets, searched from the one after the last joined, so that a
+   * steady stream of connections goes round the slices in turn. Joining in turn regardless of size
+   * would let a pattern of churn (every 250th connection the long-lived one) gather the sockets
+   * that stay into one slice, and bring back the stall of pinging them all on one tick.
+   */
+  #smallestSlice(): Set<WebSocket> {
+    const count = this.#slices.length;
+    let best = this.#nextJoin;
+    for (let step = 1; step < count; step++) {
+      const i = (this.#nextJoin + step) % count;
+      if (this.#slices[i]!.size < this.#slices[best]!.size) best = i;
+    }
+    this.#nextJoin = (best + 1) % count;
+    return this.#slices[best]!;
   }
 
   /** Clears the timer; `add` starts it again. */
