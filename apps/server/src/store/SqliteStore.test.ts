@@ -41,6 +41,26 @@ function rawConnection(file: string): Database.Database {
 
 const ctx = { device: "device-aaaa", requestId: "r1" };
 
+/**
+ * Another process that holds the file's write lock for `ms`, then lets go and exits. A real
+ * process, because a write that blocks in SQLite's busy handler blocks this whole process: a
+ * connection of this process could not let go meanwhile.
+ */
+async function holdWriteLock(file: string, ms: number): Promise<{ exited: Promise<unknown> }> {
+  const driver = JSON.stringify(require.resolve("better-sqlite3"));
+  const holder = spawn(
+    process.execPath,
+    ["-e", `const db = new (require(${driver}))(${JSON.stringify(file)}); db.exec("BEGIN IMMEDIATE"); process.stdout.write("held\\n"); setTimeout(() => { db.exec("COMMIT"); db.close(); }, ${ms});`],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const exited = new Promise((resolve) => holder.once("exit", resolve));
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.once("data", () => resolve());
+    holder.once("exit", (code) => reject(new Error(`the lock holder exited (${code}) before taking the lock`)));
+  });
+  return { exited };
+}
+
 describe("SqliteStore", () => {
   it("puts the file in WAL mode and records the schema version", async () => {
     const { file } = await openStore();
@@ -170,32 +190,56 @@ describe("SqliteStore", () => {
       expect(later.event?.meta.seq).toBe(1);
     });
 
+    it("gives a write that joined the queue during the wait a whole busy_timeout of its own", async () => {
+      const { store, file } = await openStore(undefined, 600);
+      const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
+      const raw = rawConnection(file);
+      raw.exec("BEGIN IMMEDIATE");
+      const first = store.createTodo(user.id, { id: randomUUID(), text: "first" }, ctx);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const second = store.createTodo(user.id, { id: randomUUID(), text: "second" }, ctx);
+      await expect(first).rejects.toBeInstanceOf(StoreUnavailableError);
+      // The first gave up after its 600 ms; the second, queued 300 ms in, is still waiting.
+      raw.exec("COMMIT");
+      await expect(second).resolves.toMatchObject({ todo: { text: "second" }, event: { meta: { seq: 1 } } });
+    });
+
+    it("lets the session purge skip a turn rather than wait", async () => {
+      const { store, file } = await openStore(undefined, 5_000);
+      const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
+      await store.createSession({ id: "expired", userId: user.id, signedInAt: 1, expiresAt: 2 });
+      const raw = rawConnection(file);
+      raw.exec("BEGIN IMMEDIATE");
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 5);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const before = ticks;
+      expect(store.purgeExpiredSessions()).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      clearInterval(ticker);
+      // Answered at once: the timer kept ticking rather than the purge sleeping for busy_timeout.
+      expect(ticks).toBeGreaterThan(before);
+      raw.exec("COMMIT");
+      expect(store.purgeExpiredSessions()).toBe(1);
+    });
+
     it("leaves the rarer writes to SQLite's busy handler, which waits for another process to let go", async () => {
       const { store, file } = await openStore(undefined, 5_000);
-      // A real second process: this one blocks in the busy handler, so it could not let go itself.
-      const holder = spawn(
-        process.execPath,
-        ["-e", `const db = new (require(${JSON.stringify(require.resolve("better-sqlite3"))}))(${JSON.stringify(file)}); db.exec("BEGIN IMMEDIATE"); process.stdout.write("held\\n"); setTimeout(() => { db.exec("COMMIT"); db.close(); }, 150);`],
-        { stdio: ["ignore", "pipe", "inherit"] },
-      );
-      await new Promise<void>((resolve, reject) => {
-        holder.stdout.once("data", () => resolve());
-        holder.once("exit", (code) => reject(new Error(`the lock holder exited (${code}) before taking the lock`)));
-      });
+      const holder = await holdWriteLock(file, 150);
       await expect(store.createUser({ email: "waited@example.com", passwordHash: "h" })).resolves.toMatchObject({ email: "waited@example.com" });
-      await new Promise((resolve) => holder.once("exit", resolve));
+      await holder.exited;
     });
 
     it("is committed by close(), which waits for the lock as SQLite does", async () => {
       const { store, file } = await openStore(undefined, 5_000);
       const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
-      const raw = rawConnection(file);
-      raw.exec("BEGIN IMMEDIATE");
+      const holder = await holdWriteLock(file, 150);
       const attempt = store.createTodo(user.id, { id: randomUUID(), text: "kept" }, ctx);
       await new Promise((resolve) => setTimeout(resolve, 20));
-      raw.exec("COMMIT");
+      // Still holding: close() itself has to wait for the lock, in SQLite's busy handler.
       await store.close();
       await expect(attempt).resolves.toMatchObject({ todo: { text: "kept" } });
+      await holder.exited;
       const reopened = await openStore(file);
       expect((await reopened.store.listTodos(user.id)).todos.map((todo) => todo.text)).toEqual(["kept"]);
     });

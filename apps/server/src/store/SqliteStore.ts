@@ -213,6 +213,8 @@ interface QueuedWrite {
   fn: () => unknown;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
+  /** When it first found another process holding the write lock (performance.now()). */
+  waitingSince?: number;
 }
 
 /** How one write of a group commit went. */
@@ -240,7 +242,7 @@ export class SqliteStore implements Store {
   #checkpointer: WalCheckpointer | null = null;
   readonly #busyTimeoutMs: number;
   /** Set while the queued writes wait for another process's write lock (see #retryCommit). */
-  #lockRetry: { since: number; tries: number; timer: NodeJS.Timeout } | null = null;
+  #lockRetry: { tries: number; timer: NodeJS.Timeout } | null = null;
 
   constructor(options: SqliteStoreOptions) {
     // The newest event of a user's log is their seq (see #nextSeq): the trim must always keep one.
@@ -301,6 +303,8 @@ export class SqliteStore implements Store {
     this.#checkpointer = null;
     if (this.#purgeTimer !== null) clearInterval(this.#purgeTimer);
     this.#purgeTimer = null;
+    // And what was queued while the checkpointer stopped (a request still draining).
+    if (this.#db.open) this.#commit(true);
     if (this.#db.open) this.#db.close();
     this.#statements = null;
   }
@@ -398,7 +402,14 @@ export class SqliteStore implements Store {
 
   /** Deletes expired sessions now (also done on a timer). @returns how many were deleted */
   purgeExpiredSessions(now = Date.now()): number {
-    return this.#run(() => this.#s().purgeSessions.run(now).changes);
+    // Not through #run: a purge that finds another process holding the write lock deletes nothing
+    // rather than wait for it (the next purge will; reads skip expired rows meanwhile).
+    try {
+      return this.#s().purgeSessions.run(now).changes;
+    } catch (err) {
+      if (isBusy(err)) return 0;
+      throw toStoreError(err);
+    }
   }
 
   // ---- todos
@@ -631,7 +642,10 @@ export class SqliteStore implements Store {
         }) as WriteOutcome[];
       outcomes = waitForLock ? this.#waitingForLocks(commit) : commit();
     } catch (err) {
-      if (!began && !waitForLock && isBusy(err) && this.#retryCommit(batch)) return;
+      if (!began && !waitForLock && isBusy(err)) {
+        this.#retryCommit(batch, err);
+        return;
+      }
       this.#lockRetry = null;
       const error = toStoreError(err);
       for (const write of batch) write.reject(error);
@@ -646,19 +660,26 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Puts a batch that found the write lock taken back at the head of the queue and tries again
-   * after the next of LOCK_RETRY_DELAYS_MS. False once busy_timeout has passed since its first
-   * try: then it fails as a blocking wait would have.
+   * A batch found the write lock taken (`busy`): each write that has waited busy_timeout since its
+   * first try fails, as a blocking wait would have; the rest go back to the head of the queue and
+   * are tried again after the next of LOCK_RETRY_DELAYS_MS. A write that joined the queue during
+   * the wait gets a whole busy_timeout of its own.
    */
-  #retryCommit(batch: QueuedWrite[]): boolean {
+  #retryCommit(batch: QueuedWrite[], busy: unknown): void {
     const now = performance.now();
-    const since = this.#lockRetry?.since ?? now;
+    for (const write of batch) write.waitingSince ??= now;
+    const expired = batch.filter((write) => now - (write.waitingSince ?? now) >= this.#busyTimeoutMs);
+    const waiting = batch.filter((write) => !expired.includes(write));
+    const error = toStoreError(busy);
+    for (const write of expired) write.reject(error);
+    if (waiting.length === 0) {
+      this.#lockRetry = null;
+      return;
+    }
+    this.#queued = waiting.concat(this.#queued);
     const tries = this.#lockRetry?.tries ?? 0;
-    if (now - since >= this.#busyTimeoutMs) return false;
-    this.#queued = batch.concat(this.#queued);
     const delay = LOCK_RETRY_DELAYS_MS[Math.min(tries, LOCK_RETRY_DELAYS_MS.length - 1)];
-    this.#lockRetry = { since, tries: tries + 1, timer: setTimeout(this.#commitQueued, delay) };
-    return true;
+    this.#lockRetry = { tries: tries + 1, timer: setTimeout(this.#commitQueued, delay) };
   }
 
   /** The writes of one group commit, each in a savepoint of its own when there are several. */
