@@ -92,7 +92,7 @@ export function parseOptions(argv) {
     stepMs: 1000,
     drainMs: 1500,
     maxSteps: 6,
-    warmup: { rate: 500, windowMs: 600 },
+    warmup: { rate: 1500, windowMs: 2500 },
     profileMs: 1500,
     signInMs: 2000,
     floorRoundTrips: 2000,

@@ -11,7 +11,7 @@ import { backlogLimit, sweep } from "./sweep.mjs";
 /**
  * Every single-instance phase for one server, on one connected population (connecting 5,000
  * sockets is the slowest part of a run, so it is done once per server): start, idle memory, a
- * warm-up window (unrecorded: JIT and caches), the latency sweep, the saturation search, a CPU
+ * warm-up window (unrecorded: until V8 has compiled the server's hot code), the latency sweep, the saturation search, a CPU
  * profile window (Tandem only), sign-in under load, stop. Each phase runs under a time cap.
  *
  * @param {import("../targets/TandemTarget.mjs").TandemTarget | import("../targets/PeerTarget.mjs").PeerTarget} target
