@@ -295,15 +295,14 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    // Writes already accepted are committed (or failed) before the connection goes: here SQLite
-    // waits for another process's write lock (up to busy_timeout), as nothing can come later.
-    this.#commit(true);
     // First: the app's connection, closing last, makes the final checkpoint and removes the WAL.
     await this.#checkpointer?.stop();
     this.#checkpointer = null;
     if (this.#purgeTimer !== null) clearInterval(this.#purgeTimer);
     this.#purgeTimer = null;
-    // And what was queued while the checkpointer stopped (a request still draining).
+    // Writes already accepted (some while the checkpointer stopped) are committed, or failed,
+    // before the connection goes: here SQLite waits for another process's write lock (up to
+    // busy_timeout), as nothing can come later.
     if (this.#db.open) this.#commit(true);
     if (this.#db.open) this.#db.close();
     this.#statements = null;
@@ -667,11 +666,13 @@ export class SqliteStore implements Store {
    */
   #retryCommit(batch: QueuedWrite[], busy: unknown): void {
     const now = performance.now();
-    for (const write of batch) write.waitingSince ??= now;
-    const expired = batch.filter((write) => now - (write.waitingSince ?? now) >= this.#busyTimeoutMs);
-    const waiting = batch.filter((write) => !expired.includes(write));
+    const waiting: QueuedWrite[] = [];
     const error = toStoreError(busy);
-    for (const write of expired) write.reject(error);
+    for (const write of batch) {
+      write.waitingSince ??= now;
+      if (now - write.waitingSince >= this.#busyTimeoutMs) write.reject(error);
+      else waiting.push(write);
+    }
     if (waiting.length === 0) {
       this.#lockRetry = null;
       return;
