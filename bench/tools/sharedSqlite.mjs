@@ -59,17 +59,17 @@ if (values.writer !== undefined) {
     for (let k = 0; k < 20_000; k++) await store.createTodo(users[k % users.length] ?? "", { id: randomUUID(), text: `seed${k}` }, context("device-seed"));
     await store.close();
 
-    const pin = spawnSync("taskset", ["-V"]).status === 0 ? ["taskset", "-c", values.core] : [];
+    const canPin = spawnSync("taskset", ["-V"]).status === 0;
     const writers = Array.from({ length: processes }, (_, i) =>
       fork(new URL(import.meta.url).pathname, ["--writer", file, "--writes", String(Math.round(writes / processes)), "--offset", String(i), "--users", users.join(",")]),
     );
-    for (const writer of writers) if (pin.length > 0 && writer.pid !== undefined) spawnSync(pin[0] ?? "taskset", ["-a", "-p", "-c", values.core, String(writer.pid)]);
+    for (const writer of writers) if (canPin && writer.pid !== undefined) spawnSync("taskset", ["-a", "-p", "-c", values.core, String(writer.pid)]);
     await Promise.all(writers.map((writer) => new Promise((resolve) => writer.once("message", resolve))));
     const results = Promise.all(writers.map((writer) => new Promise((resolve) => writer.once("message", resolve))));
     for (const writer of writers) writer.send("go");
     const perWrite = /** @type {number[]} */ (await results);
     const mean = perWrite.reduce((sum, x) => sum + x, 0) / perWrite.length;
-    process.stdout.write(`${processes} process(es) writing one SQLite file${pin.length > 0 ? ` on core ${values.core}` : ""}: ${mean.toFixed(1)} µs of CPU per lone create\n`);
+    process.stdout.write(`${processes} process(es) writing one SQLite file${canPin ? ` on core ${values.core}` : ""}: ${mean.toFixed(1)} µs of CPU per lone create\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
