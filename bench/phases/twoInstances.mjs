@@ -17,7 +17,10 @@ import { backlogLimit } from "./sweep.mjs";
  * rate), so its few steps are spent near the answer instead of climbing to it from 500 writes/s
  * (that window is one more than `maxSteps`).
  *
- * @param {import("../targets/TandemTarget.mjs").TandemTarget} tandem accounts already created
+ * `tools/ceilingPair.mjs` runs the same phase on the bare `ws` ceiling, for what the set-up allows.
+ *
+ * @param {import("../targets/TandemTarget.mjs").TandemTarget | import("../targets/PeerTarget.mjs").PeerTarget} tandem
+ *   accounts already created
  * @param {{ plan: import("../lib/cpuPlan.mjs").CpuPlan, rate: number, lowRate: number, windowMs: number,
  *   drainMs: number, warmup: { rate: number, windowMs: number }, warmupRates: number[], maxSteps: number, bisections: number,
  *   onWindow: (r: import("../lib/fanout.mjs").FanoutResult) => void,

@@ -1,4 +1,7 @@
+import { randomUUID } from "node:crypto";
 import http from "node:http";
+import path from "node:path";
+import { Redis } from "ioredis";
 import { WebSocketServer } from "ws";
 import { createdTodo } from "./changeEvent.mjs";
 import { peerEnv } from "./peerEnv.mjs";
@@ -10,13 +13,39 @@ import { createSigninAccounts, verifySignin } from "./signinAccounts.mjs";
  * framework, a `Map<userId, Set<socket>>`, the same SQLite insert as the other peer, and the
  * event serialized once and encoded to bytes once, then the same buffer handed to every socket.
  * Whatever this reaches on this machine is the practical limit for the other two.
+ *
+ * With `REDIS_URL` set (only `tools/ceilingPair.mjs` sets it), it is also the least a server can do
+ * to share events with other instances: one PUBLISH of `<origin>\n<userId>\n<event>` per write on one
+ * channel, and on each message from another instance, the event handed to that user's sockets
+ * here. No parsing, no checks, and no shared file (below): the bare cost of the bus, to set
+ * Tandem's against.
  */
 const env = peerEnv();
-const store = new PeerStore(env.dataDir);
+const origin = randomUUID();
+// Instances relaying through Redis each keep their own file: two processes inserting into one
+// file wait for each other's write lock in SQLite's busy handler, which blocks the event loop
+// (better-sqlite3's default), and that, not the bus, would then be what the pair measures.
+const store = new PeerStore(process.env.REDIS_URL ? path.join(env.dataDir, origin) : env.dataDir);
 await createSigninAccounts(store, env);
 
 /** @type {Map<string, Set<import("ws").WebSocket>>} */
 const byUser = new Map();
+
+const CHANNEL = "ceiling";
+const publisher = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL) : null;
+if (process.env.REDIS_URL) {
+  const subscriber = new Redis(process.env.REDIS_URL);
+  subscriber.on("message", (_channel, /** @type {string} */ message) => {
+    if (message.startsWith(origin)) return;
+    const userEnd = message.indexOf("\n", origin.length + 1);
+    const sockets = byUser.get(message.slice(origin.length + 1, userEnd));
+    if (sockets === undefined) return;
+    const payload = Buffer.from(message.slice(userEnd + 1));
+    for (const ws of sockets) ws.send(payload, { binary: false });
+  });
+  // Ready (and so listening) only once this instance hears the others.
+  await subscriber.subscribe(CHANNEL);
+}
 
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
 
@@ -49,11 +78,13 @@ function createTodo(req, res, body) {
   }
   const { todo, event } = createdTodo(userId, typeof device === "string" ? device : null, body.text);
   store.insertTodo(todo);
+  const text = JSON.stringify(event);
   const sockets = byUser.get(userId);
   if (sockets !== undefined) {
-    const payload = Buffer.from(JSON.stringify(event));
+    const payload = Buffer.from(text);
     for (const ws of sockets) ws.send(payload, { binary: false });
   }
+  void publisher?.publish(CHANNEL, `${origin}\n${userId}\n${text}`);
   json(res, 201, { todo });
 }
 

@@ -13,7 +13,7 @@ export class CeilingTarget extends PeerTarget {
 
   /** @param {number} u @param {number} d */
   async openDevice(u, d) {
-    const ws = await openSocket(`${this.url.replace(/^http:/, "ws:")}/ws?user=${userId(u)}&device=bench-u${u}-d${d}`);
+    const ws = await openSocket(`${this.serverOf(d).url.replace(/^http:/, "ws:")}/ws?user=${userId(u)}&device=bench-u${u}-d${d}`);
     ws.on("message", (data) => {
       const id = writeIdOfFrame(/** @type {Buffer} */ (data));
       if (id >= 0) this.onDelivery(id, u, d);

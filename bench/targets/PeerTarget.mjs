@@ -8,9 +8,10 @@ const PASSWORD = "bench-password-1";
 /** @typedef {import("../lib/population.mjs").Population} Population */
 
 /**
- * What the two peers share: one process started from `bench/servers/`, no authentication (the
- * user id travels in `X-User-Id` and in the socket's handshake), the same sign-in accounts, and
- * the same request shapes as Tandem's. Subclasses say how a device's socket is opened and closed.
+ * What the two peers share: a process started from `bench/servers/` (or several, sharing one Redis:
+ * see `tools/ceilingPair.mjs`), no authentication (the user id travels in `X-User-Id` and in the
+ * socket's handshake), the same sign-in accounts, and the same request shapes as Tandem's.
+ * Subclasses say how a device's socket is opened and closed.
  *
  * @implements {Population}
  */
@@ -24,38 +25,54 @@ export class PeerTarget {
     this.name = options.name;
     this.users = options.users;
     this.devicesPerUser = options.devicesPerUser;
-    /** @type {import("../lib/nodeServer.mjs").NodeServer | undefined} */
-    this.server = undefined;
+    /** @type {import("../lib/nodeServer.mjs").NodeServer[]} */
+    this.servers = [];
     this.socketCount = 0;
     /** @type {(writeId: number, user: number, device: number) => void} */
     this.onDelivery = ignoreDelivery;
   }
 
-  async start() {
-    this.server = await startNodeServer({
-      plan: this.options.plan,
-      name: this.name,
-      entry: fileURLToPath(new URL(`../servers/${this.options.script}`, import.meta.url)),
-      env: {
-        NODE_ENV: "production",
-        DATA_DIR: this.options.dataDir,
-        BCRYPT_COST: String(this.options.bcryptCost),
-        SIGNIN_USERS: String(this.options.signinUsers),
-        SIGNIN_PASSWORD: PASSWORD,
-      },
-      maxSockets: 128,
-    });
+  /**
+   * With `redisUrl`, `instances` processes share the data directory and one Redis, as Tandem's
+   * two-instance phase runs; the peers' servers relay through it when `REDIS_URL` is set.
+   * @param {{ instances?: number, redisUrl?: string }} [options]
+   */
+  async start({ instances = 1, redisUrl } = {}) {
+    this.servers = [];
+    for (let i = 0; i < instances; i++) {
+      this.servers.push(
+        await startNodeServer({
+          plan: this.options.plan,
+          name: instances === 1 ? this.name : `${this.name} #${i + 1}`,
+          entry: fileURLToPath(new URL(`../servers/${this.options.script}`, import.meta.url)),
+          env: {
+            NODE_ENV: "production",
+            DATA_DIR: this.options.dataDir,
+            BCRYPT_COST: String(this.options.bcryptCost),
+            SIGNIN_USERS: String(this.options.signinUsers),
+            SIGNIN_PASSWORD: PASSWORD,
+            ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+          },
+          maxSockets: 128,
+        }),
+      );
+    }
   }
 
   /** The peers create their sign-in accounts as they boot. */
   async createSigninAccounts() {}
 
   get probes() {
-    return this.server ? [this.server.probe] : [];
+    return this.servers.map((s) => s.probe);
   }
 
-  get url() {
-    return /** @type {import("../lib/nodeServer.mjs").NodeServer} */ (this.server).url;
+  /**
+   * A device's instance: with several, a user's devices are spread over them as Tandem's are
+   * (`TandemTarget.serverOf`).
+   * @param {number} device
+   */
+  serverOf(device) {
+    return /** @type {import("../lib/nodeServer.mjs").NodeServer} */ (this.servers[device % this.servers.length]);
   }
 
   /** @param {number} concurrency */
@@ -83,8 +100,7 @@ export class PeerTarget {
 
   /** @param {number} user @param {number} device @param {string} text */
   async post(user, device, text) {
-    const server = /** @type {import("../lib/nodeServer.mjs").NodeServer} */ (this.server);
-    const res = await server.http.request("POST", "/api/todos", {
+    const res = await this.serverOf(device).http.request("POST", "/api/todos", {
       json: { text },
       headers: { "x-user-id": userId(user), "x-device-id": `bench-u${user}-d${device}` },
     });
@@ -93,8 +109,7 @@ export class PeerTarget {
 
   /** @param {number} i */
   async signIn(i) {
-    const server = /** @type {import("../lib/nodeServer.mjs").NodeServer} */ (this.server);
-    const res = await server.http.request("POST", "/api/auth/login", {
+    const res = await this.serverOf(0).http.request("POST", "/api/auth/login", {
       json: { email: `signin-${i % this.options.signinUsers}@bench.test`, password: PASSWORD },
     });
     return res.status;
@@ -103,8 +118,8 @@ export class PeerTarget {
   async stop() {
     this.closeDevices();
     this.socketCount = 0;
-    await this.server?.stop();
-    this.server = undefined;
+    await Promise.all(this.servers.map((s) => s.stop()));
+    this.servers = [];
   }
 }
 

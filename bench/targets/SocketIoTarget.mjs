@@ -19,7 +19,7 @@ export class SocketIoTarget extends PeerTarget {
   openDevice(u, d) {
     /** @type {Promise<void>} */
     const opened = new Promise((resolve, reject) => {
-      const socket = io(this.url, {
+      const socket = io(this.serverOf(d).url, {
         transports: ["websocket"],
         forceNew: true,
         reconnection: false,

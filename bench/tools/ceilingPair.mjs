@@ -1,0 +1,72 @@
+// What the two-instance set-up itself allows: the bare `ws` ceiling (`servers/wsCeiling.mjs`)
+// measured the way `npm run bench` measures Tandem, as one instance and then as two instances on
+// one SQLite file relaying through one redis-server, all three processes on the servers' core.
+// The ceiling's relay is the least a bus can do (one PUBLISH per write, the event handed on
+// unparsed), so its two-instance throughput ÷ one instance is the most this set-up lets any
+// server reach, to set Tandem's `throughputVsOne` against.
+//
+//   node bench/tools/ceilingPair.mjs
+//
+// Needs Debian's redis-server. Takes about 90 s. Prints one line: each set-up's last held rate
+// (the bench's saturation search and criterion) and the ratio.
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { killAllChildrenNow, stopAllChildren } from "../lib/children.mjs";
+import { pinDriver, planCpus } from "../lib/cpuPlan.mjs";
+import { ensureFdLimit } from "../lib/fdLimit.mjs";
+import { measureFanout } from "../lib/fanout.mjs";
+import { parseOptions } from "../lib/options.mjs";
+import { hasRedis } from "../lib/redisServer.mjs";
+import { saturate } from "../phases/saturation.mjs";
+import { sweep } from "../phases/sweep.mjs";
+import { twoInstances } from "../phases/twoInstances.mjs";
+import { CeilingTarget } from "../targets/CeilingTarget.mjs";
+
+if (!hasRedis()) {
+  console.error("ceilingPair: needs redis-server (Debian: apt-get install redis-server)");
+  process.exit(1);
+}
+const options = parseOptions([]);
+const plan = pinDriver(planCpus());
+ensureFdLimit(options.users * options.devicesPerUser + 1000);
+const dataDir = await mkdtemp(path.join(os.tmpdir(), "ceiling-pair-"));
+process.once("SIGINT", () => {
+  killAllChildrenNow();
+  process.exit(130);
+});
+try {
+  const ceiling = new CeilingTarget({ plan, dataDir, users: options.users, devicesPerUser: options.devicesPerUser, bcryptCost: options.bcryptCost, signinUsers: options.signinUsers });
+  const common = { windowMs: options.windowMs, drainMs: options.drainMs, serverCore: plan.serverCore };
+
+  await ceiling.start();
+  await ceiling.connect();
+  await measureFanout(ceiling, { rate: options.warmup.rate, durationMs: options.warmup.windowMs, drainMs: options.drainMs, maxInflight: options.warmup.rate });
+  const known = await sweep(ceiling, ceiling.probes, { rates: options.rates, ...common });
+  const low = await measureFanout(ceiling, { rate: options.lowRate, durationMs: options.windowMs, drainMs: options.drainMs, probes: ceiling.probes, serverCore: plan.serverCore });
+  const saturation = await saturate(ceiling, ceiling.probes, { known, ...common, windowMs: options.stepMs, maxSteps: options.maxSteps, bisections: options.bisections });
+  await ceiling.stop();
+
+  const rate = options.rates[0] ?? 100;
+  const pair = await twoInstances(ceiling, {
+    plan,
+    rate,
+    lowRate: options.lowRate,
+    windowMs: options.windowMs,
+    drainMs: options.drainMs,
+    warmup: options.warmup,
+    warmupRates: options.rates,
+    maxSteps: Math.min(4, options.maxSteps),
+    bisections: options.bisections,
+    onWindow: () => {},
+    oneInstance: { latency: known.find((r) => r.rate === rate), low, saturation },
+  });
+  process.stdout.write(
+    `ceiling: one instance held ${saturation.heldRate} writes/s (${Math.round(saturation.deliveriesPerSec)} deliveries/s), ` +
+      `two + Redis held ${pair.saturation.heldRate} (${Math.round(pair.saturation.deliveriesPerSec)}): ${pair.throughputVsOne}× one instance; ` +
+      `added p50 at ${options.lowRate} writes/s ${pair.addedP50AtLowRateMs} ms\n`,
+  );
+} finally {
+  await stopAllChildren();
+  await rm(dataDir, { recursive: true, force: true });
+}
