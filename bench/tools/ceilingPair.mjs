@@ -7,8 +7,8 @@
 //
 //   node bench/tools/ceilingPair.mjs
 //
-// Needs Debian's redis-server. Takes about 90 s. Prints one line: each set-up's last held rate
-// (the bench's saturation search and criterion) and the ratio.
+// Needs Debian's redis-server. Takes about 40 s. Prints one line: each set-up's last held rate
+// (the bench's saturation search and criterion), what gave out first above it, and the ratio.
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -62,8 +62,8 @@ try {
     oneInstance: { latency: known.find((r) => r.rate === rate), low, saturation },
   });
   process.stdout.write(
-    `ceiling: one instance held ${saturation.heldRate} writes/s (${Math.round(saturation.deliveriesPerSec)} deliveries/s), ` +
-      `two + Redis held ${pair.saturation.heldRate} (${Math.round(pair.saturation.deliveriesPerSec)}): ${pair.throughputVsOne}× one instance; ` +
+    `ceiling: one instance held ${saturation.heldRate} writes/s (${Math.round(saturation.deliveriesPerSec)} deliveries/s; gave out first: ${saturation.limitedBy?.by ?? "nothing within the steps"}), ` +
+      `two + Redis held ${pair.saturation.heldRate} (${Math.round(pair.saturation.deliveriesPerSec)}; ${pair.saturation.limitedBy?.by ?? "nothing within the steps"}): ${pair.throughputVsOne}× one instance; ` +
       `added p50 at ${options.lowRate} writes/s ${pair.addedP50AtLowRateMs} ms\n`,
   );
 } finally {
