@@ -17,7 +17,7 @@ import { bcryptHashMs } from "./lib/bcryptTiming.mjs";
 import { killAllChildrenNow, stopAllChildren } from "./lib/children.mjs";
 import { now } from "./lib/clock.mjs";
 import { pinDriver, planCpus } from "./lib/cpuPlan.mjs";
-import { ensureFdLimit } from "./lib/fdLimit.mjs";
+import { ensureFdLimit, fdsNeeded } from "./lib/fdLimit.mjs";
 import { parseOptions } from "./lib/options.mjs";
 import { coreBusyNow } from "./lib/quietCheck.mjs";
 import { hasRedis } from "./lib/redisServer.mjs";
@@ -87,7 +87,7 @@ async function main() {
   }
   const plan = pinDriver(planCpus());
   const sockets = options.users * options.devicesPerUser;
-  const fd = ensureFdLimit(sockets * 2 + 4096);
+  const fd = ensureFdLimit(fdsNeeded(sockets));
   const redis = options.redis && options.servers.includes("tandem") && hasRedis();
   if (options.redis && options.servers.includes("tandem") && !redis) log("redis-server not found: skipping the two-instance phase");
   await mkdir(SCRATCH, { recursive: true });
@@ -155,7 +155,7 @@ async function main() {
         drainMs: options.drainMs,
         warmup: options.warmup,
         warmupRates: options.rates,
-        maxSteps: Math.min(4, options.maxSteps),
+        maxSteps: options.maxSteps,
         bisections: options.bisections,
         onWindow: (r) => log(`tandem ×2:   ${describeWindow(r)}`),
         oneInstance: { latency: one.sweep.find((/** @type {any} */ r) => r.rate === rate), low: one.lowRate, saturation: one.saturation },

@@ -1,6 +1,13 @@
 import { execFileSync } from "node:child_process";
 
 /**
+ * The descriptors a run with `sockets` sockets needs: each socket once in the driver and once in a
+ * server, and room for HTTP connections, pipes and files.
+ * @param {number} sockets
+ */
+export const fdsNeeded = (sockets) => sockets * 2 + 4096;
+
+/**
  * Open-file limit. Each socket is a file descriptor in the driver and another in the server;
  * 5,000 sockets plus HTTP connections need more than the common default of 1,024. The driver
  * raises its own soft limit up to the hard limit with `prlimit` (children inherit it), and fails

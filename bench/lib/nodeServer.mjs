@@ -55,3 +55,25 @@ export async function startNodeServer({ plan, name, entry, nodeArgs = [], env, t
     },
   };
 }
+
+/**
+ * `instances` copies of one server, started one after another (each is ready before the next
+ * starts), named `name` when alone and `name #1`, `name #2`, ... otherwise.
+ * @param {number} instances @param {string} name
+ * @param {Omit<Parameters<typeof startNodeServer>[0], "name">} options
+ * @returns {Promise<NodeServer[]>}
+ */
+export async function startInstances(instances, name, options) {
+  const servers = [];
+  for (let i = 0; i < instances; i++) servers.push(await startNodeServer({ ...options, name: instances === 1 ? name : `${name} #${i + 1}` }));
+  return servers;
+}
+
+/**
+ * A device's instance: with several, a user's devices are spread over them (0, 1, 0, 1, 0), so
+ * most events must cross the bus to reach some of the user's devices.
+ * @param {NodeServer[]} servers @param {number} device
+ */
+export function serverOfDevice(servers, device) {
+  return /** @type {NodeServer} */ (servers[device % servers.length]);
+}

@@ -4,23 +4,23 @@ import { saturate } from "./saturation.mjs";
 import { backlogLimit } from "./sweep.mjs";
 
 /**
- * Tandem as a two-instance deployment: two production processes on the same SQLite file and one
- * redis-server, all on the servers' core (so the comparison with one instance is at equal CPU:
- * what it shows is the cost of the bus, not the gain of a second core). A user's devices are
- * spread over both instances, so every event reaches some devices through Redis.
+ * A server as a two-instance deployment: two processes and one redis-server, all on the servers'
+ * core (so the comparison with one instance is at equal CPU: what it shows is the cost of the
+ * bus, not the gain of a second core). Tandem's are two production processes on the same SQLite
+ * file; `tools/ceilingPair.mjs` runs the bare `ws` ceiling through the same phase, for what the
+ * set-up allows. A user's devices are spread over both instances, so every event reaches some
+ * devices through Redis.
  *
  * Measured: a low rate (`lowRate`), where neither set-up is near saturation, so the difference
- * with one instance is Redis's own hop (publish, redis-server, the other instance's parse); the
+ * with one instance is Redis's own hop (publish, redis-server, the other instance's handling); the
  * sweep's first rate, where the two instances' extra work (each also handles every event the other
  * publishes) already shows as queueing on the shared core; then the saturation search again,
  * starting with a window at the target itself ({@link TARGET_SHARE} of one instance's last held
  * rate), so its few steps are spent near the answer instead of climbing to it from 500 writes/s
- * (that window is one more than `maxSteps`).
+ * (that window is one more than the search's steps: `maxSteps`, at most {@link MAX_STEPS}).
  *
- * `tools/ceilingPair.mjs` runs the same phase on the bare `ws` ceiling, for what the set-up allows.
- *
- * @param {import("../targets/TandemTarget.mjs").TandemTarget | import("../targets/PeerTarget.mjs").PeerTarget} tandem
- *   accounts already created
+ * @param {import("../targets/TandemTarget.mjs").TandemTarget | import("../targets/PeerTarget.mjs").PeerTarget} target
+ *   Tandem with its accounts already created, or the ceiling
  * @param {{ plan: import("../lib/cpuPlan.mjs").CpuPlan, rate: number, lowRate: number, windowMs: number,
  *   drainMs: number, warmup: { rate: number, windowMs: number }, warmupRates: number[], maxSteps: number, bisections: number,
  *   onWindow: (r: import("../lib/fanout.mjs").FanoutResult) => void,
@@ -28,37 +28,37 @@ import { backlogLimit } from "./sweep.mjs";
  *     low: import("../lib/fanout.mjs").FanoutResult | undefined,
  *     saturation: { heldRate: number, deliveriesPerSec: number } } }} options
  */
-export async function twoInstances(tandem, { plan, rate, lowRate, windowMs, drainMs, warmup, warmupRates, maxSteps, bisections, onWindow, oneInstance }) {
+export async function twoInstances(target, { plan, rate, lowRate, windowMs, drainMs, warmup, warmupRates, maxSteps, bisections, onWindow, oneInstance }) {
   const redis = await startRedis(plan);
   try {
-    await tandem.start({ instances: 2, redisUrl: redis.url });
-    await tandem.connect();
-    const probes = tandem.probes;
+    await target.start({ instances: 2, redisUrl: redis.url });
+    await target.connect();
+    const probes = target.probes;
     // Each instance gets the warm-up one instance had (the window twice as long, as the writes are
     // split between them), then the sweep's rates, so both set-ups are measured with their code
     // compiled: after a short warm-up, V8's optimizing compiler took ~15 % of the shared core
     // (perf) during these windows, and still ~10 % after a warm-up only as long as one instance's.
-    await measureFanout(tandem, { rate: warmup.rate, durationMs: 2 * warmup.windowMs, drainMs, maxInflight: warmup.rate });
-    for (const r of warmupRates) await measureFanout(tandem, { rate: r, durationMs: windowMs, drainMs, maxInflight: backlogLimit(r) });
+    await measureFanout(target, { rate: warmup.rate, durationMs: 2 * warmup.windowMs, drainMs, maxInflight: warmup.rate });
+    for (const r of warmupRates) await measureFanout(target, { rate: r, durationMs: windowMs, drainMs, maxInflight: backlogLimit(r) });
     const serverCore = plan.serverCore;
-    const low = await measureFanout(tandem, { rate: lowRate, durationMs: windowMs, drainMs, probes, serverCore, maxInflight: backlogLimit(lowRate) });
+    const low = await measureFanout(target, { rate: lowRate, durationMs: windowMs, drainMs, probes, serverCore, maxInflight: backlogLimit(lowRate) });
     onWindow(low);
-    const latency = await measureFanout(tandem, { rate, durationMs: windowMs, drainMs, probes, serverCore, maxInflight: backlogLimit(rate) });
+    const latency = await measureFanout(target, { rate, durationMs: windowMs, drainMs, probes, serverCore, maxInflight: backlogLimit(rate) });
     onWindow(latency);
     const known = [latency];
     const atTarget = Math.round(TARGET_SHARE * oneInstance.saturation.heldRate);
     if (atTarget > rate) {
-      const window = await measureFanout(tandem, { rate: atTarget, durationMs: windowMs, drainMs, probes, serverCore, maxInflight: backlogLimit(atTarget) });
+      const window = await measureFanout(target, { rate: atTarget, durationMs: windowMs, drainMs, probes, serverCore, maxInflight: backlogLimit(atTarget) });
       onWindow(window);
       known.push(window);
     }
-    const saturation = await saturate(tandem, probes, { known, windowMs, drainMs, maxSteps, bisections, serverCore, onWindow });
+    const saturation = await saturate(target, probes, { known, windowMs, drainMs, maxSteps: Math.min(MAX_STEPS, maxSteps), bisections, serverCore, onWindow });
     saturation.steps.unshift(...known.slice(1));
     const one = oneInstance.latency;
     const oneLow = oneInstance.low;
     return {
       instances: 2,
-      sockets: tandem.socketCount,
+      sockets: target.socketCount,
       rate,
       lowRate,
       low,
@@ -79,10 +79,13 @@ export async function twoInstances(tandem, { plan, rate, lowRate, windowMs, drai
         oneInstance.saturation.deliveriesPerSec > 0 ? round(saturation.deliveriesPerSec / oneInstance.saturation.deliveriesPerSec) : null,
     };
   } finally {
-    await tandem.stop();
+    await target.stop();
     await redis.stop();
   }
 }
+
+/** The phase's saturation search takes at most this many windows, to keep the run in its budget. */
+export const MAX_STEPS = 4;
 
 /** The issue's target for two instances + Redis: this share of one instance's throughput. */
 export const TARGET_SHARE = 0.7;

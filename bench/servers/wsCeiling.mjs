@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
-import { Redis } from "ioredis";
 import { WebSocketServer } from "ws";
 import { createdTodo } from "./changeEvent.mjs";
 import { peerEnv } from "./peerEnv.mjs";
@@ -31,20 +30,35 @@ await createSigninAccounts(store, env);
 /** @type {Map<string, Set<import("ws").WebSocket>>} */
 const byUser = new Map();
 
+/** @param {string} userId @param {Buffer} payload */
+function sendToUser(userId, payload) {
+  const sockets = byUser.get(userId);
+  if (sockets === undefined) return;
+  for (const ws of sockets) ws.send(payload, { binary: false });
+}
+
 const CHANNEL = "ceiling";
-const publisher = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL) : null;
-if (process.env.REDIS_URL) {
-  const subscriber = new Redis(process.env.REDIS_URL);
+const publisher = process.env.REDIS_URL ? await relay(process.env.REDIS_URL) : null;
+
+/**
+ * Subscribes to the other instances' events and returns the connection to publish on. Resolves
+ * once subscribed, so the server listens (and is ready) only when it hears the others.
+ * @param {string} url
+ */
+async function relay(url) {
+  // Loaded only here: without REDIS_URL the ceiling is what it was before it could relay.
+  const { Redis } = await import("ioredis");
+  const publisher = new Redis(url);
+  const subscriber = new Redis(url);
+  // Logged, not fatal: ioredis reconnects, and deliveries lost meanwhile show in the driver's counts.
+  for (const connection of [publisher, subscriber]) connection.on("error", (err) => process.stderr.write(`ceiling: redis: ${err.message}\n`));
   subscriber.on("message", (_channel, /** @type {string} */ message) => {
     if (message.startsWith(origin)) return;
     const userEnd = message.indexOf("\n", origin.length + 1);
-    const sockets = byUser.get(message.slice(origin.length + 1, userEnd));
-    if (sockets === undefined) return;
-    const payload = Buffer.from(message.slice(userEnd + 1));
-    for (const ws of sockets) ws.send(payload, { binary: false });
+    sendToUser(message.slice(origin.length + 1, userEnd), Buffer.from(message.slice(userEnd + 1)));
   });
-  // Ready (and so listening) only once this instance hears the others.
   await subscriber.subscribe(CHANNEL);
+  return publisher;
 }
 
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
@@ -79,12 +93,8 @@ function createTodo(req, res, body) {
   const { todo, event } = createdTodo(userId, typeof device === "string" ? device : null, body.text);
   store.insertTodo(todo);
   const text = JSON.stringify(event);
-  const sockets = byUser.get(userId);
-  if (sockets !== undefined) {
-    const payload = Buffer.from(text);
-    for (const ws of sockets) ws.send(payload, { binary: false });
-  }
-  void publisher?.publish(CHANNEL, `${origin}\n${userId}\n${text}`);
+  sendToUser(userId, Buffer.from(text));
+  publisher?.publish(CHANNEL, `${origin}\n${userId}\n${text}`).catch((err) => process.stderr.write(`ceiling: publish: ${err.message}\n`));
   json(res, 201, { todo });
 }
 

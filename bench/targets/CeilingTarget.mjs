@@ -11,6 +11,10 @@ export class CeilingTarget extends PeerTarget {
     this.clients = [];
   }
 
+  get relays() {
+    return true;
+  }
+
   /** @param {number} u @param {number} d */
   async openDevice(u, d) {
     const ws = await openSocket(`${this.serverOf(d).url.replace(/^http:/, "ws:")}/ws?user=${userId(u)}&device=bench-u${u}-d${d}`);

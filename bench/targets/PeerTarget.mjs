@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { inBatches } from "../lib/inBatches.mjs";
 import { ignoreDelivery } from "../lib/population.mjs";
-import { startNodeServer } from "../lib/nodeServer.mjs";
+import { serverOfDevice, startInstances } from "../lib/nodeServer.mjs";
 
 const PASSWORD = "bench-password-1";
 
@@ -33,30 +33,32 @@ export class PeerTarget {
   }
 
   /**
-   * With `redisUrl`, `instances` processes share the data directory and one Redis, as Tandem's
-   * two-instance phase runs; the peers' servers relay through it when `REDIS_URL` is set.
+   * With `redisUrl`, `instances` processes are given the same data directory and one Redis, as
+   * Tandem's are in its two-instance phase. Only the ceiling relays events through Redis (and
+   * then keeps a file of its own per instance; see `servers/wsCeiling.mjs`), so only it may be
+   * started more than once.
    * @param {{ instances?: number, redisUrl?: string }} [options]
    */
   async start({ instances = 1, redisUrl } = {}) {
-    this.servers = [];
-    for (let i = 0; i < instances; i++) {
-      this.servers.push(
-        await startNodeServer({
-          plan: this.options.plan,
-          name: instances === 1 ? this.name : `${this.name} #${i + 1}`,
-          entry: fileURLToPath(new URL(`../servers/${this.options.script}`, import.meta.url)),
-          env: {
-            NODE_ENV: "production",
-            DATA_DIR: this.options.dataDir,
-            BCRYPT_COST: String(this.options.bcryptCost),
-            SIGNIN_USERS: String(this.options.signinUsers),
-            SIGNIN_PASSWORD: PASSWORD,
-            ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
-          },
-          maxSockets: 128,
-        }),
-      );
-    }
+    if (instances > 1 && !this.relays) throw new Error(`${this.name} cannot run as several instances: it does not relay events between them`);
+    this.servers = await startInstances(instances, this.name, {
+      plan: this.options.plan,
+      entry: fileURLToPath(new URL(`../servers/${this.options.script}`, import.meta.url)),
+      env: {
+        NODE_ENV: "production",
+        DATA_DIR: this.options.dataDir,
+        BCRYPT_COST: String(this.options.bcryptCost),
+        SIGNIN_USERS: String(this.options.signinUsers),
+        SIGNIN_PASSWORD: PASSWORD,
+        ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+      },
+      maxSockets: 128,
+    });
+  }
+
+  /** Whether the server relays events between instances through Redis (`REDIS_URL`). */
+  get relays() {
+    return false;
   }
 
   /** The peers create their sign-in accounts as they boot. */
@@ -66,13 +68,9 @@ export class PeerTarget {
     return this.servers.map((s) => s.probe);
   }
 
-  /**
-   * A device's instance: with several, a user's devices are spread over them as Tandem's are
-   * (`TandemTarget.serverOf`).
-   * @param {number} device
-   */
+  /** @param {number} device */
   serverOf(device) {
-    return /** @type {import("../lib/nodeServer.mjs").NodeServer} */ (this.servers[device % this.servers.length]);
+    return serverOfDevice(this.servers, device);
   }
 
   /** @param {number} concurrency */

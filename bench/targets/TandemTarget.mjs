@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { inBatches } from "../lib/inBatches.mjs";
 import { ignoreDelivery } from "../lib/population.mjs";
-import { startNodeServer } from "../lib/nodeServer.mjs";
+import { serverOfDevice, startInstances, startNodeServer } from "../lib/nodeServer.mjs";
 import { openSocket } from "../lib/openSocket.mjs";
 import { writeIdOfFrame } from "../lib/writeIds.mjs";
 
@@ -116,19 +116,13 @@ export class TandemTarget {
    */
   async start({ instances = 1, redisUrl } = {}) {
     const extra = { NODE_ENV: "production", BCRYPT_COST: String(this.options.bcryptCost), ...(redisUrl ? { REDIS_URL: redisUrl } : {}) };
-    this.servers = [];
-    for (let i = 0; i < instances; i++) {
-      this.servers.push(
-        await startNodeServer({
-          plan: this.options.plan,
-          name: instances === 1 ? "tandem" : `tandem #${i + 1}`,
-          entry: TANDEM_MAIN,
-          nodeArgs: procfileNodeFlags(),
-          env: this.env(extra),
-          maxSockets: 128,
-        }),
-      );
-    }
+    this.servers = await startInstances(instances, "tandem", {
+      plan: this.options.plan,
+      entry: TANDEM_MAIN,
+      nodeArgs: procfileNodeFlags(),
+      env: this.env(extra),
+      maxSockets: 128,
+    });
   }
 
   get probes() {
@@ -149,13 +143,9 @@ export class TandemTarget {
     });
   }
 
-  /**
-   * A device's instance: with several, a user's devices are spread over them (0, 1, 0, 1, 0), so
-   * most events must cross the bus to reach some of the user's devices.
-   * @param {number} device
-   */
+  /** @param {number} device */
   serverOf(device) {
-    return /** @type {import("../lib/nodeServer.mjs").NodeServer} */ (this.servers[device % this.servers.length]);
+    return serverOfDevice(this.servers, device);
   }
 
   /** Opens every device's socket: a ticket from its instance, then the upgrade with it. */

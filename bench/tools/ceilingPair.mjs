@@ -1,20 +1,22 @@
 // What the two-instance set-up itself allows: the bare `ws` ceiling (`servers/wsCeiling.mjs`)
-// measured the way `npm run bench` measures Tandem, as one instance and then as two instances on
-// one SQLite file relaying through one redis-server, all three processes on the servers' core.
-// The ceiling's relay is the least a bus can do (one PUBLISH per write, the event handed on
-// unparsed), so its two-instance throughput ÷ one instance is the most this set-up lets any
-// server reach, to set Tandem's `throughputVsOne` against.
+// measured the way `npm run bench` measures Tandem, as one instance and then as two instances
+// relaying through one redis-server, all three processes on the servers' core. The ceiling's
+// relay is the least a bus can do (one PUBLISH per write, the event handed on unparsed), and each
+// of its instances keeps a SQLite file of its own (so neither waits for the other's lock), so its
+// two-instance throughput ÷ one instance is about the most this set-up lets any server reach, to
+// set Tandem's `throughputVsOne` against.
 //
 //   node bench/tools/ceilingPair.mjs
 //
 // Needs Debian's redis-server. Takes about 40 s. Prints one line: each set-up's last held rate
 // (the bench's saturation search and criterion), what gave out first above it, and the ratio.
+import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { killAllChildrenNow, stopAllChildren } from "../lib/children.mjs";
 import { pinDriver, planCpus } from "../lib/cpuPlan.mjs";
-import { ensureFdLimit } from "../lib/fdLimit.mjs";
+import { ensureFdLimit, fdsNeeded } from "../lib/fdLimit.mjs";
 import { measureFanout } from "../lib/fanout.mjs";
 import { parseOptions } from "../lib/options.mjs";
 import { hasRedis } from "../lib/redisServer.mjs";
@@ -29,12 +31,16 @@ if (!hasRedis()) {
 }
 const options = parseOptions([]);
 const plan = pinDriver(planCpus());
-ensureFdLimit(options.users * options.devicesPerUser + 1000);
+ensureFdLimit(fdsNeeded(options.users * options.devicesPerUser));
 const dataDir = await mkdtemp(path.join(os.tmpdir(), "ceiling-pair-"));
-process.once("SIGINT", () => {
-  killAllChildrenNow();
-  process.exit(130);
-});
+// Interrupted or terminated, no server nor redis-server may outlive the tool, nor its files.
+for (const [signal, code] of /** @type {const} */ ([["SIGINT", 130], ["SIGTERM", 143]])) {
+  process.once(signal, () => {
+    killAllChildrenNow();
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(code);
+  });
+}
 try {
   const ceiling = new CeilingTarget({ plan, dataDir, users: options.users, devicesPerUser: options.devicesPerUser, bcryptCost: options.bcryptCost, signinUsers: options.signinUsers });
   const common = { windowMs: options.windowMs, drainMs: options.drainMs, serverCore: plan.serverCore };
@@ -56,7 +62,7 @@ try {
     drainMs: options.drainMs,
     warmup: options.warmup,
     warmupRates: options.rates,
-    maxSteps: Math.min(4, options.maxSteps),
+    maxSteps: options.maxSteps,
     bisections: options.bisections,
     onWindow: () => {},
     oneInstance: { latency: known.find((r) => r.rate === rate), low, saturation },
