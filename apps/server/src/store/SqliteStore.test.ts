@@ -259,11 +259,20 @@ describe("SqliteStore", () => {
     expect(Date.parse(later?.lastUsedAt ?? "")).toBeGreaterThan(Date.parse(stale));
   });
 
-  it("close() is idempotent and the store refuses work afterwards", async () => {
+  it("close() is idempotent, and afterwards reads and writes fail as unavailable (503), not as bugs", async () => {
     const { store } = await openStore();
+    const user = await store.createUser({ email: "late@example.com", passwordHash: "h" });
     await store.close();
     await store.close();
-    await expect(store.ping()).rejects.toThrow(/init\(\) or after close\(\)/);
+    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.findUserById(user.id)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.createTodo(user.id, { id: randomUUID(), text: "too late" }, ctx)).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it("refuses work before init() with a plain error: that is the caller's bug", async () => {
+    const store = new SqliteStore({ file: ":memory:", changeLogLimit: 10 });
+    toClose.push(store);
+    await expect(store.ping()).rejects.toThrow(/before init\(\)/);
   });
 });
 

@@ -7,7 +7,7 @@ import { fromLogEntry, toLogEntry } from "./sqliteChangeLog.js";
 import { migrate } from "./sqliteSchema.js";
 import { WalCheckpointer } from "./walCheckpointer.js";
 import { isBusy, isUniqueViolation, toStoreError } from "./sqliteErrors.js";
-import { EmailTakenError, IdTakenError } from "./Store.js";
+import { EmailTakenError, IdTakenError, StoreUnavailableError } from "./Store.js";
 import type { ChangeContext, SessionRecord, Store, StoreOptions, TokenRecord, UserRecord } from "./Store.js";
 
 export interface SqliteStoreOptions extends StoreOptions {
@@ -558,8 +558,11 @@ export class SqliteStore implements Store {
   }
 
   #s(): Statements {
-    if (this.#statements === null) throw new Error("SqliteStore used before init() or after close()");
-    return this.#statements;
+    if (this.#statements !== null) return this.#statements;
+    // A request still running when shutdown closed the store is told to try again (503): the
+    // next instance will answer it. Use before init() is a bug in the caller.
+    if (!this.#db.open) throw new StoreUnavailableError(new Error("SqliteStore is closed"));
+    throw new Error("SqliteStore used before init()");
   }
 
   /**
