@@ -1,5 +1,5 @@
-import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { usableCores } from "./usableCores.js";
 
 /**
  * The one place that reads `process.env`. Every variable, its default and its limits are here
@@ -106,7 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const { UV_THREADPOOL_SIZE, BCRYPT_MAX_CONCURRENT, ...values } = parsed.data;
   const config: Config = {
     ...values,
-    BCRYPT_MAX_CONCURRENT: BCRYPT_MAX_CONCURRENT ?? Math.max(1, Math.min(availableParallelism(), UV_THREADPOOL_SIZE ?? 4) - 1),
+    BCRYPT_MAX_CONCURRENT: BCRYPT_MAX_CONCURRENT ?? Math.max(1, Math.min(usableCores(), UV_THREADPOOL_SIZE ?? 4) - 1),
     production: parsed.data.NODE_ENV === "production",
   };
 
