@@ -266,6 +266,9 @@ describe("SqliteStore", () => {
     await store.close();
     await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.findUserById(user.id)).rejects.toBeInstanceOf(StoreUnavailableError);
+    // Reads in a transaction: the TODO list and a socket's catch-up.
+    await expect(store.listTodos(user.id)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.eventsSince(user.id, 0)).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.createTodo(user.id, { id: randomUUID(), text: "too late" }, ctx)).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 

@@ -559,8 +559,8 @@ export class SqliteStore implements Store {
 
   #s(): Statements {
     if (this.#statements !== null) return this.#statements;
-    // A request still running when shutdown closed the store is told to try again (503): the
-    // next instance will answer it. Use before init() is a bug in the caller.
+    // Work that reaches the store after shutdown closed it (a handler that outlived the drain)
+    // fails as an outage, logged as a warning, not as an unhandled bug. Use before init() is one.
     if (!this.#db.open) throw new StoreUnavailableError(new Error("SqliteStore is closed"));
     throw new Error("SqliteStore used before init()");
   }
@@ -635,7 +635,6 @@ export class SqliteStore implements Store {
     let began = false;
     let outcomes: WriteOutcome[];
     try {
-      this.#s();
       const tx = this.#transaction();
       const commit = () =>
         tx.immediate(() => {
@@ -707,8 +706,12 @@ export class SqliteStore implements Store {
     return this.#run(() => this.#transaction().deferred(fn) as T);
   }
 
-  /** One transaction wrapper for every call (built lazily, once): it runs the function it is given. */
+  /**
+   * One transaction wrapper for every call (built lazily, once): it runs the function it is given.
+   * Checks the store is open first: a closed connection would fail in BEGIN with a TypeError.
+   */
   #transaction(): Database.Transaction<(fn: () => unknown) => unknown> {
+    this.#s();
     this.#tx ??= this.#db.transaction((fn: () => unknown) => fn());
     return this.#tx;
   }
