@@ -142,23 +142,14 @@ async function main() {
 
   if (redis && tandem) {
     const one = results.servers.tandem;
-    const rate = options.rates[0] ?? 100;
     const t = now();
     results.twoInstances = await withTimeout(
       "two instances + Redis",
       90_000,
-      twoInstances(tandem, {
+      twoInstances(tandem, options, {
         plan,
-        rate,
-        lowRate: options.lowRate,
-        windowMs: options.windowMs,
-        drainMs: options.drainMs,
-        warmup: options.warmup,
-        warmupRates: options.rates,
-        maxSteps: options.maxSteps,
-        bisections: options.bisections,
         onWindow: (r) => log(`tandem ×2:   ${describeWindow(r)}`),
-        oneInstance: { latency: one.sweep.find((/** @type {any} */ r) => r.rate === rate), low: one.lowRate, saturation: one.saturation },
+        oneInstance: { sweep: one.sweep, low: one.lowRate, saturation: one.saturation },
       }),
     );
     log(`tandem: two instances + Redis (${((now() - t) / 1000).toFixed(1)} s)`);

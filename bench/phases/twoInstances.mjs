@@ -21,14 +21,17 @@ import { backlogLimit } from "./sweep.mjs";
  *
  * @param {import("../targets/TandemTarget.mjs").TandemTarget | import("../targets/PeerTarget.mjs").PeerTarget} target
  *   Tandem with its accounts already created, or the ceiling
- * @param {{ plan: import("../lib/cpuPlan.mjs").CpuPlan, rate: number, lowRate: number, windowMs: number,
- *   drainMs: number, warmup: { rate: number, windowMs: number }, warmupRates: number[], maxSteps: number, bisections: number,
- *   onWindow: (r: import("../lib/fanout.mjs").FanoutResult) => void,
- *   oneInstance: { latency: import("../lib/fanout.mjs").FanoutResult | undefined,
+ * @param {import("../lib/options.mjs").Options} options the run's: its rates (the first is the one
+ *   compared with one instance's), low rate, windows, warm-up and search limits
+ * @param {{ plan: import("../lib/cpuPlan.mjs").CpuPlan, onWindow: (r: import("../lib/fanout.mjs").FanoutResult) => void,
+ *   oneInstance: { sweep: import("../lib/fanout.mjs").FanoutResult[],
  *     low: import("../lib/fanout.mjs").FanoutResult | undefined,
- *     saturation: { heldRate: number, deliveriesPerSec: number } } }} options
+ *     saturation: { heldRate: number, deliveriesPerSec: number } } }} run
  */
-export async function twoInstances(target, { plan, rate, lowRate, windowMs, drainMs, warmup, warmupRates, maxSteps, bisections, onWindow, oneInstance }) {
+export async function twoInstances(target, options, { plan, onWindow, oneInstance }) {
+  const { lowRate, windowMs, drainMs, warmup, rates: warmupRates, bisections } = options;
+  const rate = options.rates[0] ?? 100;
+  const maxSteps = Math.min(MAX_STEPS, options.maxSteps);
   const redis = await startRedis(plan);
   try {
     await target.start({ instances: 2, redisUrl: redis.url });
@@ -52,9 +55,9 @@ export async function twoInstances(target, { plan, rate, lowRate, windowMs, drai
       onWindow(window);
       known.push(window);
     }
-    const saturation = await saturate(target, probes, { known, windowMs, drainMs, maxSteps: Math.min(MAX_STEPS, maxSteps), bisections, serverCore, onWindow });
+    const saturation = await saturate(target, probes, { known, windowMs, drainMs, maxSteps, bisections, serverCore, onWindow });
     saturation.steps.unshift(...known.slice(1));
-    const one = oneInstance.latency;
+    const one = oneInstance.sweep.find((r) => r.rate === rate);
     const oneLow = oneInstance.low;
     return {
       instances: 2,

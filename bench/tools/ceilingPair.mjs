@@ -53,20 +53,7 @@ try {
   const saturation = await saturate(ceiling, ceiling.probes, { known, ...common, windowMs: options.stepMs, maxSteps: options.maxSteps, bisections: options.bisections });
   await ceiling.stop();
 
-  const rate = options.rates[0] ?? 100;
-  const pair = await twoInstances(ceiling, {
-    plan,
-    rate,
-    lowRate: options.lowRate,
-    windowMs: options.windowMs,
-    drainMs: options.drainMs,
-    warmup: options.warmup,
-    warmupRates: options.rates,
-    maxSteps: options.maxSteps,
-    bisections: options.bisections,
-    onWindow: () => {},
-    oneInstance: { latency: known.find((r) => r.rate === rate), low, saturation },
-  });
+  const pair = await twoInstances(ceiling, options, { plan, onWindow: () => {}, oneInstance: { sweep: known, low, saturation } });
   process.stdout.write(
     `ceiling: one instance held ${saturation.heldRate} writes/s (${Math.round(saturation.deliveriesPerSec)} deliveries/s; gave out first: ${saturation.limitedBy?.by ?? "nothing within the steps"}), ` +
       `two + Redis held ${pair.saturation.heldRate} (${Math.round(pair.saturation.deliveriesPerSec)}; ${pair.saturation.limitedBy?.by ?? "nothing within the steps"}): ${pair.throughputVsOne}× one instance; ` +
