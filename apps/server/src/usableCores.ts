@@ -11,8 +11,9 @@ export interface CoreSources {
 /**
  * The cores this process can really keep busy: the scheduler's count, capped by the tightest CPU
  * quota on its cgroup or any ancestor (a container given 1.5 CPUs on an 8-core host sees 8 cores
- * but gets 1.5 of them; Node 20's `availableParallelism()` does not look). A fractional quota
- * rounds down, at least 1: work sized to the whole cores leaves the remainder to the event loop.
+ * but gets 1.5 of them; whether `availableParallelism()` looks depends on the libuv release, so
+ * this does). A fractional quota rounds down, at least 1: work sized to the whole cores leaves the
+ * remainder to the event loop.
  * A CPU share by weight (`cpu.weight`, `cpu.shares`) is no quota and is not seen here.
  */
 export function usableCores({ cores = availableParallelism(), read = (path) => readFileSync(path, "utf8") }: CoreSources = {}): number {

@@ -159,11 +159,17 @@ export class Platform {
 
 /**
  * git (and the hook it runs) sees a small, fixed environment: not the test runner's (NODE_ENV,
- * VITEST, npm_config_*, CI's MONGODB_URI...), which would leak into the build and the app. HOME
- * stays, for the machine's npm settings (where native addons find Node's headers).
+ * VITEST, npm_config_*, CI's MONGODB_URI...), which would leak into the build and the app. What
+ * the machine itself needs to build stays: HOME (its npm settings), the headers of the Node.js on
+ * the PATH (npm_config_nodedir, where native addons find them) and the certificates it trusts.
  */
 function gitEnv(): NodeJS.ProcessEnv {
+  const machine: NodeJS.ProcessEnv = {};
+  for (const name of ["npm_config_nodedir", "NODE_EXTRA_CA_CERTS"]) {
+    if (process.env[name] !== undefined) machine[name] = process.env[name];
+  }
   return {
+    ...machine,
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: process.env.HOME ?? "/root",
     LANG: "C.UTF-8",
