@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
  *
  * @typedef {{ id: string, text: string, done: boolean, createdAt: string, updatedAt: string,
  *   device: string | null, userId: string, objectType: "todo", version: number }} Todo
- * @typedef {{ object: Todo, meta: { eventName: "create", requestId: string, userId: string,
+ * @typedef {{ type: "change", object: Todo, meta: { eventName: "create", requestId: string, userId: string,
  *   seq: number, device: string | null } }} ChangeEvent
  */
 
@@ -26,5 +26,5 @@ export function createdTodo(userId, device, text) {
   const todo = { id: randomUUID(), text, done: false, createdAt: now, updatedAt: now, device, userId, objectType: "todo", version: 1 };
   const seq = (seqs.get(userId) ?? 0) + 1;
   seqs.set(userId, seq);
-  return { todo, event: { object: todo, meta: { eventName: "create", requestId: randomUUID(), userId, seq, device } } };
+  return { todo, event: { type: "change", object: todo, meta: { eventName: "create", requestId: randomUUID(), userId, seq, device } } };
 }

@@ -13,8 +13,9 @@ const close: BusMessage = {
 };
 
 describe("parseBusMessage", () => {
-  it("round-trips both kinds of message", () => {
+  it("round-trips both kinds of message, a send with or without its seq", () => {
     expect(parseBusMessage(JSON.stringify(send))).toEqual(send);
+    expect(parseBusMessage(JSON.stringify({ ...send, seq: 42 }))).toEqual({ ...send, seq: 42 });
     expect(parseBusMessage(JSON.stringify(close))).toEqual(close);
   });
 
@@ -23,6 +24,8 @@ describe("parseBusMessage", () => {
     expect(parseBusMessage("null")).toBeUndefined();
     expect(parseBusMessage(JSON.stringify({ ...send, receivers: { tags: ["t"] } }))).toBeUndefined();
     expect(parseBusMessage(JSON.stringify({ ...send, text: 1 }))).toBeUndefined();
+    expect(parseBusMessage(JSON.stringify({ ...send, seq: "1" }))).toBeUndefined();
+    expect(parseBusMessage(JSON.stringify({ ...send, seq: 1.5 }))).toBeUndefined();
     expect(parseBusMessage(JSON.stringify({ ...close, code: 1000 }))).toBeUndefined();
     expect(parseBusMessage(JSON.stringify({ ...send, type: "other" }))).toBeUndefined();
   });

@@ -7,6 +7,8 @@ export interface BusSendMessage {
   readonly origin: string;
   readonly receivers: Receivers;
   readonly text: string;
+  /** The sender's sequence number for it, if it gave one (see `Gateway.send`). */
+  readonly seq?: number;
 }
 
 /** Close the matching sockets of every instance (for example a signed-out session's, with 4001). */
@@ -81,8 +83,9 @@ export function parseBusMessage(json: string): BusMessage | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const m = value as Record<string, unknown>;
   if (typeof m.origin !== "string" || !isReceivers(m.receivers)) return undefined;
-  if (m.type === "send" && typeof m.text === "string") {
-    return { type: "send", origin: m.origin, receivers: m.receivers, text: m.text };
+  if (m.type === "send" && typeof m.text === "string" && (m.seq === undefined || Number.isSafeInteger(m.seq))) {
+    const seq = m.seq as number | undefined;
+    return { type: "send", origin: m.origin, receivers: m.receivers, text: m.text, ...(seq === undefined ? {} : { seq }) };
   }
   if (m.type === "close" && isCloseCode(m.code) && typeof m.reason === "string") {
     return { type: "close", origin: m.origin, receivers: m.receivers, code: m.code, reason: m.reason };

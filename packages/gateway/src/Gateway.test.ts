@@ -3,7 +3,7 @@ import { connect as tcpConnect, type Socket } from "node:net";
 import { CloseCode } from "@tandem/protocol";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createGateway, type Gateway } from "./Gateway.js";
-import type { GatewayOptions } from "./GatewayOptions.js";
+import type { GatewayOptions, QueuedFilter, QueuedMessage } from "./GatewayOptions.js";
 import type { GatewaySocket } from "./GatewaySocket.js";
 import { MemoryBus } from "./MemoryBus.js";
 import { connect, deferred, listen, refusal, waitFor, type ListeningGateway, type TestClient } from "./testing/gatewayHarness.js";
@@ -162,15 +162,19 @@ describe("closing by receivers", () => {
 });
 
 describe("onOpen catch-up", () => {
-  it("queues live messages until onOpen resolves, then sends them after its own, filtered", async () => {
+  it("queues live messages until onOpen resolves, then sends them after its own, filtered by seq", async () => {
     const replayDone = deferred();
     const opened = deferred<GatewaySocket<TestSocketData>>();
-    const onOpen = async (socket: GatewaySocket<TestSocketData>): Promise<(queued: string) => boolean> => {
+    const seen: QueuedMessage[] = [];
+    const onOpen = async (socket: GatewaySocket<TestSocketData>): Promise<QueuedFilter> => {
       socket.send("replay-1");
       opened.resolve(socket);
       await replayDone.promise;
       socket.send("replay-2");
-      return (queued) => !queued.startsWith("dup");
+      return (queued) => {
+        seen.push({ text: queued.text, seq: queued.seq });
+        return queued.seq !== 2;
+      };
     };
     const { gateway, server } = await start({ onOpen });
     const client = await open(server, "token=k&tags=user:1");
@@ -178,8 +182,8 @@ describe("onOpen catch-up", () => {
     expect(socket.tags).toEqual(["user:1"]);
     expect(socket.data).toEqual({ token: "k" });
     await client.waitForMessage("replay-1");
-    expect(gateway.send({ tags: ["user:1"] }, "live-1")).toBe(1);
-    expect(gateway.send({ tags: ["user:1"] }, "dup-2")).toBe(1);
+    expect(gateway.send({ tags: ["user:1"] }, "live-1", 1)).toBe(1);
+    expect(gateway.send({ tags: ["user:1"] }, "dup-2", 2)).toBe(1);
     expect(gateway.send({ tags: ["user:1"] }, "live-3")).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(client.messages).toEqual(["replay-1"]);
@@ -188,6 +192,11 @@ describe("onOpen catch-up", () => {
     gateway.send({ tags: ["user:1"] }, "live-4");
     await client.waitForMessage("live-4");
     expect(client.messages).toEqual(["replay-1", "replay-2", "live-1", "live-3", "live-4"]);
+    expect(seen).toEqual([
+      { text: "live-1", seq: 1 },
+      { text: "dup-2", seq: 2 },
+      { text: "live-3", seq: undefined },
+    ]);
   });
 
   it("closes the socket with 1011 when onOpen rejects", async () => {

@@ -144,12 +144,14 @@ export class Gateway<TData = unknown> {
 
   /**
    * Sends `text` (already serialized: it goes out as is, encoded once) to the matching sockets of
-   * this instance now, and to those of other instances through the bus. Returns how many sockets
-   * of this instance accepted it (a socket whose catch-up is running counts: it is queued).
+   * this instance now, and to those of other instances through the bus. `seq`, when the
+   * application numbers its messages, travels with it to the filter `onOpen` returns. Returns how
+   * many sockets of this instance accepted it (a socket whose catch-up is running counts: it is
+   * queued).
    */
-  send(receivers: ReceiversInput, text: string): number {
-    const delivered = this.#deliver(receivers, outbound(text));
-    this.#bus.publish({ type: "send", origin: this.instanceId, receivers: normalizeReceivers(receivers), text });
+  send(receivers: ReceiversInput, text: string, seq?: number): number {
+    const delivered = this.#deliver(receivers, outbound(text, seq));
+    this.#bus.publish({ type: "send", origin: this.instanceId, receivers: normalizeReceivers(receivers), text, ...(seq === undefined ? {} : { seq }) });
     return delivered;
   }
 
@@ -309,7 +311,7 @@ export class Gateway<TData = unknown> {
   #onBusMessage(message: BusMessage): void {
     // This instance delivered to its own sockets when it published.
     if (message.origin === this.instanceId) return;
-    if (message.type === "send") this.#deliver(message.receivers, outbound(message.text));
+    if (message.type === "send") this.#deliver(message.receivers, outbound(message.text, message.seq));
     else this.#closeMatching(message.receivers, message.code, message.reason);
   }
 

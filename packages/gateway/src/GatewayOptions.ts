@@ -74,11 +74,19 @@ export interface AuthRefusal {
 
 export type AuthResult<TData = unknown> = AuthGrant<TData> | AuthRefusal;
 
+/** A message queued for a socket while its `onOpen` ran, as a {@link QueuedFilter} sees it. */
+export interface QueuedMessage {
+  readonly text: string;
+  /** The sequence number the sender gave it (`Gateway.send`'s `seq`), if any. */
+  readonly seq: number | undefined;
+}
+
 /**
  * What `onOpen` may return: a filter for the messages that were queued while it ran, so a
- * message both replayed by catch-up and queued live is sent once.
+ * message both replayed by catch-up and queued live is sent once. It reads the sender's `seq`
+ * rather than parsing the text.
  */
-export type QueuedFilter = (queued: string) => boolean;
+export type QueuedFilter = (queued: QueuedMessage) => boolean;
 
 export interface GatewayOptions<TData = unknown> {
   /**

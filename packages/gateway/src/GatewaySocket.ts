@@ -1,6 +1,6 @@
 import { CloseCode } from "@tandem/protocol";
 import type { WebSocket } from "ws";
-import type { QueuedFilter } from "./GatewayOptions.js";
+import type { QueuedFilter, QueuedMessage } from "./GatewayOptions.js";
 import type { Logger } from "./Logger.js";
 
 /** A connected socket, as the application sees it (in `onOpen`). */
@@ -19,13 +19,12 @@ export interface GatewaySocket<TData = unknown> {
 }
 
 /** A message on its way to many sockets: encoded once, then the same bytes go to each. */
-export interface Outbound {
-  readonly text: string;
+export interface Outbound extends QueuedMessage {
   readonly payload: Buffer;
 }
 
-export function outbound(text: string): Outbound {
-  return { text, payload: Buffer.from(text, "utf8") };
+export function outbound(text: string, seq: number | undefined): Outbound {
+  return { text, seq, payload: Buffer.from(text, "utf8") };
 }
 
 export interface SocketLimits {
@@ -135,7 +134,7 @@ export class LocalSocket<TData> implements GatewaySocket<TData> {
       if (!this.isOpen) return;
       let keep = true;
       try {
-        keep = filter === undefined || filter(message.text);
+        keep = filter === undefined || filter(message);
       } catch (err) {
         this.#logger.error({ err, socketId: this.id }, "queued-message filter threw, closing socket");
         this.close(CloseCode.INTERNAL_ERROR, "internal error");

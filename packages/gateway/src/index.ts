@@ -17,6 +17,7 @@ export {
   type AuthResult,
   type GatewayOptions,
   type QueuedFilter,
+  type QueuedMessage,
 } from "./GatewayOptions.js";
 export type { GatewaySocket } from "./GatewaySocket.js";
 export { HEARTBEAT_TICK_MS } from "./heartbeat.js";

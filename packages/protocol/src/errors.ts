@@ -22,6 +22,33 @@ export const ERROR_CODES = [
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
+/**
+ * The HTTP status each code is answered with: the one table that ties the two together. The
+ * server's domain throws errors that carry a code; only its HTTP layer reads this.
+ */
+export const ERROR_STATUS = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthorized: 401,
+  invalid_credentials: 401,
+  forbidden: 403,
+  not_found: 404,
+  email_taken: 409,
+  id_taken: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_requests: 429,
+  internal: 500,
+  unavailable: 503,
+} as const satisfies Record<ErrorCode, number>;
+
+/** The code for an HTTP status that arrived without one of ours (a proxy's answer, a framework's 4xx). */
+export function errorCodeForStatus(status: number): ErrorCode {
+  for (const code of ERROR_CODES) if (ERROR_STATUS[code] === status) return code;
+  if (status >= 500) return status === 503 ? "unavailable" : "internal";
+  return "bad_request";
+}
+
 export const ErrorIssue = z.object({ path: z.string(), message: z.string() });
 export type ErrorIssue = z.infer<typeof ErrorIssue>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ChangeEvent, ServerMessage, isResync } from "./index.js";
+import { ChangeEvent, ServerMessage, isResync, resyncMessage } from "./index.js";
 
 const todo = {
   id: "0b6f8e2e-4a53-4c1b-9a55-0f5f4b0f1a11",
@@ -41,7 +41,7 @@ describe("ChangeEvent", () => {
   });
 
   it("tells a resync message from a change", () => {
-    const resync = ServerMessage.parse({ meta: { eventName: "resync", seq: 7 } });
+    const resync = ServerMessage.parse(resyncMessage(7));
     expect(isResync(resync)).toBe(true);
     expect(isResync(ServerMessage.parse({ object: todo, meta }))).toBe(false);
   });

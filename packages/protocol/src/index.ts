@@ -1,6 +1,5 @@
 /** Tandem's wire format: every body, envelope and code that crosses a socket or an HTTP request. */
-export const PROTOCOL_VERSION = 1;
-
+export * from "./version.js";
 export * from "./ids.js";
 export * from "./todos.js";
 export * from "./events.js";

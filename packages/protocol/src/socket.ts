@@ -33,7 +33,10 @@ export const WebSocketGrant = z.object({
   id: z.string(),
   uri: z.url(),
   expiresAt: z.iso.datetime(),
+  /** The tags the socket will carry once open: what it can be addressed by. */
   tags: z.array(z.string()),
+  /** The socket protocol the server speaks (PROTOCOL_VERSION). */
+  protocolVersion: z.number().int().min(1),
 });
 export type WebSocketGrant = z.infer<typeof WebSocketGrant>;
 

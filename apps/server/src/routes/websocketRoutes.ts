@@ -3,6 +3,7 @@ import { Router, type Request } from "express";
 import {
   DEVICE_ID_HEADER,
   DeviceId,
+  PROTOCOL_VERSION,
   SOCKET_PATH,
   TICKET_PARAM,
   WebSocketQuery,
@@ -32,7 +33,7 @@ export function websocketRoutes(tickets: Tickets): Router {
     const scheme = req.protocol === "https" ? "wss" : "ws";
     const uri = `${scheme}://${req.host}${SOCKET_PATH}?${TICKET_PARAM}=${ticket}`;
     const tags = [userTag(principal.user.id), ...(device ? [deviceTag(device)] : [])];
-    res.json({ id: socketId, uri, expiresAt: expiresAt.toISOString(), tags } satisfies WebSocketGrant);
+    res.json({ id: socketId, uri, expiresAt: expiresAt.toISOString(), tags, protocolVersion: PROTOCOL_VERSION } satisfies WebSocketGrant);
   });
   return router;
 }

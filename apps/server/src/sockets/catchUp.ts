@@ -1,4 +1,4 @@
-import type { ResyncEvent } from "@tandem/protocol";
+import { resyncMessage } from "@tandem/protocol";
 import type { GatewaySocket, QueuedFilter } from "@tandem/gateway";
 import type { Store } from "../store/Store.js";
 import type { TicketClaims } from "./tickets.js";
@@ -21,8 +21,7 @@ export async function catchUp(store: Store, socket: GatewaySocket<TicketClaims>)
   const { events, complete, seq } = await store.eventsSince(userId, since);
   let sent = since;
   if (!complete) {
-    const resync: ResyncEvent = { meta: { eventName: "resync", seq } };
-    socket.send(JSON.stringify(resync));
+    socket.send(JSON.stringify(resyncMessage(seq)));
     sent = seq;
   } else {
     for (const event of events) {
@@ -30,15 +29,6 @@ export async function catchUp(store: Store, socket: GatewaySocket<TicketClaims>)
       sent = event.meta.seq;
     }
   }
-  return (queued) => seqOf(queued) > sent;
-}
-
-/** The seq of a queued message, read without trusting its shape (anything else passes). */
-function seqOf(text: string): number {
-  try {
-    const seq = (JSON.parse(text) as { meta?: { seq?: unknown } }).meta?.seq;
-    return typeof seq === "number" ? seq : Number.POSITIVE_INFINITY;
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
+  // A queued message without a seq is not a change of the log (nothing replayed it): it passes.
+  return (queued) => queued.seq === undefined || queued.seq > sent;
 }

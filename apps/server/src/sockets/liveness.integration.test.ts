@@ -57,6 +57,7 @@ describe("backpressure", () => {
         version: seq,
       },
       meta: { eventName: "update", requestId: `r${seq}`, userId: user.id, seq, device: null },
+      type: "change",
     });
     const count = 200;
     for (let seq = 1; seq <= count; seq++) {

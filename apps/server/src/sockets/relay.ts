@@ -3,7 +3,7 @@ import { userTag } from "./tags.js";
 
 /** The part of the gateway the relay needs. */
 export interface Sender {
-  send(receivers: Receivers, text: string): number;
+  send(receivers: Receivers, text: string, seq?: number): number;
 }
 
 /**
@@ -15,5 +15,5 @@ export interface Sender {
  */
 export function relay(gateway: Sender, event: ChangeEvent, receivers?: Receivers): number {
   const to: Receivers = receivers ?? { sockets: [], tags: [userTag(event.meta.userId)] };
-  return gateway.send(to, JSON.stringify(event));
+  return gateway.send(to, JSON.stringify(event), event.meta.seq);
 }

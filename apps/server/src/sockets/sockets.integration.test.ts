@@ -242,7 +242,7 @@ describe("catch-up", () => {
       open.push(s);
       await c.post("/api/todos", { text: "live" });
       await s.untilMessages(2);
-      expect(s.messages[0]).toEqual({ meta: { eventName: "resync", seq: 15 } });
+      expect(s.messages[0]).toEqual({ type: "resync", seq: 15, meta: { eventName: "resync", seq: 15 } });
       expect(s.seqs()).toEqual([15, 16]);
       // Within the log there is no resync.
       const s2 = await SocketClient.open(c, { since: 10 });

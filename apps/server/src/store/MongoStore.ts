@@ -418,7 +418,8 @@ export class MongoStore implements Store {
         .find({ userId: userOid, seq: { $gt: since } }, { event: 1 }, { session })
         .sort({ seq: 1 })
         .lean<Pick<EventDoc, "event">[]>();
-      const events = docs.map((doc) => doc.event);
+      // Events stored before messages carried `type` are given it on the way out.
+      const events = docs.map(({ event }): ChangeEvent => ({ ...event, type: "change" }));
       return { events, complete: isCompleteSince(since, seq, events.length), seq };
     });
   }

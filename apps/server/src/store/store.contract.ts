@@ -153,6 +153,7 @@ export function describeStoreContract(name: string, make: MakeStore): void {
         });
         expect(Todo.parse(todo)).toEqual(todo);
         expect(event).toEqual({
+          type: "change",
           object: todo,
           meta: { eventName: "create", requestId: c.requestId, userId: user.id, seq: 1, device: DEVICE_A },
         });
@@ -212,6 +213,7 @@ export function describeStoreContract(name: string, make: MakeStore): void {
         expect(r1).toEqual({
           todo: expected1,
           event: {
+            type: "change",
             object: expected1,
             meta: { eventName: "update", requestId: c1.requestId, userId: user.id, seq: 2, device: DEVICE_B },
           },
@@ -247,6 +249,7 @@ export function describeStoreContract(name: string, make: MakeStore): void {
         const c = ctx(DEVICE_B);
         const event = await store.deleteTodo(user.id, id, c);
         expect(event).toEqual({
+          type: "change",
           object: { id, userId: user.id, device: DEVICE_B, objectType: TODO_OBJECT_TYPE },
           meta: { eventName: "delete", requestId: c.requestId, userId: user.id, seq: 2, device: DEVICE_B },
         });
@@ -320,10 +323,12 @@ export function describeStoreContract(name: string, make: MakeStore): void {
         expect(result.seq).toBe(7);
         expect(result.events).toEqual([
           {
+            type: "change",
             object: { id: ids[0], userId: user.id, device: DEVICE_B, objectType: TODO_OBJECT_TYPE },
             meta: { eventName: "delete", requestId: c.requestId, userId: user.id, seq: 6, device: DEVICE_B },
           },
           {
+            type: "change",
             object: { id: ids[2], userId: user.id, device: DEVICE_B, objectType: TODO_OBJECT_TYPE },
             meta: { eventName: "delete", requestId: c.requestId, userId: user.id, seq: 7, device: DEVICE_B },
           },

@@ -1,4 +1,4 @@
-import { CloseCode, type User } from "@tandem/protocol";
+import { CloseCode, PROTOCOL_VERSION, type User } from "@tandem/protocol";
 import { describe, expect, it } from "vitest";
 import type { AuthApi } from "../api/authApi";
 import { ApiError, NetworkError } from "../api/errors";
@@ -45,7 +45,7 @@ function setup() {
     store,
     auth,
     todos,
-    fetchGrant: async () => ({ id: "s", uri: "ws://localhost/ws?ticket=t", expiresAt: new Date().toISOString(), tags: [] }),
+    fetchGrant: async () => ({ id: "s", uri: "ws://localhost/ws?ticket=t", expiresAt: new Date().toISOString(), tags: [], protocolVersion: PROTOCOL_VERSION }),
     openSocket: sockets.open,
     deviceId: MY_DEVICE,
     env,

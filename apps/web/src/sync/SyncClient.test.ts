@@ -1,4 +1,4 @@
-import { CloseCode, type TodoListResponse, type WebSocketGrant } from "@tandem/protocol";
+import { CloseCode, PROTOCOL_VERSION, resyncMessage, type TodoListResponse, type WebSocketGrant } from "@tandem/protocol";
 import { describe, expect, it } from "vitest";
 import { ApiError, NetworkError } from "../api/errors";
 import { createAppStore } from "../store/appStore";
@@ -21,6 +21,7 @@ function setup(initial: TodoListResponse = { todos: [], seq: 0 }) {
       uri: `ws://localhost:5173/ws?ticket=t${calls.grants.length}&since=${since}`,
       expiresAt: new Date(env.now() + 60_000).toISOString(),
       tags: ["user:user-1"],
+      protocolVersion: PROTOCOL_VERSION,
     }),
   };
   const client = new SyncClient({
@@ -139,7 +140,7 @@ describe("SyncClient: applying messages", () => {
   it("refetches on a resync message", async () => {
     const { sockets, server, calls, texts, client } = await live({ todos: [], seq: 2 });
     server.snapshot = async () => ({ todos: [makeTodo({ text: "fresh" })], seq: 40 });
-    sockets.last.deliver({ meta: { eventName: "resync", seq: 40 } });
+    sockets.last.deliver(resyncMessage(40));
     await settle();
     expect(calls.snapshots).toBe(2);
     expect(texts()).toEqual(["fresh"]);
@@ -151,7 +152,7 @@ describe("SyncClient: applying messages", () => {
     server.snapshot = async () => {
       throw new NetworkError();
     };
-    sockets.last.deliver({ meta: { eventName: "resync", seq: 9 } });
+    sockets.last.deliver(resyncMessage(9));
     await settle();
     expect(store.getState().connectionStatus).toBe("reconnecting");
     expect(sockets.opened[0]?.closedByClient).toBe(true);

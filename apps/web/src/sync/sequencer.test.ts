@@ -1,4 +1,4 @@
-import type { ServerMessage } from "@tandem/protocol";
+import { resyncMessage, type ServerMessage } from "@tandem/protocol";
 import { describe, expect, it } from "vitest";
 import { deleteEvent, makeTodo, MY_DEVICE, OTHER_DEVICE, upsertEvent } from "../testing/fixtures";
 import { decide } from "./sequencer";
@@ -35,7 +35,7 @@ describe("decide", () => {
   });
 
   it("asks for a refetch on a resync message, whatever its seq", () => {
-    const resync: ServerMessage = { meta: { eventName: "resync", seq: 3 } };
+    const resync: ServerMessage = resyncMessage(3);
     expect(decide(resync, 10, MY_DEVICE)).toEqual({ action: "refetch", reason: "resync" });
     expect(decide(resync, 0, MY_DEVICE)).toEqual({ action: "refetch", reason: "resync" });
   });

@@ -1,4 +1,4 @@
-import type { ChangeEvent, Todo, TodoId } from "@tandem/protocol";
+import { deleteEvent as buildDeleteEvent, upsertEvent as buildUpsertEvent, type ChangeEvent, type Todo, type TodoId } from "@tandem/protocol";
 
 export const USER_ID = "user-1";
 export const MY_DEVICE = "web-this-tab";
@@ -29,12 +29,9 @@ export function makeTodo(overrides: Partial<Todo> = {}): Todo {
 }
 
 export function upsertEvent(todo: Todo, seq: number, eventName: "create" | "update" = "update"): ChangeEvent {
-  return { object: todo, meta: { eventName, requestId: `req-${seq}`, userId: USER_ID, seq, device: todo.device } };
+  return buildUpsertEvent(eventName, todo, seq, { requestId: `req-${seq}`, device: todo.device });
 }
 
 export function deleteEvent(id: TodoId, seq: number, device: string | null = OTHER_DEVICE): ChangeEvent {
-  return {
-    object: { id, userId: USER_ID, device, objectType: "objects.todos" },
-    meta: { eventName: "delete", requestId: `req-${seq}`, userId: USER_ID, seq, device },
-  };
+  return buildDeleteEvent(USER_ID, id, seq, { requestId: `req-${seq}`, device });
 }
