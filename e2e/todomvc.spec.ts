@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { addTodo, expect, expectSettled, item, items, labels, signUp, test } from "./fixtures.js";
 
 /**
@@ -16,6 +16,37 @@ const clearCompleted = (page: Page) => page.locator(".clear-completed");
 async function addTodos(page: Page, ...texts: string[]): Promise<void> {
   for (const text of texts) await addTodo(page, text);
   await expect(labels(page)).toHaveText(texts);
+}
+
+/** TodoMVC keeps a hidden control in the page: exactly one of it, and not visible. */
+async function expectPresentButHidden(control: Locator): Promise<void> {
+  await expect(control).toHaveCount(1);
+  await expect(control).toBeHidden();
+}
+
+/**
+ * Tabs from the new-todo input round the whole page back to it and names every stop inside
+ * `.todoapp` by region, tag and href or first class ("main input toggle-all", "footer a #/").
+ * Stops outside it (the account bar, the browser's own UI between the page's end and its
+ * start) are passed over.
+ */
+async function appTabStops(page: Page): Promise<string[]> {
+  await newTodo(page).focus();
+  const stops: string[] = [];
+  for (let press = 0; press < 50; press += 1) {
+    await page.keyboard.press("Tab");
+    const stop = await page.evaluate(() => {
+      const element = document.activeElement;
+      if (!element || element.classList.contains("new-todo")) return null;
+      if (!element.closest(".todoapp")) return "";
+      const region = element.closest(".main, .footer")?.classList[0] ?? "todoapp";
+      const identity = element.getAttribute("href") ?? element.classList[0] ?? "";
+      return `${region} ${element.tagName.toLowerCase()} ${identity}`.trimEnd();
+    });
+    if (stop === null) return stops;
+    if (stop !== "") stops.push(stop);
+  }
+  throw new Error(`Tab did not come back to .new-todo; stops so far: ${stops.join(", ")}`);
 }
 
 test.beforeEach(async ({ page }) => {
@@ -50,7 +81,7 @@ test("add: empty or blank input is ignored", async ({ page }) => {
   await newTodo(page).fill("    ");
   await newTodo(page).press("Enter");
   await expect(items(page)).toHaveCount(0);
-  await expect(main(page)).toHaveCount(0);
+  await expectPresentButHidden(main(page));
   // What was typed stays, to be fixed rather than lost.
   await expect(newTodo(page)).toHaveValue("    ");
 });
@@ -172,17 +203,17 @@ test("counter: shows how many are left, pluralised, the number in <strong>", asy
 
 test("clear completed: removes the completed todos, and is hidden when none is completed", async ({ page }) => {
   await addTodos(page, "one", "two", "three");
-  await expect(clearCompleted(page)).toBeHidden();
+  await expectPresentButHidden(clearCompleted(page));
   await item(page, "one").locator(".toggle").check();
   await item(page, "three").locator(".toggle").check();
   await expect(clearCompleted(page)).toBeVisible();
   await clearCompleted(page).click();
   await expect(labels(page)).toHaveText(["two"]);
-  await expect(clearCompleted(page)).toBeHidden();
+  await expectPresentButHidden(clearCompleted(page));
   await expectSettled(page);
   await page.reload();
   await expect(labels(page)).toHaveText(["two"]);
-  await expect(clearCompleted(page)).toBeHidden();
+  await expectPresentButHidden(clearCompleted(page));
 });
 
 test("filters: the URL hash picks All / Active / Completed, and the back button follows", async ({ page }) => {
@@ -222,22 +253,60 @@ test("filters: the URL hash picks All / Active / Completed, and the back button 
   await expect(labels(page)).toHaveText(["done one", "active two"]);
 });
 
-test("main and footer are hidden while the list is empty", async ({ page }) => {
-  await expect(main(page)).toBeHidden();
-  await expect(footer(page)).toBeHidden();
+test("main and footer are in the page but hidden while the list is empty", async ({ page }) => {
+  await expectPresentButHidden(main(page));
+  await expectPresentButHidden(footer(page));
   await addTodo(page, "only one");
   await expect(main(page)).toBeVisible();
   await expect(footer(page)).toBeVisible();
   await item(page, "only one").hover();
   await item(page, "only one").locator(".destroy").click();
   await expect(items(page)).toHaveCount(0);
-  await expect(main(page)).toBeHidden();
-  await expect(footer(page)).toBeHidden();
+  await expectPresentButHidden(main(page));
+  await expectPresentButHidden(footer(page));
   await expectSettled(page);
   await page.reload();
   await expect(page.getByTestId("connection-status")).toHaveAttribute("data-status", "live");
-  await expect(main(page)).toBeHidden();
-  await expect(footer(page)).toBeHidden();
+  await expectPresentButHidden(main(page));
+  await expectPresentButHidden(footer(page));
+});
+
+test("hidden controls are skipped by Tab", async ({ page }) => {
+  // Empty list: main and footer are hidden, so the new-todo input is the app's only stop.
+  expect(await appTabStops(page)).toEqual([]);
+
+  // One active todo: main and the filters are reachable, "Clear completed" is not.
+  await addTodos(page, "only one");
+  let stops = await appTabStops(page);
+  expect(stops).toEqual(expect.arrayContaining(["main input toggle-all", "footer a #/", "footer a #/completed"]));
+  expect(stops).not.toContain("footer button clear-completed");
+
+  // Done: now "Clear completed" is shown, and is a stop.
+  await item(page, "only one").locator(".toggle").check();
+  await expect(clearCompleted(page)).toBeVisible();
+  stops = await appTabStops(page);
+  expect(stops).toContain("footer button clear-completed");
+});
+
+test("hidden controls are not in the accessibility tree", async ({ page }) => {
+  const markAll = page.getByRole("checkbox", { name: "Mark all as complete" });
+  const filters = page.getByRole("list", { name: "Filter todos" });
+  const clear = page.getByRole("button", { name: "Clear completed" });
+
+  // Empty list: none of them is exposed, though each is in the page.
+  const controls = [["checkbox", "Mark all as complete"], ["list", "Filter todos"], ["button", "Clear completed"]] as const;
+  for (const [role, name] of controls) {
+    await expect(page.getByRole(role, { name })).toHaveCount(0);
+    await expect(page.getByRole(role, { name, includeHidden: true })).toHaveCount(1);
+  }
+
+  await addTodos(page, "only one");
+  await expect(markAll).toHaveCount(1);
+  await expect(filters).toHaveCount(1);
+  await expect(clear).toHaveCount(0);
+
+  await item(page, "only one").locator(".toggle").check();
+  await expect(clear).toHaveCount(1);
 });
 
 test("persistence: the list, its order and completed states survive a reload", async ({ page }) => {
