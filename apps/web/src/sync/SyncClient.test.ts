@@ -1,18 +1,18 @@
 import { CloseCode, PROTOCOL_VERSION, resyncMessage, type TodoListResponse, type WebSocketGrant } from "@tandem/protocol";
 import { describe, expect, it } from "vitest";
 import { ApiError, NetworkError } from "../api/errors";
-import { createAppStore } from "../store/appStore";
+import { createAppState } from "../state/appState";
 import { FakeEnvironment, settle } from "../testing/FakeEnvironment";
 import { FakeSockets } from "../testing/FakeSockets";
 import { deleteEvent, makeTodo, MY_DEVICE, OTHER_DEVICE, upsertEvent } from "../testing/fixtures";
-import { createStoreSink } from "./storeSink";
+import { createStateSink } from "./stateSink";
 import { STABLE_CONNECTION_MS, SyncClient } from "./SyncClient";
 
 function setup(initial: TodoListResponse = { todos: [], seq: 0 }) {
   const env = new FakeEnvironment();
   const sockets = new FakeSockets();
-  const store = createAppStore();
-  store.getState().signedIn({ id: "user-1", email: "ada@example.com" });
+  const appState = createAppState();
+  appState.getState().signedIn({ id: "user-1", email: "ada@example.com" });
   const calls = { snapshots: 0, grants: [] as number[], signedOut: 0 };
   const server = {
     snapshot: async (): Promise<TodoListResponse> => initial,
@@ -35,11 +35,11 @@ function setup(initial: TodoListResponse = { todos: [], seq: 0 }) {
       return server.grant(since);
     },
     openSocket: sockets.open,
-    sink: createStoreSink(store, () => (calls.signedOut += 1)),
+    sink: createStateSink(appState, () => (calls.signedOut += 1)),
     env,
   });
-  const texts = () => store.getState().todos.map((row) => row.text);
-  return { env, sockets, store, calls, server, client, texts };
+  const texts = () => appState.getState().todos.map((item) => item.text);
+  return { env, sockets, appState, calls, server, client, texts };
 }
 
 /** Starts the client and opens its first socket. */
@@ -54,32 +54,32 @@ async function live(initial?: TodoListResponse) {
 describe("SyncClient: connecting", () => {
   it("loads the snapshot, then opens a socket from a fresh grant with since=<snapshot seq>", async () => {
     const milk = makeTodo({ text: "milk" });
-    const { client, store, calls, sockets, env, texts } = setup({ todos: [milk], seq: 12 });
+    const { client, appState, calls, sockets, env, texts } = setup({ todos: [milk], seq: 12 });
     client.start();
-    expect(store.getState().connectionStatus).toBe("connecting");
+    expect(appState.getState().connectionStatus).toBe("connecting");
     await settle();
     expect(texts()).toEqual(["milk"]);
     expect(calls.grants).toEqual([12]);
     expect(sockets.last.uri).toContain("ticket=t1");
-    expect(store.getState().connectionStatus).toBe("connecting");
+    expect(appState.getState().connectionStatus).toBe("connecting");
 
     env.advance(5);
     sockets.last.open();
-    expect(store.getState().connectionStatus).toBe("live");
-    expect(store.getState().lastSyncAt).toBe(env.now());
+    expect(appState.getState().connectionStatus).toBe("live");
+    expect(appState.getState().lastSyncAt).toBe(env.now());
   });
 
   it("starts offline when the browser is offline, and connects on `online`", async () => {
-    const { client, env, store, sockets } = setup();
+    const { client, env, appState, sockets } = setup();
     env.online = false;
     client.start();
     await settle();
-    expect(store.getState().connectionStatus).toBe("offline");
+    expect(appState.getState().connectionStatus).toBe("offline");
     expect(sockets.opened).toHaveLength(0);
     env.emit("online");
     await settle();
     expect(sockets.opened).toHaveLength(1);
-    expect(store.getState().connectionStatus).toBe("reconnecting");
+    expect(appState.getState().connectionStatus).toBe("reconnecting");
   });
 });
 
@@ -148,13 +148,13 @@ describe("SyncClient: applying messages", () => {
   });
 
   it("reconnects (fetching the snapshot first) when a refetch fails", async () => {
-    const { sockets, server, calls, store, env } = await live({ todos: [], seq: 2 });
+    const { sockets, server, calls, appState, env } = await live({ todos: [], seq: 2 });
     server.snapshot = async () => {
       throw new NetworkError();
     };
     sockets.last.deliver(resyncMessage(9));
     await settle();
-    expect(store.getState().connectionStatus).toBe("reconnecting");
+    expect(appState.getState().connectionStatus).toBe("reconnecting");
     expect(sockets.opened[0]?.closedByClient).toBe(true);
 
     server.snapshot = async () => ({ todos: [], seq: 9 });
@@ -167,10 +167,10 @@ describe("SyncClient: applying messages", () => {
 
 describe("SyncClient: reconnecting", () => {
   it("reconnects after a restart close with backoff, a fresh grant, and since=<last seq>", async () => {
-    const { sockets, store, env, calls } = await live({ todos: [], seq: 5 });
+    const { sockets, appState, env, calls } = await live({ todos: [], seq: 5 });
     sockets.last.deliver(upsertEvent(makeTodo(), 6, "create"));
     sockets.last.serverClose(CloseCode.SERVICE_RESTART);
-    expect(store.getState().connectionStatus).toBe("reconnecting");
+    expect(appState.getState().connectionStatus).toBe("reconnecting");
     // random() = 0.5 and attempt 0: half of the 500 ms base.
     expect(env.pendingDelays()).toEqual([250]);
 
@@ -181,7 +181,7 @@ describe("SyncClient: reconnecting", () => {
     expect(sockets.opened).toHaveLength(2);
     expect(sockets.opened[1]?.uri).not.toBe(sockets.opened[0]?.uri);
     sockets.last.open();
-    expect(store.getState().connectionStatus).toBe("live");
+    expect(appState.getState().connectionStatus).toBe("live");
   });
 
   it("backs off exponentially while attempts keep failing", async () => {
@@ -218,7 +218,7 @@ describe("SyncClient: reconnecting", () => {
   });
 
   it("ignores everything a replaced socket still reports", async () => {
-    const { sockets, env, store, texts } = await live({ todos: [], seq: 1 });
+    const { sockets, env, appState, texts } = await live({ todos: [], seq: 1 });
     const old = sockets.last;
     old.serverClose(CloseCode.GOING_AWAY);
     env.advance(250);
@@ -229,18 +229,18 @@ describe("SyncClient: reconnecting", () => {
     old.serverClose(CloseCode.SIGNED_OUT);
     old.open();
     expect(texts()).toEqual([]);
-    expect(store.getState().connectionStatus).toBe("live");
+    expect(appState.getState().connectionStatus).toBe("live");
   });
 
   it("goes offline on `offline` (closing the socket, no timers) and reconnects at once on `online`", async () => {
-    const { sockets, env, store } = await live();
+    const { sockets, env, appState } = await live();
     env.emit("offline");
-    expect(store.getState().connectionStatus).toBe("offline");
+    expect(appState.getState().connectionStatus).toBe("offline");
     expect(sockets.opened[0]?.closedByClient).toBe(true);
     expect(env.pendingDelays()).toEqual([]);
 
     env.emit("online");
-    expect(store.getState().connectionStatus).toBe("reconnecting");
+    expect(appState.getState().connectionStatus).toBe("reconnecting");
     await settle();
     expect(sockets.opened).toHaveLength(2);
   });
@@ -257,9 +257,9 @@ describe("SyncClient: reconnecting", () => {
 
 describe("SyncClient: signing out and disposing", () => {
   it("stops for good on close code 4001 and reports the session ended", async () => {
-    const { sockets, env, store, calls } = await live();
+    const { sockets, env, appState, calls } = await live();
     sockets.last.serverClose(CloseCode.SIGNED_OUT);
-    expect(store.getState().connectionStatus).toBe("signedOut");
+    expect(appState.getState().connectionStatus).toBe("signedOut");
     expect(calls.signedOut).toBe(1);
     expect(env.pendingDelays()).toEqual([]);
     env.emit("online");
@@ -269,22 +269,22 @@ describe("SyncClient: signing out and disposing", () => {
   });
 
   it("treats a 401 on the grant as signed out", async () => {
-    const { client, server, store, calls } = setup();
+    const { client, server, appState, calls } = setup();
     server.grant = async () => {
       throw new ApiError(401, "unauthorized", "sign in");
     };
     client.start();
     await settle();
-    expect(store.getState().connectionStatus).toBe("signedOut");
+    expect(appState.getState().connectionStatus).toBe("signedOut");
     expect(calls.signedOut).toBe(1);
   });
 
   it("dispose closes the socket, cancels timers, removes listeners and ignores late callbacks", async () => {
-    const { client, sockets, env, store, texts } = await live();
+    const { client, sockets, env, appState, texts } = await live();
     const socket = sockets.last;
     socket.serverClose(CloseCode.SERVICE_RESTART);
     client.dispose();
-    expect(store.getState().connectionStatus).toBe("idle");
+    expect(appState.getState().connectionStatus).toBe("idle");
     expect(env.pendingDelays()).toEqual([]);
     expect(env.listenerCount()).toBe(0);
     socket.deliver(upsertEvent(makeTodo(), 1, "create"));

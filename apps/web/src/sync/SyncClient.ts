@@ -14,7 +14,7 @@ import type { OpenSocket, SocketHandle } from "./socket";
  */
 export const STABLE_CONNECTION_MS = 10_000;
 
-/** Where the sync client puts what it learns; in the app, the store's actions. */
+/** Where the sync client puts what it learns; in the app, the state's actions. */
 export interface SyncSink {
   /** Read just before a snapshot request leaves; handed back with its answer. */
   snapshotMark(): number;
@@ -37,7 +37,7 @@ export interface SyncClientOptions {
 }
 
 /**
- * Keeps the store's copy of the list following the server: a snapshot, then a socket opened
+ * Keeps the app state's copy of the list following the server: a snapshot, then a socket opened
  * with `since=<seq of what we have>` that replays what was missed and then streams live
  * changes. Every status change goes through the `nextStatus` machine.
  *

@@ -3,18 +3,18 @@ import type { AuthApi } from "../api/authApi";
 import { errorMessage, isUnauthorized } from "../api/errors";
 import type { TodosApi } from "../api/todosApi";
 import type { Environment } from "../environment";
-import type { AppStore } from "../store/appStore";
+import type { AppStateApi } from "../state/appState";
 import { Outbox } from "../sync/Outbox";
 import { createWriteSender } from "../sync/sendWrite";
 import type { OpenSocket } from "../sync/socket";
-import { createStoreSink } from "../sync/storeSink";
+import { createStateSink } from "../sync/stateSink";
 import { SyncClient } from "../sync/SyncClient";
 
 /** How long sign-out waits for queued writes to reach the server before it goes ahead. */
 export const SIGN_OUT_FLUSH_MS = 3_000;
 
-export interface SessionOptions {
-  store: AppStore;
+export interface AccountOptions {
+  appState: AppStateApi;
   auth: AuthApi;
   todos: TodosApi;
   fetchGrant(since: number): Promise<WebSocketGrant>;
@@ -24,25 +24,25 @@ export interface SessionOptions {
 }
 
 /**
- * The life of one signed-in session: signing in starts the sync client and the outbox,
+ * The signed-in life of this tab: signing in starts the sync client and the outbox,
  * signing out (or the server ending the session) stops them and wipes the list, so a
  * signed-out screen never holds anyone's todos.
  */
-export class Session {
+export class Account {
   private sync: SyncClient | null = null;
   private outbox: Outbox | null = null;
 
-  constructor(private readonly options: SessionOptions) {}
+  constructor(private readonly options: AccountOptions) {}
 
   /** Resumes the session the cookie still holds, if any (on page load). */
   async restore(): Promise<void> {
-    const { store, auth } = this.options;
+    const { appState, auth } = this.options;
     try {
       const user = await auth.me();
       if (user) this.begin(user);
-      else store.getState().signedOut();
+      else appState.getState().signedOut();
     } catch {
-      store.getState().sessionUnreachable();
+      appState.getState().authUnreachable();
     }
   }
 
@@ -56,14 +56,14 @@ export class Session {
   }
 
   async signOut(): Promise<void> {
-    const { store, auth } = this.options;
+    const { appState, auth } = this.options;
     await this.waitForOutbox();
     try {
       await auth.signOut();
     } catch (error) {
       // 401: already signed out on the server, which is what was asked for.
       if (!isUnauthorized(error)) {
-        store.getState().notify(`Couldn't sign out: ${errorMessage(error)}`);
+        appState.getState().notify(`Couldn't sign out: ${errorMessage(error)}`);
         return;
       }
     }
@@ -73,7 +73,7 @@ export class Session {
   /** The server ended the session (socket close 4001, or a 401). */
   expired(): void {
     this.end();
-    this.options.store.getState().notify("Your session has ended. Please sign in again.", "info");
+    this.options.appState.getState().notify("Your session has ended. Please sign in again.", "info");
   }
 
   dispose(): void {
@@ -81,12 +81,12 @@ export class Session {
   }
 
   private begin(user: User): void {
-    const { store, todos, env } = this.options;
+    const { appState, todos, env } = this.options;
     this.stop();
-    store.getState().resetTodos();
-    store.getState().signedIn(user);
+    appState.getState().resetTodos();
+    appState.getState().signedIn(user);
 
-    const outbox = new Outbox({ store, env, send: createWriteSender(todos), onSignedOut: () => this.expired() });
+    const outbox = new Outbox({ appState, env, send: createWriteSender(todos), onSignedOut: () => this.expired() });
     const sync = new SyncClient({
       deviceId: this.options.deviceId,
       fetchSnapshot: () => todos.list(),
@@ -94,9 +94,9 @@ export class Session {
       openSocket: this.options.openSocket,
       env,
       sink: {
-        ...createStoreSink(store, () => this.expired()),
+        ...createStateSink(appState, () => this.expired()),
         statusChanged: (status) => {
-          store.getState().setConnectionStatus(status);
+          appState.getState().setConnectionStatus(status);
           // Back online with the server: send what queued up meanwhile, in order.
           if (status === "live") outbox.resume();
         },
@@ -120,15 +120,15 @@ export class Session {
 
   /** Stops syncing and forgets the list, telling the user about any write that never landed. */
   private end(): void {
-    const { store } = this.options;
-    const unsaved = store.getState().pending.length;
+    const { appState } = this.options;
+    const unsaved = appState.getState().pending.length;
     this.stop();
-    store.getState().resetTodos();
-    store.getState().signedOut();
+    appState.getState().resetTodos();
+    appState.getState().signedOut();
     if (unsaved > 0) {
       const what = unsaved === 1 ? "1 unsaved change" : `${unsaved} unsaved changes`;
       const was = unsaved === 1 ? "was" : "were";
-      store.getState().notify(`${what} could not be sent to the server and ${was} discarded.`);
+      appState.getState().notify(`${what} could not be sent to the server and ${was} discarded.`);
     }
   }
 

@@ -1,6 +1,6 @@
 import type { StateCreator } from "zustand/vanilla";
 import type { ConnectionStatus } from "../sync/connectionStatus";
-import type { AppState } from "./appStore";
+import type { AppState } from "./appState";
 
 export interface ConnectionSlice {
   /** Mirrors the sync client's state machine; the UI only reads it. */
