@@ -7,7 +7,7 @@ import { createAppState } from "../state/appState";
 import { FakeEnvironment, settle } from "../testing/FakeEnvironment";
 import { FakeSockets } from "../testing/FakeSockets";
 import { makeTodo, MY_DEVICE } from "../testing/fixtures";
-import { Account, SIGN_OUT_FLUSH_MS } from "./Account";
+import { Account, SIGN_OUT_FLUSH_MS, type AccountOptions } from "./Account";
 
 const ADA: User = { id: "user-1", email: "ada@example.com" };
 
@@ -41,7 +41,7 @@ function setup() {
     toggleAll: async () => ({ todos: [], seq: 1 }),
     clearCompleted: async () => ({ deleted: [], seq: 1 }),
   };
-  const account = new Account({
+  const options: AccountOptions = {
     appState,
     auth,
     todos,
@@ -49,9 +49,10 @@ function setup() {
     openSocket: sockets.open,
     deviceId: MY_DEVICE,
     env,
-  });
+  };
+  const account = new Account(options);
   const setReachable = (value: boolean) => (reachable = value);
-  return { appState, env, sockets, log, account, setReachable, todos };
+  return { appState, env, sockets, log, account, setReachable, todos, options };
 }
 
 describe("Account", () => {
@@ -143,6 +144,41 @@ describe("Account", () => {
     await account.signOut();
     expect(appState.getState().authStatus).toBe("signedIn");
     expect(appState.getState().notices.at(-1)?.message).toMatch(/^Couldn't sign out: /);
+  });
+
+  it("ends the session once when the server ends it in two places at once (a 401 and a 4001)", async () => {
+    const { account, appState, sockets, todos } = setup();
+    await account.signIn({ email: ADA.email, password: "correct horse" });
+    await settle();
+    const socket = sockets.last;
+    socket.open();
+    todos.create = () => Promise.reject(new ApiError(401, "unauthorized", "sign in"));
+    appState.getState().addTodo("eggs");
+    await settle();
+    socket.serverClose(CloseCode.SIGNED_OUT);
+    expect(appState.getState().notices.map((n) => n.message)).toEqual([
+      "1 unsaved change could not be sent to the server and was discarded.",
+      "Your session has ended. Please sign in again.",
+    ]);
+  });
+
+  it("keeps the list, says an update is available and stops reconnecting when the server speaks a newer protocol", async () => {
+    const { appState, sockets, env, log, options } = setup();
+    const account = new Account({
+      ...options,
+      fetchGrant: async () => ({ ...(await options.fetchGrant(0)), protocolVersion: PROTOCOL_VERSION + 1 }),
+    });
+    await account.signIn({ email: ADA.email, password: "correct horse" });
+    await settle();
+    expect(appState.getState()).toMatchObject({ authStatus: "signedIn", connectionStatus: "outdated" });
+    expect(appState.getState().todos.map((t) => t.text)).toEqual(["milk"]);
+    expect(sockets.opened).toHaveLength(0);
+    expect(env.pendingDelays()).toEqual([]);
+    // Writes still go over HTTP, which is not versioned with the socket protocol.
+    appState.getState().addTodo("eggs");
+    await settle();
+    expect(log).toEqual(["create eggs"]);
+    expect(appState.getState().pending).toEqual([]);
   });
 
   it("a 401 while writing ends the session too", async () => {

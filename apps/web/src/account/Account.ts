@@ -4,11 +4,10 @@ import { errorMessage, isUnauthorized } from "../api/errors";
 import type { TodosApi } from "../api/todosApi";
 import type { Environment } from "../environment";
 import type { AppStateApi } from "../state/appState";
+import { startLiveSync, type LiveSync } from "../sync/liveSync";
 import { Outbox } from "../sync/Outbox";
 import { createWriteSender } from "../sync/sendWrite";
 import type { OpenSocket } from "../sync/socket";
-import { createStateSink } from "../sync/stateSink";
-import { SyncClient } from "../sync/SyncClient";
 
 /** How long sign-out waits for queued writes to reach the server before it goes ahead. */
 export const SIGN_OUT_FLUSH_MS = 3_000;
@@ -23,14 +22,26 @@ export interface AccountOptions {
   env: Environment;
 }
 
+/** What runs while this tab is signed in. */
+interface Running {
+  sync: LiveSync;
+  outbox: Outbox;
+  /** Stops watching the app state for the end of the session. */
+  unwatch(): void;
+}
+
 /**
- * The signed-in life of this tab: signing in starts the sync client and the outbox,
- * signing out (or the server ending the session) stops them and wipes the list, so a
- * signed-out screen never holds anyone's todos.
+ * The signed-in life of this tab: signing in starts the live sync and the outbox, signing out
+ * (or the server ending the session) stops them and wipes the list, so a signed-out screen never
+ * holds anyone's todos.
+ *
+ * The server ends a session in one of two ways, a socket closed with 4001 or a 401 on any
+ * request, and both take one path: the reconnector's status machine (the outbox reports its
+ * 401 there too) turns `signedOut` once, the app state records it, and this class, watching
+ * the app state, ends the session once.
  */
 export class Account {
-  private sync: SyncClient | null = null;
-  private outbox: Outbox | null = null;
+  private running: Running | null = null;
 
   constructor(private readonly options: AccountOptions) {}
 
@@ -70,12 +81,6 @@ export class Account {
     this.end();
   }
 
-  /** The server ended the session (socket close 4001, or a 401). */
-  expired(): void {
-    this.end();
-    this.options.appState.getState().notify("Your session has ended. Please sign in again.", "info");
-  }
-
   dispose(): void {
     this.stop();
   }
@@ -86,29 +91,34 @@ export class Account {
     appState.getState().resetTodos();
     appState.getState().signedIn(user);
 
-    const outbox = new Outbox({ appState, env, send: createWriteSender(todos), onSignedOut: () => this.expired() });
-    const sync = new SyncClient({
+    const unwatch = appState.subscribe((state, previous) => {
+      if (state.connectionStatus === "signedOut" && previous.connectionStatus !== "signedOut") this.expired();
+    });
+    const sync = startLiveSync({
       deviceId: this.options.deviceId,
       fetchSnapshot: () => todos.list(),
       fetchGrant: this.options.fetchGrant,
       openSocket: this.options.openSocket,
+      appState,
       env,
-      sink: {
-        ...createStateSink(appState, () => this.expired()),
-        statusChanged: (status) => {
-          appState.getState().setConnectionStatus(status);
-          // Back online with the server: send what queued up meanwhile, in order.
-          if (status === "live") outbox.resume();
-        },
-      },
     });
-    this.outbox = outbox;
-    this.sync = sync;
-    sync.start();
+    const outbox = new Outbox({
+      appState,
+      env,
+      send: createWriteSender(todos),
+      onUnauthorized: () => sync.connection.sessionEnded(),
+    });
+    this.running = { sync, outbox, unwatch };
+  }
+
+  /** The server ended the session: the one reaction to a close 4001 or a 401 anywhere. */
+  private expired(): void {
+    this.end();
+    this.options.appState.getState().notify("Your session has ended. Please sign in again.", "info");
   }
 
   private async waitForOutbox(): Promise<void> {
-    const outbox = this.outbox;
+    const outbox = this.running?.outbox;
     if (!outbox) return;
     let cancel = () => {};
     const timeout = new Promise<void>((resolve) => {
@@ -133,9 +143,11 @@ export class Account {
   }
 
   private stop(): void {
-    this.sync?.dispose();
-    this.outbox?.dispose();
-    this.sync = null;
-    this.outbox = null;
+    const running = this.running;
+    this.running = null;
+    if (!running) return;
+    running.unwatch();
+    running.sync.connection.dispose();
+    running.outbox.dispose();
   }
 }

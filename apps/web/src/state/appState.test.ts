@@ -25,9 +25,14 @@ describe("auth slice", () => {
 describe("connection slice", () => {
   it("records status and last sync time", () => {
     const appState = createAppState();
-    appState.getState().setConnectionStatus("live");
+    appState.getState().connectionChanged("reconnecting", 1000);
+    expect(appState.getState()).toMatchObject({ connectionStatus: "reconnecting", lastSyncAt: null });
+    appState.getState().connectionChanged("live", 1100);
+    expect(appState.getState()).toMatchObject({ connectionStatus: "live", lastSyncAt: 1100 });
     appState.getState().markSynced(1234);
     expect(appState.getState()).toMatchObject({ connectionStatus: "live", lastSyncAt: 1234 });
+    appState.getState().connectionChanged("offline", 2000);
+    expect(appState.getState()).toMatchObject({ connectionStatus: "offline", lastSyncAt: 1234 });
   });
 });
 

@@ -48,7 +48,7 @@ function setup() {
   const env = new FakeEnvironment();
   const server = new FakeServer(env);
   let signedOut = 0;
-  const outbox = new Outbox({ appState, env, send: server.send, onSignedOut: () => (signedOut += 1) });
+  const outbox = new Outbox({ appState, env, send: server.send, onUnauthorized: () => (signedOut += 1) });
   return { appState, env, server, outbox, signedOut: () => signedOut };
 }
 
@@ -104,6 +104,23 @@ describe("Outbox", () => {
     expect(appState.getState().pending).toEqual([]);
     expect(env.pendingDelays()).toEqual([]);
     expect(server.received).toHaveLength(2);
+  });
+
+  it("retries at once, skipping the backoff wait, when the connection goes live again", async () => {
+    const { appState, env, server } = setup();
+    server.script.push(() => new ApiError(503, "unavailable", "restarting"));
+    appState.getState().addTodo("a");
+    await settle();
+    expect(env.pendingDelays()).toEqual([250]);
+    appState.getState().connectionChanged("reconnecting", env.now());
+    await settle();
+    expect(server.received).toHaveLength(1);
+
+    appState.getState().connectionChanged("live", env.now());
+    await settle();
+    expect(server.received).toHaveLength(2);
+    expect(appState.getState().pending).toEqual([]);
+    expect(env.pendingDelays()).toEqual([]);
   });
 
   it("retries a 503 after a backoff delay, and resends the same create id (idempotent)", async () => {

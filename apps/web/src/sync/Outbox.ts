@@ -7,8 +7,8 @@ import { backoffDelay } from "./backoff";
 export interface OutboxOptions {
   appState: AppStateApi;
   send(write: PendingWrite): Promise<WriteResult>;
-  /** A write was answered 401: the session is over. */
-  onSignedOut(): void;
+  /** A write was answered 401: the server ended the session. The outbox stops sending. */
+  onUnauthorized(): void;
   env: Environment;
 }
 
@@ -18,7 +18,7 @@ export interface OutboxOptions {
  *
  * - success → the app state reconciles the todo from the server's answer (with its version);
  * - no answer / 503 / 429 → the write stays at the head of the queue and is sent again after
- *   a backoff delay, on `online`, or when the socket is live again (`resume`);
+ *   a backoff delay, on `online`, or when the app state says the connection is live again;
  * - any other refusal → that write is rolled back and the user told the server's reason;
  *   the queue then carries on with the next write.
  */
@@ -33,6 +33,11 @@ export class Outbox {
   constructor(private readonly options: OutboxOptions) {
     this.unsubscribes = [
       options.appState.subscribe((state, previous) => {
+        // Back in touch with the server: send what queued up meanwhile, in order, now.
+        if (state.connectionStatus === "live" && previous.connectionStatus !== "live") {
+          this.resume();
+          return;
+        }
         // While a retry is scheduled new writes just join the queue; the retry sends them.
         if (state.pending !== previous.pending && state.pending.length > 0 && this.cancelRetry === null) {
           void this.flush();
@@ -48,8 +53,8 @@ export class Outbox {
     return this.current;
   }
 
-  /** Retries now instead of waiting out the backoff (the connection is back). */
-  resume(): void {
+  /** Retries now instead of waiting out the backoff (the network or the connection is back). */
+  private resume(): void {
     this.cancelRetry?.();
     this.cancelRetry = null;
     this.attempt = 0;
@@ -98,7 +103,7 @@ export class Outbox {
       return false;
     }
     if (isUnauthorized(error)) {
-      this.options.onSignedOut();
+      this.options.onUnauthorized();
       return false;
     }
     if (write.kind === "delete" && isNotFound(error)) {
