@@ -10,7 +10,7 @@ import { Account } from "./account/Account";
 import { createAppState } from "./state/appState";
 import { openBrowserSocket } from "./sync/socket";
 import { App } from "./ui/App";
-import { AppProvider } from "./ui/AppContext";
+import { AppProvider, type AppServices } from "./ui/AppContext";
 import { guardUnsavedChanges } from "./unsavedChangesGuard";
 import "./styles.css";
 
@@ -28,6 +28,7 @@ const account = new Account({
   deviceId,
   env: browserEnvironment(),
 });
+const services: AppServices = { appState, account, reload: () => window.location.reload() };
 guardUnsavedChanges(appState);
 void account.restore();
 
@@ -35,7 +36,7 @@ const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <AppProvider services={{ appState, account }}>
+      <AppProvider services={services}>
         <App />
       </AppProvider>
     </StrictMode>,

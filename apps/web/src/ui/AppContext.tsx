@@ -7,6 +7,8 @@ import type { AppState, AppStateApi } from "../state/appState";
 export interface AppServices {
   appState: AppStateApi;
   account: Account;
+  /** Loads the page again (the app asks for it when the server speaks a newer protocol). */
+  reload(): void;
 }
 
 const AppContext = createContext<AppServices | null>(null);
