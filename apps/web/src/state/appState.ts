@@ -9,7 +9,7 @@ export type AppState = AuthSlice & TodosSlice & ConnectionSlice & NoticesSlice;
 export type AppStateApi = StoreApi<AppState>;
 
 /**
- * A vanilla zustand store (no React needed), so the sync client, the outbox and unit tests drive it
+ * A vanilla zustand store (no React needed), so the live sync, the outbox and unit tests drive it
  * through its actions directly; components read it with `useAppState`.
  */
 export function createAppState(): AppStateApi {

@@ -134,15 +134,15 @@ export class ChangeFollower {
 
   /** Fetches and adopts a snapshot, unless the state it was asked for in is gone by then. */
   private async loadSnapshot(): Promise<{ lastSeq: number } | null> {
-    const { sink, fetchSnapshot, now } = this.options;
+    const { sink } = this.options;
     const askedIn = this.current;
     const mark = sink.snapshotMark();
-    const snapshot = await fetchSnapshot();
+    const snapshot = await this.options.fetchSnapshot();
     if (this.current !== askedIn) return null;
     sink.snapshotLoaded(snapshot, mark);
     const live = { kind: "live", lastSeq: snapshot.seq } as const;
     this.current = live;
-    sink.synced(now());
+    sink.synced(this.options.now());
     return live;
   }
 }
