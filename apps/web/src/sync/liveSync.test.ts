@@ -89,6 +89,19 @@ describe("live sync", () => {
     expect(sync.follower.state).toEqual({ kind: "live", lastSeq: 6 });
   });
 
+  it("refetches on a gap over the open socket, which stays live", async () => {
+    const a = makeTodo({ text: "a" });
+    const { sockets, server, calls, texts, status } = await live({ todos: [], seq: 1 });
+    server.snapshot = async () => ({ todos: [a], seq: 3 });
+    sockets.last.deliver(upsertEvent(a, 3, "create")); // seq 2 was missed
+    await settle();
+    expect(calls.snapshots).toBe(2);
+    expect(texts()).toEqual(["a"]);
+    expect(sockets.opened).toHaveLength(1);
+    expect(sockets.last.closedByClient).toBe(false);
+    expect(status()).toBe("live");
+  });
+
   it("reconnects (fetching the snapshot first) when a refetch fails", async () => {
     const { sockets, server, calls, status, env } = await live({ todos: [], seq: 2 });
     server.snapshot = async () => {
