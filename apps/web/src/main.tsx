@@ -6,11 +6,11 @@ import { createTodosApi } from "./api/todosApi";
 import { createGrantFetcher } from "./api/websocketApi";
 import { browserDeviceId } from "./deviceId";
 import { browserEnvironment } from "./environment";
-import { Session } from "./session/Session";
-import { createAppStore } from "./store/appStore";
+import { Account } from "./account/Account";
+import { createAppState } from "./state/appState";
 import { openBrowserSocket } from "./sync/socket";
 import { App } from "./ui/App";
-import { AppProvider } from "./ui/AppContext";
+import { AppProvider, type AppServices } from "./ui/AppContext";
 import { guardUnsavedChanges } from "./unsavedChangesGuard";
 import "./styles.css";
 
@@ -18,9 +18,9 @@ import "./styles.css";
 // open two sockets or restore the session twice.
 const deviceId = browserDeviceId();
 const http = createHttpClient({ deviceId });
-const store = createAppStore();
-const session = new Session({
-  store,
+const appState = createAppState();
+const account = new Account({
+  appState,
   auth: createAuthApi(http),
   todos: createTodosApi(http),
   fetchGrant: createGrantFetcher(http),
@@ -28,14 +28,15 @@ const session = new Session({
   deviceId,
   env: browserEnvironment(),
 });
-guardUnsavedChanges(store);
-void session.restore();
+const services: AppServices = { appState, account, reload: () => window.location.reload() };
+guardUnsavedChanges(appState);
+void account.restore();
 
 const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <AppProvider services={{ store, session }}>
+      <AppProvider services={services}>
         <App />
       </AppProvider>
     </StrictMode>,

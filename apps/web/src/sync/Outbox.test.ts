@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, NetworkError } from "../api/errors";
-import { createAppStore, type AppStore } from "../store/appStore";
-import type { PendingWrite, WriteResult } from "../store/pendingWrite";
+import { createAppState, type AppStateApi } from "../state/appState";
+import type { PendingWrite, WriteResult } from "../state/pendingWrite";
 import { FakeEnvironment, settle } from "../testing/FakeEnvironment";
 import { makeTodo } from "../testing/fixtures";
 import { Outbox } from "./Outbox";
@@ -42,30 +42,30 @@ class FakeServer {
 }
 
 function setup() {
-  const store: AppStore = createAppStore();
-  store.getState().signedIn({ id: "user-1", email: "ada@example.com" });
-  store.getState().loadSnapshot([], 0);
+  const appState: AppStateApi = createAppState();
+  appState.getState().signedIn({ id: "user-1", email: "ada@example.com" });
+  appState.getState().loadSnapshot([], 0);
   const env = new FakeEnvironment();
   const server = new FakeServer(env);
   let signedOut = 0;
-  const outbox = new Outbox({ store, env, send: server.send, onSignedOut: () => (signedOut += 1) });
-  return { store, env, server, outbox, signedOut: () => signedOut };
+  const outbox = new Outbox({ appState, env, send: server.send, onUnauthorized: () => (signedOut += 1) });
+  return { appState, env, server, outbox, signedOut: () => signedOut };
 }
 
-const texts = (store: AppStore) => store.getState().todos.map((row) => row.text);
+const texts = (appState: AppStateApi) => appState.getState().todos.map((item) => item.text);
 
 describe("Outbox", () => {
   it("sends queued writes one at a time, in the order they were made", async () => {
-    const { store, server } = setup();
-    store.getState().addTodo("a");
-    store.getState().addTodo("b");
-    store.getState().addTodo("c");
+    const { appState, server } = setup();
+    appState.getState().addTodo("a");
+    appState.getState().addTodo("b");
+    appState.getState().addTodo("c");
     // Only the head is in flight until it is answered.
     expect(server.received.map((w) => w.kind === "create" && w.text)).toEqual(["a"]);
     await settle();
     expect(server.received.map((w) => w.kind === "create" && w.text)).toEqual(["a", "b", "c"]);
-    expect(store.getState().pending).toEqual([]);
-    expect(store.getState().todos.map((row) => [row.text, row.pending])).toEqual([
+    expect(appState.getState().pending).toEqual([]);
+    expect(appState.getState().todos.map((item) => [item.text, item.pending])).toEqual([
       ["a", false],
       ["b", false],
       ["c", false],
@@ -73,13 +73,13 @@ describe("Outbox", () => {
   });
 
   it("keeps writes queued while the network is down and flushes them in order on `online`", async () => {
-    const { store, env, server } = setup();
+    const { appState, env, server } = setup();
     env.emit("offline");
-    store.getState().addTodo("a");
-    store.getState().addTodo("b");
+    appState.getState().addTodo("a");
+    appState.getState().addTodo("b");
     await settle();
-    expect(texts(store)).toEqual(["a", "b"]);
-    expect(store.getState().pending).toHaveLength(2);
+    expect(texts(appState)).toEqual(["a", "b"]);
+    expect(appState.getState().pending).toHaveLength(2);
     // Nothing is tried while the browser knows it is offline, and no timer spins.
     expect(server.attempts).toBe(0);
     expect(env.pendingDelays()).toEqual([]);
@@ -87,32 +87,49 @@ describe("Outbox", () => {
     env.emit("online");
     await settle();
     expect(server.received.map((w) => w.kind === "create" && w.text)).toEqual(["a", "b"]);
-    expect(store.getState().pending).toEqual([]);
-    expect(store.getState().notices).toEqual([]);
+    expect(appState.getState().pending).toEqual([]);
+    expect(appState.getState().notices).toEqual([]);
   });
 
   it("keeps a write whose request got no answer, and resends it on `online`", async () => {
-    const { store, env, server } = setup();
+    const { appState, env, server } = setup();
     server.script.push(() => new NetworkError());
-    store.getState().addTodo("a");
+    appState.getState().addTodo("a");
     await settle();
     // The browser still claims to be online, so a backoff retry is scheduled too.
     expect(env.pendingDelays()).toEqual([250]);
-    expect(store.getState().pending).toHaveLength(1);
+    expect(appState.getState().pending).toHaveLength(1);
     env.emit("online");
     await settle();
-    expect(store.getState().pending).toEqual([]);
+    expect(appState.getState().pending).toEqual([]);
     expect(env.pendingDelays()).toEqual([]);
     expect(server.received).toHaveLength(2);
   });
 
-  it("retries a 503 after a backoff delay, and resends the same create id (idempotent)", async () => {
-    const { store, env, server } = setup();
-    server.script.push(() => new ApiError(503, "unavailable", "down for a moment"));
-    store.getState().addTodo("a");
+  it("retries at once, skipping the backoff wait, when the connection goes live again", async () => {
+    const { appState, env, server } = setup();
+    server.script.push(() => new ApiError(503, "unavailable", "restarting"));
+    appState.getState().addTodo("a");
     await settle();
     expect(env.pendingDelays()).toEqual([250]);
-    store.getState().addTodo("b");
+    appState.getState().connectionChanged("reconnecting", env.now());
+    await settle();
+    expect(server.received).toHaveLength(1);
+
+    appState.getState().connectionChanged("live", env.now());
+    await settle();
+    expect(server.received).toHaveLength(2);
+    expect(appState.getState().pending).toEqual([]);
+    expect(env.pendingDelays()).toEqual([]);
+  });
+
+  it("retries a 503 after a backoff delay, and resends the same create id (idempotent)", async () => {
+    const { appState, env, server } = setup();
+    server.script.push(() => new ApiError(503, "unavailable", "down for a moment"));
+    appState.getState().addTodo("a");
+    await settle();
+    expect(env.pendingDelays()).toEqual([250]);
+    appState.getState().addTodo("b");
     await settle();
     expect(server.received).toHaveLength(1);
 
@@ -120,56 +137,56 @@ describe("Outbox", () => {
     await settle();
     const [first, retry] = server.received;
     expect(first?.kind === "create" && retry?.kind === "create" && retry.id === first.id).toBe(true);
-    expect(store.getState().pending).toEqual([]);
+    expect(appState.getState().pending).toEqual([]);
   });
 
   it("honours Retry-After on a 429", async () => {
-    const { store, env, server } = setup();
+    const { appState, env, server } = setup();
     server.script.push(() => new ApiError(429, "too_many_requests", "slow down", [], 7));
-    store.getState().addTodo("a");
+    appState.getState().addTodo("a");
     await settle();
     expect(env.pendingDelays()).toEqual([7_000]);
   });
 
   it("rolls back a refused write, shows the server's message, and goes on with the next", async () => {
-    const { store, server } = setup();
+    const { appState, server } = setup();
     server.script.push(() => new ApiError(400, "validation_failed", "text must be at most 1000 characters"));
-    store.getState().addTodo("a");
-    store.getState().addTodo("b");
+    appState.getState().addTodo("a");
+    appState.getState().addTodo("b");
     await settle();
-    expect(texts(store)).toEqual(["b"]);
-    expect(store.getState().pending).toEqual([]);
-    expect(store.getState().notices.map((n) => n.message)).toEqual([
+    expect(texts(appState)).toEqual(["b"]);
+    expect(appState.getState().pending).toEqual([]);
+    expect(appState.getState().notices.map((n) => n.message)).toEqual([
       "Couldn't add “a”: text must be at most 1000 characters",
     ]);
   });
 
   it("treats a 404 on delete as done: the todo is gone either way", async () => {
-    const { store, server } = setup();
+    const { appState, server } = setup();
     const milk = makeTodo();
-    store.getState().loadSnapshot([milk], store.getState().confirmed.revision);
+    appState.getState().loadSnapshot([milk], appState.getState().confirmed.revision);
     server.script.push(() => new ApiError(404, "not_found", "no such todo"));
-    store.getState().deleteTodo(milk.id);
+    appState.getState().deleteTodo(milk.id);
     await settle();
-    expect(store.getState().todos).toEqual([]);
-    expect(store.getState().confirmed.deleted[milk.id]).toBe(true);
-    expect(store.getState().notices).toEqual([]);
+    expect(appState.getState().todos).toEqual([]);
+    expect(appState.getState().confirmed.deleted[milk.id]).toBe(true);
+    expect(appState.getState().notices).toEqual([]);
   });
 
   it("reports a 401 as the end of the session and stops sending", async () => {
-    const { store, server, signedOut } = setup();
+    const { appState, server, signedOut } = setup();
     server.script.push(() => new ApiError(401, "unauthorized", "sign in"));
-    store.getState().addTodo("a");
-    store.getState().addTodo("b");
+    appState.getState().addTodo("a");
+    appState.getState().addTodo("b");
     await settle();
     expect(signedOut()).toBe(1);
     expect(server.received).toHaveLength(1);
   });
 
   it("stops for good once disposed", async () => {
-    const { store, server, outbox, env } = setup();
+    const { appState, server, outbox, env } = setup();
     outbox.dispose();
-    store.getState().addTodo("a");
+    appState.getState().addTodo("a");
     env.emit("online");
     await settle();
     expect(server.received).toEqual([]);

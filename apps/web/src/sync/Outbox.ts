@@ -1,24 +1,24 @@
 import { ApiError, errorMessage, isNotFound, isRetryable, isUnauthorized } from "../api/errors";
 import type { Environment } from "../environment";
-import type { AppStore } from "../store/appStore";
-import type { PendingWrite, WriteResult } from "../store/pendingWrite";
+import type { AppStateApi } from "../state/appState";
+import type { PendingWrite, WriteResult } from "../state/pendingWrite";
 import { backoffDelay } from "./backoff";
 
 export interface OutboxOptions {
-  store: AppStore;
+  appState: AppStateApi;
   send(write: PendingWrite): Promise<WriteResult>;
-  /** A write was answered 401: the session is over. */
-  onSignedOut(): void;
+  /** A write was answered 401: the server ended the session. The outbox stops sending. */
+  onUnauthorized(): void;
   env: Environment;
 }
 
 /**
- * Sends the store's pending writes to the server one at a time, oldest first, so the server
+ * Sends the app state's pending writes to the server one at a time, oldest first, so the server
  * sees them in the order the user made them (a rename never overtakes the create it renames).
  *
- * - success → the store reconciles the todo from the server's answer (with its version);
+ * - success → the app state reconciles the todo from the server's answer (with its version);
  * - no answer / 503 / 429 → the write stays at the head of the queue and is sent again after
- *   a backoff delay, on `online`, or when the socket is live again (`resume`);
+ *   a backoff delay, on `online`, or when the app state says the connection is live again;
  * - any other refusal → that write is rolled back and the user told the server's reason;
  *   the queue then carries on with the next write.
  */
@@ -32,7 +32,12 @@ export class Outbox {
 
   constructor(private readonly options: OutboxOptions) {
     this.unsubscribes = [
-      options.store.subscribe((state, previous) => {
+      options.appState.subscribe((state, previous) => {
+        // Back in touch with the server: send what queued up meanwhile, in order, now.
+        if (state.connectionStatus === "live" && previous.connectionStatus !== "live") {
+          this.resume();
+          return;
+        }
         // While a retry is scheduled new writes just join the queue; the retry sends them.
         if (state.pending !== previous.pending && state.pending.length > 0 && this.cancelRetry === null) {
           void this.flush();
@@ -48,8 +53,8 @@ export class Outbox {
     return this.current;
   }
 
-  /** Retries now instead of waiting out the backoff (the connection is back). */
-  resume(): void {
+  /** Retries now instead of waiting out the backoff (the network or the connection is back). */
+  private resume(): void {
     this.cancelRetry?.();
     this.cancelRetry = null;
     this.attempt = 0;
@@ -69,8 +74,8 @@ export class Outbox {
     this.running = true;
     try {
       for (;;) {
-        const { store } = this.options;
-        const head = store.getState().pending[0];
+        const { appState } = this.options;
+        const head = appState.getState().pending[0];
         // Offline (the browser is sure of that much), a request could only fail: wait for `online`.
         if (head === undefined || this.disposed || !this.options.env.isOnline()) return;
         let result: WriteResult;
@@ -83,7 +88,7 @@ export class Outbox {
         }
         if (this.disposed) return;
         this.attempt = 0;
-        store.getState().writeSucceeded(head.writeId, result);
+        appState.getState().writeSucceeded(head.writeId, result);
       }
     } finally {
       this.running = false;
@@ -92,13 +97,13 @@ export class Outbox {
 
   /** Handles a refused or unanswered write; returns whether to go on with the next one. */
   private settleFailure(write: PendingWrite, error: unknown): boolean {
-    const state = this.options.store.getState();
+    const state = this.options.appState.getState();
     if (isRetryable(error)) {
       this.scheduleRetry(error);
       return false;
     }
     if (isUnauthorized(error)) {
-      this.options.onSignedOut();
+      this.options.onUnauthorized();
       return false;
     }
     if (write.kind === "delete" && isNotFound(error)) {

@@ -33,8 +33,19 @@ describe("nextStatus", () => {
     expect(run(["start", "opened", "signedOut"])).toBe("signedOut");
   });
 
+  it("goes outdated from any active state, terminal until stopped, but a later sign-out still lands", () => {
+    for (const from of ["connecting", "live", "reconnecting", "offline"] as const) {
+      expect(nextStatus(from, "outdated")).toBe("outdated");
+    }
+    const events: ConnectionEvent[] = ["start", "opened", "lost", "wentOnline", "wentOffline"];
+    for (const event of events) expect(nextStatus("outdated", event)).toBe("outdated");
+    expect(nextStatus("outdated", "signedOut")).toBe("signedOut");
+    expect(nextStatus("signedOut", "outdated")).toBe("signedOut");
+    expect(nextStatus("outdated", "stop")).toBe("idle");
+  });
+
   it("ignores everything but start while idle, and stop always returns to idle", () => {
-    for (const event of ["opened", "lost", "wentOffline", "wentOnline", "signedOut"] as const) {
+    for (const event of ["opened", "lost", "wentOffline", "wentOnline", "signedOut", "outdated"] as const) {
       expect(nextStatus("idle", event)).toBe("idle");
     }
     for (const from of ["connecting", "live", "reconnecting", "offline"] as const) {
@@ -43,7 +54,8 @@ describe("nextStatus", () => {
   });
 
   it("wants a socket only while connecting, live or reconnecting", () => {
-    expect(["idle", "connecting", "live", "reconnecting", "offline", "signedOut"].filter((s) => wantsSocket(s as ConnectionStatus))).toEqual([
+    const all: ConnectionStatus[] = ["idle", "connecting", "live", "reconnecting", "offline", "signedOut", "outdated"];
+    expect(all.filter((s) => wantsSocket(s))).toEqual([
       "connecting",
       "live",
       "reconnecting",

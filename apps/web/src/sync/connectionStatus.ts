@@ -9,8 +9,10 @@
  * - `reconnecting`: the socket was lost; waiting out a backoff delay or trying again.
  * - `offline`: the browser says there is no network; nothing is tried until it says there is.
  * - `signedOut`: the server ended the session; never reconnects.
+ * - `outdated`: the server speaks another protocol version; never reconnects (a reload fetches
+ *   the app that speaks it). A later end of the session still ends it.
  */
-export type ConnectionStatus = "idle" | "connecting" | "live" | "reconnecting" | "offline" | "signedOut";
+export type ConnectionStatus = "idle" | "connecting" | "live" | "reconnecting" | "offline" | "signedOut" | "outdated";
 
 export type ConnectionEvent =
   | "start"
@@ -22,14 +24,17 @@ export type ConnectionEvent =
   | "wentOnline"
   /** Close code 4001, or a 401 on any request. */
   | "signedOut"
+  /** The socket grant names a protocol version other than this app's. */
+  | "outdated"
   | "stop";
 
 export function nextStatus(status: ConnectionStatus, event: ConnectionEvent): ConnectionStatus {
   if (event === "stop") return "idle";
-  // Terminal until stopped: a signed-out session must not come back by itself.
-  if (status === "signedOut" || status === "idle") {
-    return status === "idle" && event === "start" ? "connecting" : status;
-  }
+  if (status === "idle") return event === "start" ? "connecting" : status;
+  // Terminal until stopped: a signed-out session must not come back by itself, and an outdated
+  // app must not retry a server it cannot understand.
+  if (status === "signedOut") return status;
+  if (status === "outdated") return event === "signedOut" ? "signedOut" : status;
   switch (event) {
     case "start":
       return status;
@@ -43,6 +48,8 @@ export function nextStatus(status: ConnectionStatus, event: ConnectionEvent): Co
       return status === "offline" ? "reconnecting" : status;
     case "signedOut":
       return "signedOut";
+    case "outdated":
+      return "outdated";
   }
 }
 

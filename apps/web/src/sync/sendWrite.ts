@@ -1,7 +1,7 @@
 import type { TodosApi } from "../api/todosApi";
-import type { PendingWrite, WriteResult } from "../store/pendingWrite";
+import type { PendingWrite, WriteResult } from "../state/pendingWrite";
 
-/** Turns one outbox entry into its HTTP request, and the answer into what the store reconciles. */
+/** Turns one outbox entry into its HTTP request, and the answer into what the app state reconciles. */
 export function createWriteSender(api: TodosApi): (write: PendingWrite) => Promise<WriteResult> {
   return async (write) => {
     switch (write.kind) {

@@ -1,12 +1,12 @@
-import { isResync, type ChangeEvent, type DeviceId, type ServerMessage } from "@tandem/protocol";
+import { CHANGE_MESSAGE, RESYNC_MESSAGE, type ChangeEvent, type DeviceId, type ServerMessage } from "@tandem/protocol";
 
 /**
  * What to do with one message from the socket, given the last seq this client has accounted
  * for. `meta.seq` is the user's change counter, exactly one more per change, so:
  *
+ * - a `resync` message: the server can no longer replay from our seq → refetch;
  * - seq ≤ lastSeq: already seen (a replay overlapping what the snapshot had) → ignore;
  * - seq > lastSeq + 1: changes were missed → refetch the whole list;
- * - a `resync` message: the server can no longer replay from our seq → refetch;
  * - from this very tab (`object.device`): the change is already on screen, optimistically, and
  *   its HTTP answer reconciles it → skip it, but still count its seq;
  * - otherwise → apply it.
@@ -18,10 +18,15 @@ export type Decision =
   | { action: "refetch"; reason: "gap" | "resync" };
 
 export function decide(message: ServerMessage, lastSeq: number, deviceId: DeviceId): Decision {
-  if (isResync(message)) return { action: "refetch", reason: "resync" };
-  const { seq } = message.meta;
-  if (seq <= lastSeq) return { action: "duplicate" };
-  if (seq > lastSeq + 1) return { action: "refetch", reason: "gap" };
-  if (message.object.device === deviceId) return { action: "skipOwn", seq };
-  return { action: "apply", event: message, seq };
+  switch (message.type) {
+    case RESYNC_MESSAGE:
+      return { action: "refetch", reason: "resync" };
+    case CHANGE_MESSAGE: {
+      const { seq } = message.meta;
+      if (seq <= lastSeq) return { action: "duplicate" };
+      if (seq > lastSeq + 1) return { action: "refetch", reason: "gap" };
+      if (message.object.device === deviceId) return { action: "skipOwn", seq };
+      return { action: "apply", event: message, seq };
+    }
+  }
 }

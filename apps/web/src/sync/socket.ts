@@ -1,4 +1,4 @@
-/** What the sync client is told about one socket; it never touches a WebSocket directly. */
+/** What the reconnector is told about one socket; it never touches a WebSocket directly. */
 export interface SocketHandlers {
   onOpen(): void;
   onMessage(data: string): void;

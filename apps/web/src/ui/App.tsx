@@ -5,9 +5,9 @@ import { Splash } from "./shell/Splash";
 import { Unreachable } from "./shell/Unreachable";
 import { TodoScreen } from "./TodoScreen";
 
-/** Picks the screen from the session; the list exists only while signed in. */
+/** Picks the screen from the auth status; the list exists only while signed in. */
 export function App() {
-  const status = useAppState((state) => state.sessionStatus);
+  const status = useAppState((state) => state.authStatus);
   return (
     <>
       {status === "unknown" && <Splash />}

@@ -1,12 +1,14 @@
 import { createContext, useContext, type ReactNode } from "react";
 import { useStore } from "zustand";
-import type { Session } from "../session/Session";
-import type { AppState, AppStore } from "../store/appStore";
+import type { Account } from "../account/Account";
+import type { AppState, AppStateApi } from "../state/appState";
 
-/** What components may reach: the store (to read and to call actions) and the session. */
+/** What components may reach: the app state (to read it and to call its actions) and the account. */
 export interface AppServices {
-  store: AppStore;
-  session: Session;
+  appState: AppStateApi;
+  account: Account;
+  /** Loads the page again (the app asks for it when the server speaks a newer protocol). */
+  reload(): void;
 }
 
 const AppContext = createContext<AppServices | null>(null);
@@ -22,9 +24,9 @@ export function useServices(): AppServices {
 }
 
 /**
- * Reads one value from the store, re-rendering only when it changes. Select a single field or
+ * Reads one value from the app state, re-rendering only when it changes. Select a single field or
  * action: a selector that builds a new object or array every call would re-render forever.
  */
 export function useAppState<T>(selector: (state: AppState) => T): T {
-  return useStore(useServices().store, selector);
+  return useStore(useServices().appState, selector);
 }

@@ -5,7 +5,7 @@ import { AuthForm } from "./AuthForm";
 
 /** Signed out: sign in, or create an account. Never shows anything of a list. */
 export function AuthScreen() {
-  const { session } = useServices();
+  const { account } = useServices();
   const [mode, setMode] = useState<"signin" | "signup">("signin");
 
   return (
@@ -21,7 +21,7 @@ export function AuthScreen() {
           pendingLabel="Signing in…"
           passwordAutoComplete="current-password"
           schema={LoginBody}
-          send={(body) => session.signIn(body)}
+          send={(body) => account.signIn(body)}
           footer={
             <>
               New here?{" "}
@@ -41,7 +41,7 @@ export function AuthScreen() {
           passwordAutoComplete="new-password"
           passwordHint={`At least ${PASSWORD_MIN_BYTES} characters.`}
           schema={Credentials}
-          send={(body) => session.signUp(body)}
+          send={(body) => account.signUp(body)}
           footer={
             <>
               Already have an account?{" "}

@@ -57,7 +57,7 @@ export function useAuthForm<T>(schema: CredentialsSchema<T>, send: (body: T) => 
     setFieldErrors({});
     setFormError(null);
     setPending(true);
-    // On success the session switches screens and this form unmounts: nothing to reset.
+    // On success the account switches screens and this form unmounts: nothing to reset.
     send(result.body).catch((error: unknown) => {
       const failure = describeAuthFailure(error);
       setPending(false);

@@ -8,6 +8,7 @@ const LABELS: Readonly<Record<Status, string>> = {
   reconnecting: "Reconnecting…",
   offline: "Offline",
   signedOut: "Signed out",
+  outdated: "Update available",
 };
 
 /**

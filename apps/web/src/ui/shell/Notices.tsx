@@ -1,14 +1,19 @@
-import { useAppState } from "../AppContext";
+import { useAppState, useServices } from "../AppContext";
+import { UpdateAvailable } from "./UpdateAvailable";
 
 /**
- * Toasts for what went wrong (a refused write, an ended session). Fixed to the bottom of the
- * viewport so they never push the list; each stays until dismissed, so nothing is missed.
+ * Toasts for what went wrong (a refused write, an ended session), and the note that a newer
+ * version is available. Fixed to the bottom of the viewport so they never push the list; each
+ * toast stays until dismissed, so nothing is missed.
  */
 export function Notices() {
+  const { reload } = useServices();
   const notices = useAppState((state) => state.notices);
   const dismiss = useAppState((state) => state.dismissNotice);
+  const outdated = useAppState((state) => state.connectionStatus === "outdated");
   return (
     <section className="notices" aria-label="Notifications">
+      {outdated && <UpdateAvailable onReload={reload} />}
       {notices.map((notice) => (
         <div
           key={notice.id}

@@ -2,13 +2,13 @@ import { useState } from "react";
 import { useServices } from "../AppContext";
 
 export function SignOutButton() {
-  const { session } = useServices();
+  const { account } = useServices();
   const [pending, setPending] = useState(false);
 
   function signOut() {
     setPending(true);
-    // On success this button unmounts with the list; on failure the session says why.
-    void session.signOut().finally(() => setPending(false));
+    // On success this button unmounts with the list; on failure the account says why in a notice.
+    void account.signOut().finally(() => setPending(false));
   }
 
   return (

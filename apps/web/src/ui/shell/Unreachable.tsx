@@ -3,12 +3,12 @@ import { useServices } from "../AppContext";
 
 /** The session could not be checked (server down, no network): say so and offer to retry. */
 export function Unreachable() {
-  const { session } = useServices();
+  const { account } = useServices();
   const [retrying, setRetrying] = useState(false);
 
   function retry() {
     setRetrying(true);
-    void session.restore().finally(() => setRetrying(false));
+    void account.restore().finally(() => setRetrying(false));
   }
 
   return (

@@ -1,12 +1,12 @@
 import { memo } from "react";
-import type { TodoRow } from "../../store/todoRows";
+import type { ListItem } from "../../state/listItems";
 import { useAppState } from "../AppContext";
 import { TodoEditInput } from "./TodoEditInput";
 import { TodoView } from "./TodoView";
 import { useReturnFocus } from "./useReturnFocus";
 
 interface TodoItemProps {
-  todo: TodoRow;
+  todo: ListItem;
   editing: boolean;
   onEdit(id: string | null): void;
 }

@@ -1,9 +1,9 @@
 import { useId, type KeyboardEvent, type RefObject } from "react";
-import type { TodoRow } from "../../store/todoRows";
+import type { ListItem } from "../../state/listItems";
 import { useAppState } from "../AppContext";
 
 interface TodoViewProps {
-  todo: TodoRow;
+  todo: ListItem;
   labelRef: RefObject<HTMLLabelElement | null>;
   onStartEdit(): void;
 }

@@ -8,7 +8,7 @@ describe("filter routes", () => {
     for (const hash of ["", "#", "#/", "#/unknown"]) expect(filterFromHash(hash)).toBe("all");
   });
 
-  it("matches rows by done state", () => {
+  it("matches items by done state", () => {
     const done = { id: "1", text: "a", done: true, pending: false };
     const open = { ...done, done: false };
     expect([matchesFilter(done, "all"), matchesFilter(open, "all")]).toEqual([true, true]);

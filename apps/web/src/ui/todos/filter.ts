@@ -1,4 +1,4 @@
-import type { TodoRow } from "../../store/todoRows";
+import type { ListItem } from "../../state/listItems";
 
 /** The three views of TodoMVC, routed by the URL hash so each can be bookmarked and reloaded. */
 export type Filter = "all" | "active" | "completed";
@@ -15,6 +15,6 @@ export function filterFromHash(hash: string): Filter {
   return "all";
 }
 
-export function matchesFilter(row: TodoRow, filter: Filter): boolean {
-  return filter === "all" || (filter === "completed") === row.done;
+export function matchesFilter(item: ListItem, filter: Filter): boolean {
+  return filter === "all" || (filter === "completed") === item.done;
 }

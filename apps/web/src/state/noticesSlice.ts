@@ -1,5 +1,5 @@
 import type { StateCreator } from "zustand/vanilla";
-import type { AppState } from "./appStore";
+import type { AppState } from "./appState";
 
 export type NoticeTone = "error" | "info";
 

@@ -3,7 +3,7 @@ import type { Todo, TodoId, UpdateTodoBody } from "@tandem/protocol";
 /**
  * A change the user made that the server has not confirmed yet: one entry of the outbox.
  * The list on screen is the confirmed todos with every pending write laid over them, so
- * rolling a failed write back is simply dropping it (see todoRows.ts).
+ * rolling a failed write back is simply dropping it (see listItems.ts).
  */
 export type PendingWrite =
   | { kind: "create"; writeId: string; id: TodoId; text: string }

@@ -1,7 +1,7 @@
 import { TodoText, type ChangeEvent, type Todo, type TodoId } from "@tandem/protocol";
 import type { StateCreator } from "zustand/vanilla";
 import { randomId } from "../randomId";
-import type { AppState } from "./appStore";
+import type { AppState } from "./appState";
 import {
   deleteTodos,
   EMPTY_CONFIRMED,
@@ -10,7 +10,7 @@ import {
   type ConfirmedTodos,
 } from "./confirmedTodos";
 import { describeWrite, writeTarget, type PendingWrite, type WriteResult } from "./pendingWrite";
-import { buildRows, type TodoRow } from "./todoRows";
+import { buildListItems, type ListItem } from "./listItems";
 
 export interface TodosSlice {
   /** What the server has confirmed (see confirmedTodos.ts). */
@@ -18,7 +18,7 @@ export interface TodosSlice {
   /** The outbox: writes not yet confirmed, oldest first, sent in this order. */
   pending: readonly PendingWrite[];
   /** What the list shows: `confirmed` with `pending` laid over it. */
-  todos: readonly TodoRow[];
+  todos: readonly ListItem[];
   /** A first snapshot has arrived since sign-in. */
   todosLoaded: boolean;
 
@@ -46,7 +46,7 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
   function commit(confirmed: ConfirmedTodos, pending: readonly PendingWrite[], extra: Partial<TodosSlice> = {}) {
     const state = get();
     if (confirmed === state.confirmed && pending === state.pending && Object.keys(extra).length === 0) return;
-    set({ ...extra, confirmed, pending, todos: buildRows(confirmed, pending, state.todos) });
+    set({ ...extra, confirmed, pending, todos: buildListItems(confirmed, pending, state.todos) });
   }
 
   function enqueue(write: PendingWrite) {
@@ -109,20 +109,20 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
     },
 
     editTodo: (id, text) => {
-      const row = get().todos.find((todo) => todo.id === id);
-      if (!row) return;
+      const item = get().todos.find((todo) => todo.id === id);
+      if (!item) return;
       if (text.trim() === "") {
         get().deleteTodo(id);
         return;
       }
       const valid = validText(text);
-      if (valid === null || valid === row.text) return;
+      if (valid === null || valid === item.text) return;
       enqueue({ kind: "update", writeId: randomId(), id, patch: { text: valid } });
     },
 
     toggleTodo: (id, done) => {
-      const row = get().todos.find((todo) => todo.id === id);
-      if (!row || row.done === done) return;
+      const item = get().todos.find((todo) => todo.id === id);
+      if (!item || item.done === done) return;
       enqueue({ kind: "update", writeId: randomId(), id, patch: { done } });
     },
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { makeTodo } from "../testing/fixtures";
 import { EMPTY_CONFIRMED, upsertTodos } from "./confirmedTodos";
 import type { PendingWrite } from "./pendingWrite";
-import { buildRows } from "./todoRows";
+import { buildListItems } from "./listItems";
 
-describe("buildRows", () => {
+describe("buildListItems", () => {
   const milk = makeTodo({ text: "milk" });
   const eggs = makeTodo({ text: "eggs", done: true });
   const confirmed = upsertTodos(EMPTY_CONFIRMED, [milk, eggs]);
@@ -15,28 +15,28 @@ describe("buildRows", () => {
       { kind: "update", writeId: "w2", id: milk.id, patch: { text: "oat milk" } },
       { kind: "delete", writeId: "w3", id: eggs.id },
     ];
-    expect(buildRows(confirmed, pending)).toEqual([
+    expect(buildListItems(confirmed, pending)).toEqual([
       { id: milk.id, text: "oat milk", done: false, pending: true },
       { id: "00000000-0000-4000-8000-0000000000c1", text: "bread", done: false, pending: true },
     ]);
   });
 
   it("applies toggle-all and clear-completed to whatever is listed at that point", () => {
-    const rows = buildRows(confirmed, [
+    const items = buildListItems(confirmed, [
       { kind: "toggleAll", writeId: "w1", done: true },
       { kind: "clearCompleted", writeId: "w2" },
     ]);
-    expect(rows).toEqual([]);
+    expect(items).toEqual([]);
   });
 
   it("does not duplicate a create the server already confirmed", () => {
-    const rows = buildRows(confirmed, [{ kind: "create", writeId: "w1", id: milk.id, text: "milk" }]);
-    expect(rows.map((row) => row.id)).toEqual([milk.id, eggs.id]);
+    const items = buildListItems(confirmed, [{ kind: "create", writeId: "w1", id: milk.id, text: "milk" }]);
+    expect(items.map((item) => item.id)).toEqual([milk.id, eggs.id]);
   });
 
-  it("reuses unchanged row objects so memoised items skip re-rendering", () => {
-    const before = buildRows(confirmed, []);
-    const after = buildRows(upsertTodos(confirmed, [{ ...milk, version: 2, text: "soy milk" }]), [], before);
+  it("reuses unchanged item objects so memoised items skip re-rendering", () => {
+    const before = buildListItems(confirmed, []);
+    const after = buildListItems(upsertTodos(confirmed, [{ ...milk, version: 2, text: "soy milk" }]), [], before);
     expect(after[1]).toBe(before[1]);
     expect(after[0]).not.toBe(before[0]);
   });

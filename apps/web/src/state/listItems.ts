@@ -3,7 +3,7 @@ import { sortedTodos, type ConfirmedTodos } from "./confirmedTodos";
 import type { PendingWrite } from "./pendingWrite";
 
 /** One line of the list as the user sees it. */
-export interface TodoRow {
+export interface ListItem {
   readonly id: TodoId;
   readonly text: string;
   readonly done: boolean;
@@ -16,15 +16,15 @@ export interface TodoRow {
  * order. Optimistic changes therefore appear at once, and dropping a failed write rolls back
  * exactly that change while keeping everything that happened around it.
  *
- * Rows equal to one in `previous` are reused, so memoised list items skip re-rendering when a
+ * Items equal to one in `previous` are reused, so memoised list items skip re-rendering when a
  * socket event changes some other todo.
  */
-export function buildRows(
+export function buildListItems(
   confirmed: ConfirmedTodos,
   pending: readonly PendingWrite[],
-  previous: readonly TodoRow[] = [],
-): TodoRow[] {
-  let rows: TodoRow[] = sortedTodos(confirmed).map(({ id, text, done }) => ({ id, text, done, pending: false }));
+  previous: readonly ListItem[] = [],
+): ListItem[] {
+  let items: ListItem[] = sortedTodos(confirmed).map(({ id, text, done }) => ({ id, text, done, pending: false }));
 
   for (const write of pending) {
     switch (write.kind) {
@@ -32,31 +32,31 @@ export function buildRows(
         // New todos go last even if the local clock disagrees with the server's: they are the
         // newest, and the server's createdAt will put them last once confirmed too.
         if (confirmed.deleted[write.id]) break;
-        if (rows.some((row) => row.id === write.id)) {
-          rows = rows.map((row) => (row.id === write.id ? { ...row, pending: true } : row));
+        if (items.some((item) => item.id === write.id)) {
+          items = items.map((item) => (item.id === write.id ? { ...item, pending: true } : item));
         } else {
-          rows.push({ id: write.id, text: write.text, done: false, pending: true });
+          items.push({ id: write.id, text: write.text, done: false, pending: true });
         }
         break;
       case "update":
-        rows = rows.map((row) => (row.id === write.id ? { ...row, ...definedFields(write.patch), pending: true } : row));
+        items = items.map((item) => (item.id === write.id ? { ...item, ...definedFields(write.patch), pending: true } : item));
         break;
       case "delete":
-        rows = rows.filter((row) => row.id !== write.id);
+        items = items.filter((item) => item.id !== write.id);
         break;
       case "toggleAll":
-        rows = rows.map((row) => (row.done === write.done ? row : { ...row, done: write.done, pending: true }));
+        items = items.map((item) => (item.done === write.done ? item : { ...item, done: write.done, pending: true }));
         break;
       case "clearCompleted":
-        rows = rows.filter((row) => !row.done);
+        items = items.filter((item) => !item.done);
         break;
     }
   }
 
-  const before = new Map(previous.map((row) => [row.id, row]));
-  return rows.map((row) => {
-    const old = before.get(row.id);
-    return old && old.text === row.text && old.done === row.done && old.pending === row.pending ? old : row;
+  const before = new Map(previous.map((item) => [item.id, item]));
+  return items.map((item) => {
+    const old = before.get(item.id);
+    return old && old.text === item.text && old.done === item.done && old.pending === item.pending ? old : item;
   });
 }
 

@@ -1,20 +1,20 @@
 import { createStore, type StoreApi } from "zustand/vanilla";
+import { createAuthSlice, type AuthSlice } from "./authSlice";
 import { createConnectionSlice, type ConnectionSlice } from "./connectionSlice";
 import { createNoticesSlice, type NoticesSlice } from "./noticesSlice";
-import { createSessionSlice, type SessionSlice } from "./sessionSlice";
 import { createTodosSlice, type TodosSlice } from "./todosSlice";
 
-/** The whole client state: one store, one slice per domain, combined here and nowhere else. */
-export type AppState = SessionSlice & TodosSlice & ConnectionSlice & NoticesSlice;
-export type AppStore = StoreApi<AppState>;
+/** The whole client state: one zustand store, one slice per domain, combined here and only here. */
+export type AppState = AuthSlice & TodosSlice & ConnectionSlice & NoticesSlice;
+export type AppStateApi = StoreApi<AppState>;
 
 /**
- * A vanilla store (no React needed), so the sync client, the outbox and unit tests drive it
+ * A vanilla zustand store (no React needed), so the live sync, the outbox and unit tests drive it
  * through its actions directly; components read it with `useAppState`.
  */
-export function createAppStore(): AppStore {
+export function createAppState(): AppStateApi {
   return createStore<AppState>()((...args) => ({
-    ...createSessionSlice(...args),
+    ...createAuthSlice(...args),
     ...createTodosSlice(...args),
     ...createConnectionSlice(...args),
     ...createNoticesSlice(...args),

@@ -1,19 +1,24 @@
 import type { StateCreator } from "zustand/vanilla";
 import type { ConnectionStatus } from "../sync/connectionStatus";
-import type { AppState } from "./appStore";
+import type { AppState } from "./appState";
 
 export interface ConnectionSlice {
-  /** Mirrors the sync client's state machine; the UI only reads it. */
+  /** Mirrors the reconnector's state machine; the UI and the outbox only read it. */
   connectionStatus: ConnectionStatus;
   /** When the client last heard from the server that it is up to date (epoch ms). */
   lastSyncAt: number | null;
-  setConnectionStatus(status: ConnectionStatus): void;
+  /**
+   * The reconnector's status changed at `at` (epoch ms). A socket that has just opened counts
+   * as up to date: from that moment the server streams every change after our seq.
+   */
+  connectionChanged(status: ConnectionStatus, at: number): void;
   markSynced(at: number): void;
 }
 
 export const createConnectionSlice: StateCreator<AppState, [], [], ConnectionSlice> = (set) => ({
   connectionStatus: "idle",
   lastSyncAt: null,
-  setConnectionStatus: (connectionStatus) => set({ connectionStatus }),
+  connectionChanged: (connectionStatus, at) =>
+    set(connectionStatus === "live" ? { connectionStatus, lastSyncAt: at } : { connectionStatus }),
   markSynced: (lastSyncAt) => set({ lastSyncAt }),
 });

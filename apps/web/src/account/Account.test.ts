@@ -1,0 +1,195 @@
+import { CloseCode, PROTOCOL_VERSION, type User } from "@tandem/protocol";
+import { describe, expect, it } from "vitest";
+import type { AuthApi } from "../api/authApi";
+import { ApiError, NetworkError } from "../api/errors";
+import type { TodosApi } from "../api/todosApi";
+import { createAppState } from "../state/appState";
+import { FakeEnvironment, settle } from "../testing/FakeEnvironment";
+import { FakeSockets } from "../testing/FakeSockets";
+import { makeTodo, MY_DEVICE } from "../testing/fixtures";
+import { Account, SIGN_OUT_FLUSH_MS, type AccountOptions } from "./Account";
+
+const ADA: User = { id: "user-1", email: "ada@example.com" };
+
+function setup() {
+  const appState = createAppState();
+  const env = new FakeEnvironment();
+  const sockets = new FakeSockets();
+  const log: string[] = [];
+  let reachable = true;
+  const auth: AuthApi = {
+    me: async () => {
+      if (!reachable) throw new NetworkError();
+      return null;
+    },
+    signIn: async () => ADA,
+    signUp: async () => ADA,
+    signOut: async () => {
+      log.push("logout");
+      if (!reachable) throw new NetworkError();
+    },
+  };
+  const todos: TodosApi = {
+    list: async () => ({ todos: [makeTodo({ text: "milk" })], seq: 1 }),
+    create: async (body) => {
+      log.push(`create ${body.text}`);
+      if (!reachable) throw new NetworkError();
+      return { todo: makeTodo({ id: body.id, text: body.text, device: MY_DEVICE }) };
+    },
+    update: async () => ({ todo: makeTodo() }),
+    remove: async () => {},
+    toggleAll: async () => ({ todos: [], seq: 1 }),
+    clearCompleted: async () => ({ deleted: [], seq: 1 }),
+  };
+  const options: AccountOptions = {
+    appState,
+    auth,
+    todos,
+    fetchGrant: async () => ({ id: "s", uri: "ws://localhost/ws?ticket=t", expiresAt: new Date().toISOString(), tags: [], protocolVersion: PROTOCOL_VERSION }),
+    openSocket: sockets.open,
+    deviceId: MY_DEVICE,
+    env,
+  };
+  const account = new Account(options);
+  const setReachable = (value: boolean) => (reachable = value);
+  return { appState, env, sockets, log, account, setReachable, todos, options };
+}
+
+describe("Account", () => {
+  it("restores to the sign-in screen without a session, and says so when the server is unreachable", async () => {
+    const a = setup();
+    await a.account.restore();
+    expect(a.appState.getState().authStatus).toBe("signedOut");
+
+    const b = setup();
+    b.setReachable(false);
+    await b.account.restore();
+    expect(b.appState.getState().authStatus).toBe("unreachable");
+  });
+
+  it("signing in shows the user's list and goes live", async () => {
+    const { account, appState, sockets } = setup();
+    await account.signIn({ email: ADA.email, password: "correct horse" });
+    expect(appState.getState()).toMatchObject({ authStatus: "signedIn", user: ADA });
+    await settle();
+    sockets.last.open();
+    expect(appState.getState().connectionStatus).toBe("live");
+    expect(appState.getState().todos.map((t) => t.text)).toEqual(["milk"]);
+  });
+
+  it("sends writes queued while the server was unreachable once the socket is live again", async () => {
+    const { account, appState, sockets, setReachable, log, env } = setup();
+    await account.signIn({ email: ADA.email, password: "correct horse" });
+    await settle();
+    sockets.last.open();
+    setReachable(false);
+    appState.getState().addTodo("eggs");
+    await settle();
+    expect(appState.getState().pending).toHaveLength(1);
+
+    setReachable(true);
+    sockets.last.serverClose(CloseCode.SERVICE_RESTART);
+    appState.getState().addTodo("bread");
+    env.advance(250);
+    await settle();
+    expect(sockets.opened).toHaveLength(2);
+    sockets.last.open();
+    await settle();
+    expect(appState.getState().pending).toEqual([]);
+    expect(log.filter((line) => line.startsWith("create"))).toEqual(["create eggs", "create eggs", "create bread"]);
+  });
+
+  it("when the server ends the session (4001), wipes the list, shows sign-in and says so", async () => {
+    const { account, appState, sockets } = setup();
+    await account.signIn({ email: ADA.email, password: "correct horse" });
+    await settle();
+    sockets.last.open();
+    sockets.last.serverClose(CloseCode.SIGNED_OUT);
+    expect(appState.getState()).toMatchObject({ authStatus: "signedOut", user: null, todos: [], connectionStatus: "idle" });
+    expect(appState.getState().notices.map((n) => n.message)).toEqual(["Your session has ended. Please sign in again."]);
+  });
+
+  it("signing out lets queued writes land first, then logs out and forgets the list", async () => {
+    const { account, appState, sockets, log } = setup();
+    await account.signIn({ email: ADA.email, password: "correct horse" });
+    await settle();
+    sockets.last.open();
+    appState.getState().addTodo("eggs");
+    await account.signOut();
+    expect(log).toEqual(["create eggs", "logout"]);
+    expect(appState.getState()).toMatchObject({ authStatus: "signedOut", todos: [], pending: [] });
+    expect(appState.getState().notices).toEqual([]);
+  });
+
+  it("says which writes were lost when signing out with some still unsent", async () => {
+    const { account, appState, env, setReachable } = setup();
+    await account.signIn({ email: ADA.email, password: "correct horse" });
+    await settle();
+    env.emit("offline");
+    appState.getState().addTodo("eggs");
+    setReachable(true);
+    const done = account.signOut();
+    env.advance(SIGN_OUT_FLUSH_MS);
+    await done;
+    expect(appState.getState().authStatus).toBe("signedOut");
+    expect(appState.getState().notices.map((n) => n.message)).toEqual([
+      "1 unsaved change could not be sent to the server and was discarded.",
+    ]);
+  });
+
+  it("stays signed in, and says why, when the sign-out request fails", async () => {
+    const { account, appState, setReachable } = setup();
+    await account.signIn({ email: ADA.email, password: "correct horse" });
+    setReachable(false);
+    await account.signOut();
+    expect(appState.getState().authStatus).toBe("signedIn");
+    expect(appState.getState().notices.at(-1)?.message).toMatch(/^Couldn't sign out: /);
+  });
+
+  it("ends the session once when the server ends it in two places at once (a 401 and a 4001)", async () => {
+    const { account, appState, sockets, todos } = setup();
+    await account.signIn({ email: ADA.email, password: "correct horse" });
+    await settle();
+    const socket = sockets.last;
+    socket.open();
+    todos.create = () => Promise.reject(new ApiError(401, "unauthorized", "sign in"));
+    appState.getState().addTodo("eggs");
+    await settle();
+    socket.serverClose(CloseCode.SIGNED_OUT);
+    expect(appState.getState().notices.map((n) => n.message)).toEqual([
+      "1 unsaved change could not be sent to the server and was discarded.",
+      "Your session has ended. Please sign in again.",
+    ]);
+  });
+
+  it("keeps the list, says an update is available and stops reconnecting when the server speaks a newer protocol", async () => {
+    const { appState, sockets, env, log, options } = setup();
+    const account = new Account({
+      ...options,
+      fetchGrant: async () => ({ ...(await options.fetchGrant(0)), protocolVersion: PROTOCOL_VERSION + 1 }),
+    });
+    await account.signIn({ email: ADA.email, password: "correct horse" });
+    await settle();
+    expect(appState.getState()).toMatchObject({ authStatus: "signedIn", connectionStatus: "outdated" });
+    expect(appState.getState().todos.map((t) => t.text)).toEqual(["milk"]);
+    expect(sockets.opened).toHaveLength(0);
+    expect(env.pendingDelays()).toEqual([]);
+    // Writes still go over HTTP, which is not versioned with the socket protocol.
+    appState.getState().addTodo("eggs");
+    await settle();
+    expect(log).toEqual(["create eggs"]);
+    expect(appState.getState().pending).toEqual([]);
+  });
+
+  it("a 401 while writing ends the session too", async () => {
+    const { account, appState, sockets, todos } = setup();
+    await account.signIn({ email: ADA.email, password: "correct horse" });
+    await settle();
+    sockets.last.open();
+    todos.create = () => Promise.reject(new ApiError(401, "unauthorized", "sign in"));
+    appState.getState().addTodo("eggs");
+    await settle();
+    expect(appState.getState()).toMatchObject({ authStatus: "signedOut", todos: [] });
+    expect(sockets.last.closedByClient).toBe(true);
+  });
+});
