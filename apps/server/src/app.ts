@@ -11,6 +11,7 @@ import { TodoService } from "./todos/TodoService.js";
 import { Passwords } from "./auth/passwords.js";
 import { ActionLimit, LoginThrottle, memoryLimiter, type LimiterFactory } from "./auth/loginThrottle.js";
 import { Sessions } from "./auth/sessions.js";
+import { startSessionPurge } from "./auth/sessionPurge.js";
 import { authenticate } from "./http/authenticate.js";
 import { errorHandler, notFoundHandler } from "./http/errorHandler.js";
 import { expressServer } from "./http/expressServer.js";
@@ -73,7 +74,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   app.set("query parser", "simple");
 
   const feed = new ChangeFeed((err, event) => logger.error({ err, seq: event.meta.seq }, "change listener failed"));
-  const todos = new TodoService(store, feed);
+  const todos = new TodoService(store.todos, feed, { changeLogLimit: config.CHANGE_LOG_LIMIT });
   const passwords = new Passwords(config.BCRYPT_COST, { maxConcurrent: config.BCRYPT_MAX_CONCURRENT, maxQueued: config.BCRYPT_MAX_QUEUED });
   const loginThrottle = new LoginThrottle({
     windowMs: config.LOGIN_THROTTLE_WINDOW_MS,
@@ -83,22 +84,23 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   });
   const signupLimit = new ActionLimit("signup_ip", config.SIGNUP_MAX_PER_IP_PER_HOUR, 3600, limiter);
   const tickets = new Tickets(kv, config.SOCKET_TICKET_TTL_MS);
-  const sessions = new Sessions(store, {
+  const sessions = new Sessions(store.sessions, {
     key: sessionSecret,
     idleMs: config.SESSION_IDLE_TIMEOUT_MS,
     absoluteMs: config.SESSION_ABSOLUTE_TIMEOUT_MS,
     secureCookie: config.production,
   });
   // The sockets of a session that expires while they are open are closed as a sign-out's are.
+  const stopSessionPurge = startSessionPurge(store.sessions, logger);
   const sessionExpiry = new SessionExpiry({
-    store,
+    sessions: store.sessions,
     intervalMs: config.SESSION_EXPIRY_CHECK_MS,
     onExpired: (sessionId) => gateway.close({ tags: [sessionTag(sessionId)] }, CloseCode.SIGNED_OUT, "session expired"),
     logger,
   });
   const gateway = createGateway<TicketClaims>({
     authenticate: socketAuth({ store, sessions, tickets, allowedOrigins: config.ALLOWED_ORIGINS, trustProxy: config.TRUST_PROXY > 0, sessionExpiry }),
-    onOpen: (socket) => catchUp(store, socket),
+    onOpen: (socket) => catchUp(todos, socket),
     bus,
     maxPayload: config.SOCKET_MAX_PAYLOAD_BYTES,
     maxConnectionsPerKey: config.SOCKET_MAX_PER_USER,
@@ -160,6 +162,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     bus,
     async close(code: CloseCode = CloseCode.SERVICE_RESTART) {
       sessionExpiry.stop();
+      stopSessionPurge();
       await gateway.shutdown(code, code === CloseCode.SERVICE_RESTART ? "server restarting" : "server going away");
       httpServer.closeIdleConnections();
     },

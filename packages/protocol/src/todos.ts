@@ -30,6 +30,24 @@ export const Todo = z.object({
 });
 export type Todo = z.infer<typeof Todo>;
 
+/**
+ * A todo as the wire carries it, from its fields: every producer (the server's domain, its change
+ * log, tests) builds it here, so the same todo is always the same JSON, field order included.
+ */
+export function todoObject(fields: Omit<Todo, "objectType">): Todo {
+  return {
+    id: fields.id,
+    text: fields.text,
+    done: fields.done,
+    createdAt: fields.createdAt,
+    updatedAt: fields.updatedAt,
+    device: fields.device,
+    userId: fields.userId,
+    objectType: TODO_OBJECT_TYPE,
+    version: fields.version,
+  };
+}
+
 /** What a delete event carries: the todo is gone, only its identity stays. */
 export const DeletedTodo = z.object({
   id: TodoId,

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import type { TokenRecord, TokenStore } from "../store/Store.js";
 
 /** Secrets start with a recognisable prefix so leaked tokens can be found by secret scanners. */
 const PREFIX = "tdm_";
@@ -18,4 +19,20 @@ export function hashToken(secret: string): string {
 
 export function looksLikeToken(secret: string): boolean {
   return secret.startsWith(PREFIX) && secret.length < 200;
+}
+
+/**
+ * A token's "last used" is written at most this often: an API client may call many times a
+ * second, and "last used" is only shown to people, so a write per request would be waste.
+ */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** The live token a bearer secret names, its use recorded (at most once a minute); null if none. */
+export async function useToken(tokens: TokenStore, secret: string, now = new Date()): Promise<TokenRecord | null> {
+  const token = await tokens.findByHash(hashToken(secret));
+  if (token === null) return null;
+  if (token.lastUsedAt !== null && now.getTime() - Date.parse(token.lastUsedAt) < LAST_USED_RESOLUTION_MS) return token;
+  const lastUsedAt = now.toISOString();
+  await tokens.markUsed(token.id, lastUsedAt);
+  return { ...token, lastUsedAt };
 }

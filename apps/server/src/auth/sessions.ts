@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import type { Request, Response } from "express";
 import { parseCookie, stringifySetCookie } from "cookie";
 import type { User } from "@tandem/protocol";
-import type { SessionRecord, Store } from "../store/Store.js";
+import type { SessionRecord, SessionStore } from "../store/Store.js";
 import { sessionResolution } from "../sessionResolution.js";
 import { HttpError } from "../http/HttpError.js";
 
@@ -52,7 +52,7 @@ export interface ResolvedSession extends LiveSession {
  * methods) was about a quarter of a todo write's CPU, for a session that holds one user id.
  */
 export class Sessions {
-  readonly #store: Store;
+  readonly #store: SessionStore;
   readonly #settings: SessionSettings;
   readonly #rollEveryMs: number;
   readonly #cookieName: string;
@@ -62,7 +62,7 @@ export class Sessions {
    */
   readonly #ids = new Map<string, string>();
 
-  constructor(store: Store, settings: SessionSettings) {
+  constructor(store: SessionStore, settings: SessionSettings) {
     this.#store = store;
     this.#settings = settings;
     this.#rollEveryMs = sessionResolution(settings.idleMs);
@@ -79,18 +79,18 @@ export class Sessions {
   async resolve(req: Request, res: Response, now = Date.now()): Promise<ResolvedSession | null> {
     const secret = this.#secretOf(req.headers.cookie);
     if (secret === null) return null;
-    const found = await this.#store.findSessionUser(this.idOf(secret), now);
+    const found = await this.#store.findWithUser(this.idOf(secret), now);
     if (found === null) return null;
     const { session, user } = found;
     const endOfLife = session.signedInAt + this.#settings.absoluteMs;
     // Stored expiries never pass the absolute lifetime (see #expiryAt); this catches clock changes.
     if (now >= endOfLife) {
-      await this.#store.deleteSession(session.id);
+      await this.#store.delete(session.id);
       return null;
     }
     if (session.expiresAt < endOfLife && now - (session.expiresAt - this.#settings.idleMs) >= this.#rollEveryMs) {
       const expiresAt = this.#expiryAt(now, session.signedInAt);
-      await this.#store.extendSession(session.id, expiresAt);
+      await this.#store.extend(session.id, expiresAt);
       this.#setCookie(res, secret, expiresAt);
     }
     return { id: session.id, userId: session.userId, user };
@@ -113,17 +113,17 @@ export class Sessions {
    */
   async start(req: Request, res: Response, userId: string, previous: LiveSession | null, now = Date.now()): Promise<LiveSession> {
     this.assertCanStart(req);
-    if (previous !== null) await this.#store.deleteSession(previous.id);
+    if (previous !== null) await this.#store.delete(previous.id);
     const secret = randomBytes(SECRET_BYTES).toString("base64url");
     const record: SessionRecord = { id: this.idOf(secret), userId, signedInAt: now, expiresAt: this.#expiryAt(now, now) };
-    await this.#store.createSession(record);
+    await this.#store.create(record);
     this.#setCookie(res, secret, record.expiresAt);
     return { id: record.id, userId };
   }
 
   /** Ends a session and tells the browser to forget its cookie. */
   async end(res: Response, session: LiveSession | null): Promise<void> {
-    if (session !== null) await this.#store.deleteSession(session.id);
+    if (session !== null) await this.#store.delete(session.id);
     res.clearCookie(this.#cookieName, { path: "/", httpOnly: true, sameSite: "lax", secure: this.#settings.secureCookie });
   }
 

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from "express";
 import type { User } from "@tandem/protocol";
 import type { Store } from "../store/Store.js";
-import { hashToken, looksLikeToken } from "../auth/apiTokens.js";
+import { looksLikeToken, useToken } from "../auth/apiTokens.js";
 import { HttpError, unauthorized } from "./HttpError.js";
 import type { Sessions } from "../auth/sessions.js";
 
@@ -27,8 +27,8 @@ export function authenticate(store: Store, sessions: Sessions): RequestHandler {
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
       if (!match?.[1] || !looksLikeToken(match[1])) throw new HttpError(401, "unauthorized", "malformed bearer token");
-      const token = await store.useToken(hashToken(match[1]));
-      const user = token && (await store.findUserById(token.userId));
+      const token = await useToken(store.tokens, match[1]);
+      const user = token && (await store.users.findById(token.userId));
       if (!token || !user) throw new HttpError(401, "unauthorized", "this token is not valid");
       req.principal = { user, via: "token", tokenId: token.id };
       next();

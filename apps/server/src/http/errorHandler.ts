@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import type { ErrorBody } from "@tandem/protocol";
-import { StoreError } from "../store/Store.js";
+import { ERROR_STATUS, type ErrorBody } from "@tandem/protocol";
+import { AppError } from "../errors.js";
 import { HttpError } from "./HttpError.js";
 
 /**
@@ -36,17 +36,9 @@ function send(res: Parameters<ErrorRequestHandler>[2], e: HttpError) {
 
 function toHttpError(err: unknown): HttpError | null {
   if (err instanceof HttpError) return err;
-  if (err instanceof StoreError) {
-    switch (err.code) {
-      case "email_taken":
-        return new HttpError(409, "email_taken", err.message);
-      case "id_taken":
-        return new HttpError(409, "id_taken", err.message);
-      case "unavailable":
-        return new HttpError(503, "unavailable", "the database is unavailable, try again shortly", undefined, {
-          "Retry-After": "5",
-        });
-    }
+  if (err instanceof AppError) {
+    const headers: Record<string, string> = err.retryAfterSeconds === undefined ? {} : { "Retry-After": String(err.retryAfterSeconds) };
+    return new HttpError(ERROR_STATUS[err.code], err.code, err.message, err.details, headers);
   }
   return null;
 }

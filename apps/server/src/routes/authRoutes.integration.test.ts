@@ -27,7 +27,7 @@ describe("sign-up", () => {
   it("stores a bcrypt hash, never the password", async () => {
     const email = uniqueEmail();
     await t.client().signup(email, "a password of mine");
-    const record = await t.store.findUserByEmail(email);
+    const record = await t.store.users.findByEmail(email);
     expect(record?.passwordHash).toMatch(/^\$2[aby]\$04\$/);
     expect(record?.passwordHash).not.toContain("a password of mine");
   });
@@ -196,7 +196,7 @@ describe("CSRF and body rules", () => {
     });
     expect(res.status).toBe(415);
     expect(errorCode(res.body)).toBe("unsupported_media_type");
-    expect(await t.store.findUserByEmail(email)).toBeNull();
+    expect(await t.store.users.findByEmail(email)).toBeNull();
   });
 
   it("refuses a cookie request from a foreign Origin with 403, allows its own and listed ones", async () => {
@@ -291,7 +291,7 @@ describe("CSRF and body rules", () => {
       socket.on("error", reject);
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await t.store.findUserByEmail(email)).toBeNull();
+    expect(await t.store.users.findByEmail(email)).toBeNull();
     expect((await t.client().get("/api/auth/me")).status).toBe(401);
   });
 

@@ -40,7 +40,7 @@ export function authRoutes({ store, sessions, passwords, loginThrottle, signupLi
   async function verifyCredentials(req: Request, email: string, password: string): Promise<User> {
     const ip = req.ip ?? "unknown";
     await loginThrottle.check(email, ip);
-    const record = await store.findUserByEmail(email);
+    const record = await store.users.findByEmail(email);
     // bcrypt ignores bytes past 72: such a password must never match by its first 72 bytes.
     const tooLong = utf8Length(password) > PASSWORD_MAX_BYTES;
     const ok = await passwords.verify(password, tooLong ? null : (record?.passwordHash ?? null));
@@ -74,7 +74,7 @@ export function authRoutes({ store, sessions, passwords, loginThrottle, signupLi
       if (err instanceof HttpError && err.status === 503) await signupLimit.refund(ip);
       throw err;
     }
-    const user = await store.createUser({ email, passwordHash });
+    const user = await store.users.create({ email, passwordHash });
     await startSession(req, res, user);
     req.log.info({ userId: user.id, event: "signup" }, "account created");
     res.status(201).json({ user } satisfies UserResponse);
@@ -103,7 +103,7 @@ export function authRoutes({ store, sessions, passwords, loginThrottle, signupLi
       await sessions.end(res, { id: principal.sessionId, userId: principal.user.id });
       onRevoked({ sessionId: principal.sessionId });
     } else {
-      await store.deleteToken(principal.user.id, principal.tokenId);
+      await store.tokens.delete(principal.user.id, principal.tokenId);
       onRevoked({ tokenId: principal.tokenId });
     }
     req.log.info({ userId: principal.user.id, event: "logout", via: principal.via }, "signed out");
@@ -117,20 +117,20 @@ export function authRoutes({ store, sessions, passwords, loginThrottle, signupLi
     const { email, password, name } = parse(CreateTokenBody, req.body);
     const user = await verifyCredentials(req, email, password);
     const token = newTokenSecret();
-    const info = await store.createToken({ userId: user.id, name, tokenHash: hashToken(token) });
+    const info = await store.tokens.create({ userId: user.id, name, tokenHash: hashToken(token), createdAt: new Date().toISOString() });
     req.log.info({ userId: user.id, tokenId: info.id, event: "token_created" }, "API token created");
     res.status(201).json({ token, info } satisfies CreateTokenResponse);
   });
 
   router.get("/tokens", requireAuth, async (req, res) => {
-    const tokens = await store.listTokens(principalOf(req).user.id);
+    const tokens = await store.tokens.list(principalOf(req).user.id);
     res.json({ tokens } satisfies TokenListResponse);
   });
 
   router.delete("/tokens/:id", requireAuth, async (req, res) => {
     const { user } = principalOf(req);
     const id = typeof req.params.id === "string" ? req.params.id : "";
-    if (!(await store.deleteToken(user.id, id))) throw notFound("no such token");
+    if (!(await store.tokens.delete(user.id, id))) throw notFound("no such token");
     onRevoked({ tokenId: id });
     req.log.info({ userId: user.id, tokenId: id, event: "token_revoked" }, "API token revoked");
     res.status(204).end();

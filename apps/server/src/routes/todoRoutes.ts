@@ -12,7 +12,7 @@ import {
   type TodoResponse,
   type ToggleAllResponse,
 } from "@tandem/protocol";
-import type { ChangeContext } from "../store/Store.js";
+import type { ChangeContext } from "../todos/todoChanges.js";
 import type { TodoService } from "../todos/TodoService.js";
 import { HttpError, notFound } from "../http/HttpError.js";
 import { parse } from "../http/validate.js";
@@ -48,29 +48,31 @@ export function addTodoRoutes(router: Router, todos: TodoService): void {
   router.post("/todos", requireAuth, async (req, res) => {
     const ctx = changeContext(req);
     const body = parse(CreateTodoBody, req.body);
-    const { todo, created } = await todos.create(principalOf(req).user.id, body, ctx);
-    res.status(created ? 201 : 200).json({ todo } satisfies TodoResponse);
+    const { todo, event } = await todos.create(principalOf(req).user.id, body, ctx);
+    res.status(event === null ? 200 : 201).json({ todo } satisfies TodoResponse);
   });
 
   router.post("/todos/toggle-all", requireAuth, async (req, res) => {
     const ctx = changeContext(req);
     const { done } = parse(ToggleAllBody, req.body);
-    res.json((await todos.setAllDone(principalOf(req).user.id, done, ctx)) satisfies ToggleAllResponse);
+    const { todos: changed, seq } = await todos.setAllDone(principalOf(req).user.id, done, ctx);
+    res.json({ todos: changed, seq } satisfies ToggleAllResponse);
   });
 
   router.delete("/todos", requireAuth, async (req, res) => {
     const ctx = changeContext(req);
     parse(ClearCompletedQuery, req.query, "query (only ?done=true is supported)");
-    res.json((await todos.clearCompleted(principalOf(req).user.id, ctx)) satisfies ClearCompletedResponse);
+    const { deleted, seq } = await todos.clearCompleted(principalOf(req).user.id, ctx);
+    res.json({ deleted, seq } satisfies ClearCompletedResponse);
   });
 
   router.patch("/todos/:id", requireAuth, async (req, res) => {
     const ctx = changeContext(req);
     const id = todoIdParam(req);
     const patch = parse(UpdateTodoBody, req.body);
-    const todo = await todos.update(principalOf(req).user.id, id, patch, ctx);
-    if (!todo) throw notFound("no such todo");
-    res.json({ todo } satisfies TodoResponse);
+    const result = await todos.update(principalOf(req).user.id, id, patch, ctx);
+    if (!result) throw notFound("no such todo");
+    res.json({ todo: result.todo } satisfies TodoResponse);
   });
 
   router.delete("/todos/:id", requireAuth, async (req, res) => {

@@ -1,6 +1,6 @@
 import { resyncMessage } from "@tandem/protocol";
 import type { GatewaySocket, QueuedFilter } from "@tandem/gateway";
-import type { Store } from "../store/Store.js";
+import type { TodoService } from "../todos/TodoService.js";
 import type { TicketClaims } from "./tickets.js";
 
 /**
@@ -15,10 +15,10 @@ import type { TicketClaims } from "./tickets.js";
  * When N is older than the retained log, the socket gets one `resync` message instead: the client
  * refetches the list and follows live events from there.
  */
-export async function catchUp(store: Store, socket: GatewaySocket<TicketClaims>): Promise<QueuedFilter | void> {
+export async function catchUp(todos: Pick<TodoService, "changesSince">, socket: GatewaySocket<TicketClaims>): Promise<QueuedFilter | void> {
   const { userId, since } = socket.data;
   if (since === null) return;
-  const { events, complete, seq } = await store.eventsSince(userId, since);
+  const { events, complete, seq } = await todos.changesSince(userId, since);
   let sent = since;
   if (!complete) {
     socket.send(JSON.stringify(resyncMessage(seq)));

@@ -8,9 +8,9 @@ const made: SessionExpiry[] = [];
 afterEach(() => made.splice(0).forEach((e) => e.stop()));
 
 /** A store of sessions by id, each live until its expiresAt, as the real stores answer. */
-function fakeStore(sessions: Map<string, SessionRecord>, fail = { now: false }) {
+function fakeSessions(sessions: Map<string, SessionRecord>, fail = { now: false }) {
   return {
-    async findSession(id: string, now: number) {
+    async find(id: string, now: number) {
       if (fail.now) throw new Error("store down");
       const s = sessions.get(id);
       return s !== undefined && s.expiresAt > now ? s : null;
@@ -18,10 +18,10 @@ function fakeStore(sessions: Map<string, SessionRecord>, fail = { now: false }) 
   };
 }
 
-function expiry(store: ReturnType<typeof fakeStore>) {
+function expiry(store: ReturnType<typeof fakeSessions>) {
   const closed: string[] = [];
   // A long interval: the tests call sweep() themselves.
-  const e = new SessionExpiry({ store, intervalMs: 3_600_000, onExpired: (id) => closed.push(id), logger });
+  const e = new SessionExpiry({ sessions: store, intervalMs: 3_600_000, onExpired: (id) => closed.push(id), logger });
   made.push(e);
   return { e, closed };
 }
@@ -31,7 +31,7 @@ const session = (id: string, expiresAt: number): SessionRecord => ({ id, userId:
 /** Session "a", stored with one expiry and watched with another (as known when its socket opened). */
 function watching(storedExpiresAt: number, watchedExpiresAt = storedExpiresAt) {
   const sessions = new Map([["a", session("a", storedExpiresAt)]]);
-  const { e, closed } = expiry(fakeStore(sessions));
+  const { e, closed } = expiry(fakeSessions(sessions));
   e.watch("a", watchedExpiresAt);
   return { sessions, e, closed };
 }
@@ -76,7 +76,7 @@ describe("SessionExpiry", () => {
   it("keeps its sessions when the store fails, and closes them on a later sweep", async () => {
     const sessions = new Map<string, SessionRecord>();
     const fail = { now: true };
-    const { e, closed } = expiry(fakeStore(sessions, fail));
+    const { e, closed } = expiry(fakeSessions(sessions, fail));
     e.watch("a", 1_000);
     expect(await e.sweep(2_000)).toBe(0);
     expect(e.size).toBe(1);

@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
-import type { Store } from "../store/Store.js";
+import type { SessionStore } from "../store/Store.js";
 
 export interface SessionExpiryOptions {
-  store: Pick<Store, "findSession">;
+  sessions: Pick<SessionStore, "find">;
   /** How often expiries are checked: a socket outlives its session by at most this long. */
   intervalMs: number;
   /** Closes, on every instance, the sockets the expired session opened. */
@@ -59,7 +59,7 @@ export class SessionExpiry {
     try {
       for (const [sessionId, expiresAt] of this.#expiries) {
         if (expiresAt > now) continue;
-        const session = await this.#options.store.findSession(sessionId, now);
+        const session = await this.#options.sessions.find(sessionId, now);
         if (session === null) {
           this.#expiries.delete(sessionId);
           this.#options.onExpired(sessionId);

@@ -60,9 +60,9 @@ function cookieMatches(req: IncomingMessage, claims: TicketClaims, sessions: Ses
 async function credentialIsLive(store: Store, claims: TicketClaims, sessionExpiry: Pick<SessionExpiry, "watch">): Promise<boolean> {
   if ("tokenId" in claims.credential) {
     const { tokenId } = claims.credential;
-    return (await store.listTokens(claims.userId)).some((t) => t.id === tokenId);
+    return (await store.tokens.list(claims.userId)).some((t) => t.id === tokenId);
   }
-  const session = await store.findSession(claims.credential.sessionId, Date.now());
+  const session = await store.sessions.find(claims.credential.sessionId, Date.now());
   if (session?.userId !== claims.userId) return false;
   sessionExpiry.watch(session.id, session.expiresAt);
   return true;

@@ -4,17 +4,17 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, it } from "vitest";
 import mongoose from "mongoose";
-import { CONTRACT_DEFAULTS, describeStoreContract } from "./store.contract.js";
-import { MongoStore } from "./MongoStore.js";
-import { SqliteStore } from "./SqliteStore.js";
+import { describeStoreContract } from "./store.contract.js";
+import { MongoStore } from "./mongo/MongoStore.js";
+import { SqliteStore } from "./sqlite/SqliteStore.js";
 
 // ---- SQLite: always, on a file of its own (a file, not ":memory:", so reopening sees the data)
 
 const dir = mkdtempSync(path.join(tmpdir(), "tandem-store-contract-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describeStoreContract("SqliteStore", async (options) => {
-  const store = new SqliteStore({ file: path.join(dir, "tandem.db"), ...CONTRACT_DEFAULTS, ...options });
+describeStoreContract("SqliteStore", async () => {
+  const store = new SqliteStore({ file: path.join(dir, "tandem.db") });
   await store.init();
   return store;
 });
@@ -39,8 +39,8 @@ function withDatabase(uri: string, database: string): string {
 const mongoUri = process.env.MONGODB_URI;
 if (mongoUri) {
   const uri = withDatabase(mongoUri, `tandem_contract_${randomBytes(6).toString("hex")}`);
-  describeStoreContract("MongoStore", async (options) => {
-    const store = new MongoStore({ uri, ...CONTRACT_DEFAULTS, ...options });
+  describeStoreContract("MongoStore", async () => {
+    const store = new MongoStore({ uri });
     await store.init();
     return store;
   });

@@ -1,41 +1,50 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ChangeEvent, TODO_OBJECT_TYPE, Todo, TokenInfo } from "@tandem/protocol";
+import { ChangeEvent, TODO_OBJECT_TYPE, Todo, TokenInfo, deleteEvent, todoObject, upsertEvent } from "@tandem/protocol";
 import type { Seq, User } from "@tandem/protocol";
-import { EmailTakenError, IdTakenError } from "./Store.js";
-import type { ChangeContext, Store, StoreOptions } from "./Store.js";
+import { AppError } from "../errors.js";
+import { ChangeFeed } from "../todos/ChangeFeed.js";
+import { TodoService } from "../todos/TodoService.js";
+import type { ChangeContext } from "../todos/todoChanges.js";
+import type { Store } from "./Store.js";
 
 /**
  * Opens the adapter under test, already `init()`ed. Every call opens the SAME database (file,
- * or MongoDB database), so closing one store and making another shows what persisted. Options
- * override the suite's defaults (the trimming tests ask for a tiny `changeLogLimit`).
+ * or MongoDB database), so closing one store and making another shows what persisted.
  */
-export type MakeStore = (options?: Partial<StoreOptions>) => Promise<Store>;
+export type MakeStore = () => Promise<Store>;
 
-/** Defaults a `MakeStore` should use for what the test does not override. */
-export const CONTRACT_DEFAULTS: StoreOptions = { changeLogLimit: 1000 };
+const CHANGE_LOG_LIMIT = 1000;
 
 const DEVICE_A = "device-aaaa";
 const DEVICE_B = "device-bbbb";
 
 /**
- * The behaviour every `Store` adapter must have. Tests share one database, so each works with
- * users of its own (random emails) and never assumes the database is empty.
+ * The behaviour every `Store` adapter must have: its narrow interface directly, and the todo
+ * rules (`todos/`) running on it, so one suite proves both adapters behave alike. Tests share one
+ * database, so each works with users of its own (random emails) and never assumes it is empty.
  */
 export function describeStoreContract(name: string, make: MakeStore): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
+    let todos: TodoService;
     const opened: Store[] = [];
 
-    async function open(options?: Partial<StoreOptions>): Promise<Store> {
-      const s = await make(options);
+    async function open(): Promise<Store> {
+      const s = await make();
       opened.push(s);
       return s;
     }
 
+    /** The todo rules on a store's storage, publishing to a feed nobody listens to. */
+    function todosOf(s: Store, changeLogLimit = CHANGE_LOG_LIMIT): TodoService {
+      return new TodoService(s.todos, new ChangeFeed(() => {}), { changeLogLimit });
+    }
+
     beforeEach(async () => {
       store = await open();
+      todos = todosOf(store);
     });
 
     afterEach(async () => {
@@ -49,7 +58,7 @@ export function describeStoreContract(name: string, make: MakeStore): void {
     }
 
     async function newUser(s: Store = store): Promise<User> {
-      return s.createUser({ email: `${randomUUID()}@example.com`, passwordHash: "$2b$04$hash" });
+      return s.users.create({ email: `${randomUUID()}@example.com`, passwordHash: "$2b$04$hash" });
     }
 
     function seqsOf(events: ChangeEvent[]): Seq[] {
@@ -71,65 +80,160 @@ export function describeStoreContract(name: string, make: MakeStore): void {
     describe("users", () => {
       it("creates a user and finds it by email and by id", async () => {
         const email = `${randomUUID()}@example.com`;
-        const user = await store.createUser({ email, passwordHash: "h1" });
+        const user = await store.users.create({ email, passwordHash: "h1" });
         expect(user).toEqual({ id: expect.any(String), email });
-        expect(await store.findUserByEmail(email)).toEqual({ id: user.id, email, passwordHash: "h1" });
-        expect(await store.findUserById(user.id)).toEqual({ id: user.id, email });
+        expect(await store.users.findByEmail(email)).toEqual({ id: user.id, email, passwordHash: "h1" });
+        expect(await store.users.findById(user.id)).toEqual({ id: user.id, email });
       });
 
       it("returns null for unknown users", async () => {
-        expect(await store.findUserByEmail(`${randomUUID()}@example.com`)).toBeNull();
-        expect(await store.findUserById("no-such-user")).toBeNull();
-        expect(await store.findUserById("0123456789abcdef01234567")).toBeNull();
-        expect(await store.findUserById(randomUUID())).toBeNull();
+        expect(await store.users.findByEmail(`${randomUUID()}@example.com`)).toBeNull();
+        expect(await store.users.findById("no-such-user")).toBeNull();
+        expect(await store.users.findById("0123456789abcdef01234567")).toBeNull();
+        expect(await store.users.findById(randomUUID())).toBeNull();
       });
 
       it("refuses a second account with the same email", async () => {
         const email = `${randomUUID()}@example.com`;
-        await store.createUser({ email, passwordHash: "h1" });
-        const second = store.createUser({ email, passwordHash: "h2" });
-        await expect(second).rejects.toBeInstanceOf(EmailTakenError);
+        await store.users.create({ email, passwordHash: "h1" });
+        const second = store.users.create({ email, passwordHash: "h2" });
+        await expect(second).rejects.toBeInstanceOf(AppError);
         await expect(second).rejects.toMatchObject({ code: "email_taken" });
-        expect((await store.findUserByEmail(email))?.passwordHash).toBe("h1");
+        expect((await store.users.findByEmail(email))?.passwordHash).toBe("h1");
       });
     });
 
     describe("API tokens", () => {
-      it("creates, uses, lists and deletes a token", async () => {
+      const at = (ms: number) => new Date(Date.parse("2026-03-01T00:00:00.000Z") + ms).toISOString();
+
+      it("creates, finds by hash, records a use, lists and deletes a token", async () => {
         const user = await newUser();
         const hash = randomUUID();
-        const info = await store.createToken({ userId: user.id, name: "laptop", tokenHash: hash });
+        const info = await store.tokens.create({ userId: user.id, name: "laptop", tokenHash: hash, createdAt: at(0) });
         expect(TokenInfo.parse(info)).toEqual(info);
-        expect(info).toMatchObject({ name: "laptop", lastUsedAt: null });
-        expect(await store.listTokens(user.id)).toEqual([info]);
+        expect(info).toEqual({ id: expect.any(String), name: "laptop", createdAt: at(0), lastUsedAt: null });
+        expect(await store.tokens.list(user.id)).toEqual([info]);
+        expect(await store.tokens.findByHash(hash)).toEqual({ ...info, userId: user.id });
 
-        const used = await store.useToken(hash);
-        expect(used).toMatchObject({ id: info.id, name: "laptop", userId: user.id, createdAt: info.createdAt });
-        expect(used?.lastUsedAt).toEqual(expect.any(String));
-        expect((await store.listTokens(user.id))[0]?.lastUsedAt).toBe(used?.lastUsedAt);
-        // Within the resolution, a second use still finds the token.
-        expect((await store.useToken(hash))?.id).toBe(info.id);
+        await store.tokens.markUsed(info.id, at(1_000));
+        expect(await store.tokens.findByHash(hash)).toEqual({ ...info, userId: user.id, lastUsedAt: at(1_000) });
+        expect((await store.tokens.list(user.id))[0]?.lastUsedAt).toBe(at(1_000));
 
-        expect(await store.deleteToken(user.id, info.id)).toBe(true);
-        expect(await store.useToken(hash)).toBeNull();
-        expect(await store.listTokens(user.id)).toEqual([]);
-        expect(await store.deleteToken(user.id, info.id)).toBe(false);
+        expect(await store.tokens.delete(user.id, info.id)).toBe(true);
+        expect(await store.tokens.findByHash(hash)).toBeNull();
+        expect(await store.tokens.list(user.id)).toEqual([]);
+        expect(await store.tokens.delete(user.id, info.id)).toBe(false);
       });
 
       it("keeps tokens to their user: another user neither lists nor deletes them", async () => {
         const [alice, bob] = [await newUser(), await newUser()];
-        const a1 = await store.createToken({ userId: alice.id, name: "one", tokenHash: randomUUID() });
-        const a2 = await store.createToken({ userId: alice.id, name: "two", tokenHash: randomUUID() });
-        expect(await store.listTokens(bob.id)).toEqual([]);
-        expect(await store.deleteToken(bob.id, a1.id)).toBe(false);
-        expect(await store.deleteToken(bob.id, "not-an-id")).toBe(false);
-        const listed = await store.listTokens(alice.id);
-        expect(listed).toHaveLength(2);
-        expect(listed).toEqual(expect.arrayContaining([a1, a2]));
+        const a1 = await store.tokens.create({ userId: alice.id, name: "one", tokenHash: randomUUID(), createdAt: at(0) });
+        const a2 = await store.tokens.create({ userId: alice.id, name: "two", tokenHash: randomUUID(), createdAt: at(1) });
+        expect(await store.tokens.list(bob.id)).toEqual([]);
+        expect(await store.tokens.delete(bob.id, a1.id)).toBe(false);
+        expect(await store.tokens.delete(bob.id, "not-an-id")).toBe(false);
+        expect(await store.tokens.list(alice.id)).toEqual([a1, a2]);
       });
 
-      it("returns null for an unknown token", async () => {
-        expect(await store.useToken(randomUUID())).toBeNull();
+      it("finds nothing for an unknown hash", async () => {
+        expect(await store.tokens.findByHash(randomUUID())).toBeNull();
+      });
+    });
+
+    describe("todo storage: the narrow interface", () => {
+      const record = (userId: string, text: string, version = 1) => ({
+        id: randomUUID(),
+        userId,
+        text,
+        done: false,
+        createdAt: "2026-04-01T00:00:00.000Z",
+        updatedAt: "2026-04-01T00:00:00.000Z",
+        device: null,
+        version,
+      });
+      const origin = { device: null, requestId: "req-narrow" };
+
+      it("reads, decides and writes in one change; read() sees the rows in list order and the log after a seq", async () => {
+        const user = await newUser();
+        const first = record(user.id, "first");
+        const second = { ...record(user.id, "second"), createdAt: "2026-04-01T00:00:01.000Z", updatedAt: "2026-04-01T00:00:01.000Z" };
+        const seen: unknown[] = [];
+        const result = await store.todos.change(user.id, { ids: [second.id, first.id] }, (state) => {
+          seen.push(state);
+          return {
+            result: "done",
+            inserted: [
+              { todo: second, seq: 1 },
+              { todo: first, seq: 2 },
+            ],
+            events: [upsertEvent("create", todoObject(second), 1, origin), upsertEvent("create", todoObject(first), 2, origin)],
+          };
+        });
+        expect(result).toBe("done");
+        expect(seen).toEqual([{ seq: 0, todos: [] }]);
+        const snapshot = await store.todos.read(user.id, { todos: true, eventsAfter: 1 });
+        expect(snapshot.seq).toBe(2);
+        expect(snapshot.todos).toEqual([first, second]);
+        expect(snapshot.events.map((e) => e.meta.seq)).toEqual([2]);
+        expect(await store.todos.read(user.id, {})).toEqual({ seq: 2, todos: [], events: [] });
+      });
+
+      it("hands a change the rows with the ids asked for, whoever owns them, and the rows selected by done", async () => {
+        const [alice, bob] = [await newUser(), await newUser()];
+        const { todo } = await todos.create(alice.id, { id: randomUUID(), text: "alice's" }, ctx());
+        await todos.create(bob.id, { id: randomUUID(), text: "bob's" }, ctx());
+        const byId = await store.todos.change(bob.id, { ids: [todo.id, randomUUID()] }, (state) => ({ result: state, events: [] }));
+        const { objectType: _, ...aliceRow } = todo;
+        expect(byId).toEqual({ seq: 1, todos: [aliceRow] });
+        const byDone = await store.todos.change(bob.id, { done: false }, (state) => ({ result: state.todos.map((t) => t.text), events: [] }));
+        expect(byDone).toEqual(["bob's"]);
+      });
+
+      it("writes nothing when the decision throws, and rejects with its error", async () => {
+        const user = await newUser();
+        const failure = new Error("decided against it");
+        const attempt = store.todos.change(user.id, { ids: [] }, () => {
+          throw failure;
+        });
+        await expect(attempt).rejects.toBe(failure);
+        expect(await store.todos.read(user.id, { todos: true, eventsAfter: 0 })).toEqual({ seq: 0, todos: [], events: [] });
+      });
+
+      it("refuses a change whose events do not continue the user's seq, or that writes rows without events, and keeps nothing", async () => {
+        const user = await newUser();
+        await todos.create(user.id, { id: randomUUID(), text: "one" }, ctx());
+        const row = record(user.id, "skips a seq");
+        await expect(
+          store.todos.change(user.id, { ids: [] }, () => ({
+            result: null,
+            inserted: [{ todo: row, seq: 3 }],
+            events: [upsertEvent("create", todoObject(row), 3, origin)],
+          })),
+        ).rejects.toThrow(/does not continue/);
+        await expect(store.todos.change(user.id, { ids: [] }, () => ({ result: null, inserted: [{ todo: row, seq: 2 }], events: [] }))).rejects.toThrow(
+          /must record its events/,
+        );
+        const snapshot = await store.todos.read(user.id, { todos: true, eventsAfter: 0 });
+        expect(snapshot.seq).toBe(1);
+        expect(snapshot.todos.map((t) => t.text)).toEqual(["one"]);
+        expect(snapshot.events).toHaveLength(1);
+      });
+
+      it("trims the log through the seq it is told, never its newest entry", async () => {
+        const user = await newUser();
+        for (let i = 0; i < 3; i++) await todos.create(user.id, { id: randomUUID(), text: `t${i}` }, ctx());
+        const row = record(user.id, "trims");
+        await store.todos.change(user.id, { ids: [] }, () => ({
+          result: null,
+          inserted: [{ todo: row, seq: 4 }],
+          events: [upsertEvent("create", todoObject(row), 4, origin)],
+          trimThrough: 2,
+        }));
+        expect((await store.todos.read(user.id, { eventsAfter: 0 })).events.map((e) => e.meta.seq)).toEqual([3, 4]);
+        await expect(store.todos.change(user.id, { ids: [] }, () => ({ result: null, events: [deleteEvent(user.id, row.id, 5, origin)], deleted: [row.id], trimThrough: 5 }))).rejects.toThrow(
+          /would empty/,
+        );
+        expect((await store.todos.read(user.id, { eventsAfter: 0 })).seq).toBe(4);
       });
     });
 
@@ -138,7 +242,7 @@ export function describeStoreContract(name: string, make: MakeStore): void {
         const user = await newUser();
         const id = randomUUID();
         const c = ctx(DEVICE_A);
-        const { todo, event } = await store.createTodo(user.id, { id, text: "milk" }, c);
+        const { todo, event } = await todos.create(user.id, { id, text: "milk" }, c);
         const iso = c.now?.toISOString();
         expect(todo).toEqual({
           id,
@@ -158,12 +262,12 @@ export function describeStoreContract(name: string, make: MakeStore): void {
           meta: { eventName: "create", requestId: c.requestId, userId: user.id, seq: 1, device: DEVICE_A },
         });
         expect(ChangeEvent.parse(event)).toEqual(event);
-        expect(await store.listTodos(user.id)).toEqual({ todos: [todo], seq: 1 });
+        expect(await todos.list(user.id)).toEqual({ todos: [todo], seq: 1 });
       });
 
       it("records a null device when the writer sent none", async () => {
         const user = await newUser();
-        const { todo, event } = await store.createTodo(user.id, { id: randomUUID(), text: "x" }, ctx(null));
+        const { todo, event } = await todos.create(user.id, { id: randomUUID(), text: "x" }, ctx(null));
         expect(todo.device).toBeNull();
         expect(event?.meta.device).toBeNull();
         expect(ChangeEvent.parse(event)).toEqual(event);
@@ -172,43 +276,43 @@ export function describeStoreContract(name: string, make: MakeStore): void {
       it("lists oldest first, todos created in the same millisecond in creation order", async () => {
         const user = await newUser();
         const t = Date.parse("2026-02-01T00:00:00.000Z");
-        const late = await store.createTodo(user.id, { id: randomUUID(), text: "late" }, ctx(DEVICE_A, new Date(t + 5)));
-        const first = await store.createTodo(user.id, { id: randomUUID(), text: "first" }, ctx(DEVICE_A, new Date(t)));
-        const second = await store.createTodo(user.id, { id: randomUUID(), text: "second" }, ctx(DEVICE_A, new Date(t)));
-        const third = await store.createTodo(user.id, { id: randomUUID(), text: "third" }, ctx(DEVICE_A, new Date(t)));
-        const { todos } = await store.listTodos(user.id);
-        expect(todos.map((x) => x.text)).toEqual(["first", "second", "third", "late"]);
-        expect(todos).toEqual([first.todo, second.todo, third.todo, late.todo]);
+        const late = await todos.create(user.id, { id: randomUUID(), text: "late" }, ctx(DEVICE_A, new Date(t + 5)));
+        const first = await todos.create(user.id, { id: randomUUID(), text: "first" }, ctx(DEVICE_A, new Date(t)));
+        const second = await todos.create(user.id, { id: randomUUID(), text: "second" }, ctx(DEVICE_A, new Date(t)));
+        const third = await todos.create(user.id, { id: randomUUID(), text: "third" }, ctx(DEVICE_A, new Date(t)));
+        const { todos: listed } = await todos.list(user.id);
+        expect(listed.map((x) => x.text)).toEqual(["first", "second", "third", "late"]);
+        expect(listed).toEqual([first.todo, second.todo, third.todo, late.todo]);
       });
 
       it("treats a repeated create of the same id as done: the existing todo, no event, no seq", async () => {
         const user = await newUser();
         const id = randomUUID();
-        const created = await store.createTodo(user.id, { id, text: "milk" }, ctx());
-        const again = await store.createTodo(user.id, { id, text: "something else" }, ctx(DEVICE_B));
+        const created = await todos.create(user.id, { id, text: "milk" }, ctx());
+        const again = await todos.create(user.id, { id, text: "something else" }, ctx(DEVICE_B));
         expect(again).toEqual({ todo: created.todo, event: null });
-        expect(await store.listTodos(user.id)).toEqual({ todos: [created.todo], seq: 1 });
-        expect((await store.eventsSince(user.id, 0)).events).toEqual([created.event]);
+        expect(await todos.list(user.id)).toEqual({ todos: [created.todo], seq: 1 });
+        expect((await todos.changesSince(user.id, 0)).events).toEqual([created.event]);
       });
 
       it("refuses an id another user already has, changing nothing", async () => {
         const [alice, bob] = [await newUser(), await newUser()];
         const id = randomUUID();
-        const created = await store.createTodo(alice.id, { id, text: "alice's" }, ctx());
-        const steal = store.createTodo(bob.id, { id, text: "bob's" }, ctx());
-        await expect(steal).rejects.toBeInstanceOf(IdTakenError);
+        const created = await todos.create(alice.id, { id, text: "alice's" }, ctx());
+        const steal = todos.create(bob.id, { id, text: "bob's" }, ctx());
+        await expect(steal).rejects.toBeInstanceOf(AppError);
         await expect(steal).rejects.toMatchObject({ code: "id_taken" });
-        expect(await store.listTodos(bob.id)).toEqual({ todos: [], seq: 0 });
-        expect(await store.listTodos(alice.id)).toEqual({ todos: [created.todo], seq: 1 });
+        expect(await todos.list(bob.id)).toEqual({ todos: [], seq: 0 });
+        expect(await todos.list(alice.id)).toEqual({ todos: [created.todo], seq: 1 });
       });
 
       it("updates text and done, bumping version and seq by exactly one each time", async () => {
         const user = await newUser();
         const id = randomUUID();
-        const created = await store.createTodo(user.id, { id, text: "milk" }, ctx(DEVICE_A));
+        const created = await todos.create(user.id, { id, text: "milk" }, ctx(DEVICE_A));
 
         const c1 = ctx(DEVICE_B);
-        const r1 = await store.updateTodo(user.id, id, { text: "oat milk" }, c1);
+        const r1 = await todos.update(user.id, id, { text: "oat milk" }, c1);
         const expected1 = { ...created.todo, text: "oat milk", version: 2, device: DEVICE_B, updatedAt: c1.now?.toISOString() };
         expect(r1).toEqual({
           todo: expected1,
@@ -221,70 +325,70 @@ export function describeStoreContract(name: string, make: MakeStore): void {
         expect(ChangeEvent.parse(r1?.event)).toEqual(r1?.event);
 
         const c2 = ctx(null);
-        const r2 = await store.updateTodo(user.id, id, { done: true }, c2);
+        const r2 = await todos.update(user.id, id, { done: true }, c2);
         expect(r2?.todo).toEqual({ ...expected1, done: true, version: 3, device: null, updatedAt: c2.now?.toISOString() });
         expect(r2?.event?.meta.seq).toBe(3);
 
-        const r3 = await store.updateTodo(user.id, id, { text: "milk", done: false }, ctx());
+        const r3 = await todos.update(user.id, id, { text: "milk", done: false }, ctx());
         expect(r3?.todo).toMatchObject({ text: "milk", done: false, version: 4, createdAt: created.todo.createdAt });
         expect(r3?.event?.meta.seq).toBe(4);
-        expect(await store.listTodos(user.id)).toEqual({ todos: [r3?.todo], seq: 4 });
+        expect(await todos.list(user.id)).toEqual({ todos: [r3?.todo], seq: 4 });
       });
 
       it("answers a patch that changes nothing with the todo and no event", async () => {
         const user = await newUser();
         const id = randomUUID();
-        const { todo } = await store.createTodo(user.id, { id, text: "milk" }, ctx());
-        expect(await store.updateTodo(user.id, id, { text: "milk" }, ctx(DEVICE_B))).toEqual({ todo, event: null });
-        expect(await store.updateTodo(user.id, id, { done: false }, ctx(DEVICE_B))).toEqual({ todo, event: null });
-        expect(await store.updateTodo(user.id, id, {}, ctx(DEVICE_B))).toEqual({ todo, event: null });
-        expect(await store.listTodos(user.id)).toEqual({ todos: [todo], seq: 1 });
-        expect((await store.eventsSince(user.id, 0)).events).toHaveLength(1);
+        const { todo } = await todos.create(user.id, { id, text: "milk" }, ctx());
+        expect(await todos.update(user.id, id, { text: "milk" }, ctx(DEVICE_B))).toEqual({ todo, event: null });
+        expect(await todos.update(user.id, id, { done: false }, ctx(DEVICE_B))).toEqual({ todo, event: null });
+        expect(await todos.update(user.id, id, {}, ctx(DEVICE_B))).toEqual({ todo, event: null });
+        expect(await todos.list(user.id)).toEqual({ todos: [todo], seq: 1 });
+        expect((await todos.changesSince(user.id, 0)).events).toHaveLength(1);
       });
 
       it("deletes a todo with a delete event that carries only its identity", async () => {
         const user = await newUser();
         const id = randomUUID();
-        await store.createTodo(user.id, { id, text: "milk" }, ctx());
+        await todos.create(user.id, { id, text: "milk" }, ctx());
         const c = ctx(DEVICE_B);
-        const event = await store.deleteTodo(user.id, id, c);
+        const event = await todos.remove(user.id, id, c);
         expect(event).toEqual({
           type: "change",
           object: { id, userId: user.id, device: DEVICE_B, objectType: TODO_OBJECT_TYPE },
           meta: { eventName: "delete", requestId: c.requestId, userId: user.id, seq: 2, device: DEVICE_B },
         });
         expect(ChangeEvent.parse(event)).toEqual(event);
-        expect(await store.listTodos(user.id)).toEqual({ todos: [], seq: 2 });
-        expect(await store.deleteTodo(user.id, id, ctx())).toBeNull();
-        expect(await store.updateTodo(user.id, id, { done: true }, ctx())).toBeNull();
-        expect((await store.listTodos(user.id)).seq).toBe(2);
+        expect(await todos.list(user.id)).toEqual({ todos: [], seq: 2 });
+        expect(await todos.remove(user.id, id, ctx())).toBeNull();
+        expect(await todos.update(user.id, id, { done: true }, ctx())).toBeNull();
+        expect((await todos.list(user.id)).seq).toBe(2);
       });
 
       it("does not let another user see, update or delete a todo", async () => {
         const [alice, bob] = [await newUser(), await newUser()];
         const id = randomUUID();
-        const { todo } = await store.createTodo(alice.id, { id, text: "alice's" }, ctx());
-        expect((await store.listTodos(bob.id)).todos).toEqual([]);
-        expect(await store.updateTodo(bob.id, id, { text: "bob's", done: true }, ctx())).toBeNull();
-        expect(await store.deleteTodo(bob.id, id, ctx())).toBeNull();
-        expect(await store.listTodos(bob.id)).toEqual({ todos: [], seq: 0 });
-        expect(await store.listTodos(alice.id)).toEqual({ todos: [todo], seq: 1 });
+        const { todo } = await todos.create(alice.id, { id, text: "alice's" }, ctx());
+        expect((await todos.list(bob.id)).todos).toEqual([]);
+        expect(await todos.update(bob.id, id, { text: "bob's", done: true }, ctx())).toBeNull();
+        expect(await todos.remove(bob.id, id, ctx())).toBeNull();
+        expect(await todos.list(bob.id)).toEqual({ todos: [], seq: 0 });
+        expect(await todos.list(alice.id)).toEqual({ todos: [todo], seq: 1 });
       });
 
       it("returns null for a todo that does not exist", async () => {
         const user = await newUser();
-        expect(await store.updateTodo(user.id, randomUUID(), { done: true }, ctx())).toBeNull();
-        expect(await store.deleteTodo(user.id, randomUUID(), ctx())).toBeNull();
+        expect(await todos.update(user.id, randomUUID(), { done: true }, ctx())).toBeNull();
+        expect(await todos.remove(user.id, randomUUID(), ctx())).toBeNull();
       });
 
       it("setAllDone changes only the todos that differ: one event each, in list order, consecutive seqs", async () => {
         const user = await newUser();
         const ids = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-        for (const [i, id] of ids.entries()) await store.createTodo(user.id, { id, text: `t${i}` }, ctx());
-        await store.updateTodo(user.id, ids[1] ?? "", { done: true }, ctx()); // seq 5
+        for (const [i, id] of ids.entries()) await todos.create(user.id, { id, text: `t${i}` }, ctx());
+        await todos.update(user.id, ids[1] ?? "", { done: true }, ctx()); // seq 5
 
         const c = ctx(DEVICE_B);
-        const all = await store.setAllDone(user.id, true, c);
+        const all = await todos.setAllDone(user.id, true, c);
         expect(all.seq).toBe(8);
         expect(seqsOf(all.events)).toEqual([6, 7, 8]);
         expect(all.events.map((e) => e.object.id)).toEqual([ids[0], ids[2], ids[3]]);
@@ -295,30 +399,30 @@ export function describeStoreContract(name: string, make: MakeStore): void {
         }
         // `todos` is what changed, exactly the events' objects (ToggleAllResponse).
         expect(all.todos).toEqual(all.events.map((e) => e.object));
-        const listed = await store.listTodos(user.id);
+        const listed = await todos.list(user.id);
         expect(listed.seq).toBe(8);
         expect(listed.todos.map((t) => t.id)).toEqual(ids);
         expect(listed.todos.every((t) => t.done)).toBe(true);
         expect(listed.todos.filter((t) => t.id !== ids[1])).toEqual(all.todos);
 
-        const again = await store.setAllDone(user.id, true, ctx());
+        const again = await todos.setAllDone(user.id, true, ctx());
         expect(again).toEqual({ todos: [], events: [], seq: 8 });
 
-        const undone = await store.setAllDone(user.id, false, ctx());
+        const undone = await todos.setAllDone(user.id, false, ctx());
         expect(seqsOf(undone.events)).toEqual([9, 10, 11, 12]);
         expect(undone.todos.map((t) => t.id)).toEqual(ids);
-        expect((await store.listTodos(user.id)).todos).toEqual(undone.todos);
+        expect((await todos.list(user.id)).todos).toEqual(undone.todos);
       });
 
       it("deleteDone deletes the done todos: one event each, in list order, consecutive seqs", async () => {
         const user = await newUser();
         const ids = [randomUUID(), randomUUID(), randomUUID()];
-        for (const id of ids) await store.createTodo(user.id, { id, text: "x" }, ctx());
-        await store.updateTodo(user.id, ids[2] ?? "", { done: true }, ctx()); // seq 4
-        await store.updateTodo(user.id, ids[0] ?? "", { done: true }, ctx()); // seq 5
+        for (const id of ids) await todos.create(user.id, { id, text: "x" }, ctx());
+        await todos.update(user.id, ids[2] ?? "", { done: true }, ctx()); // seq 4
+        await todos.update(user.id, ids[0] ?? "", { done: true }, ctx()); // seq 5
 
         const c = ctx(DEVICE_B);
-        const result = await store.deleteDone(user.id, c);
+        const result = await todos.clearCompleted(user.id, c);
         expect(result.deleted).toEqual([ids[0], ids[2]]);
         expect(result.seq).toBe(7);
         expect(result.events).toEqual([
@@ -333,8 +437,8 @@ export function describeStoreContract(name: string, make: MakeStore): void {
             meta: { eventName: "delete", requestId: c.requestId, userId: user.id, seq: 7, device: DEVICE_B },
           },
         ]);
-        expect((await store.listTodos(user.id)).todos.map((t) => t.id)).toEqual([ids[1]]);
-        expect(await store.deleteDone(user.id, ctx())).toEqual({ deleted: [], events: [], seq: 7 });
+        expect((await todos.list(user.id)).todos.map((t) => t.id)).toEqual([ids[1]]);
+        expect(await todos.clearCompleted(user.id, ctx())).toEqual({ deleted: [], events: [], seq: 7 });
       });
 
       it("counts seq per user, +1 per change, with no gaps", async () => {
@@ -345,17 +449,17 @@ export function describeStoreContract(name: string, make: MakeStore): void {
         };
         const a = randomUUID();
         const b = randomUUID();
-        push(alice.id, (await store.createTodo(alice.id, { id: a, text: "a" }, ctx())).event);
-        push(bob.id, (await store.createTodo(bob.id, { id: b, text: "b" }, ctx())).event);
-        push(alice.id, (await store.updateTodo(alice.id, a, { done: true }, ctx()))?.event);
-        push(alice.id, (await store.updateTodo(alice.id, a, { done: true }, ctx()))?.event); // no-op
-        push(bob.id, await store.deleteTodo(bob.id, b, ctx()));
-        push(alice.id, (await store.createTodo(alice.id, { id: randomUUID(), text: "c" }, ctx())).event);
-        for (const e of (await store.setAllDone(alice.id, true, ctx())).events) push(alice.id, e);
+        push(alice.id, (await todos.create(alice.id, { id: a, text: "a" }, ctx())).event);
+        push(bob.id, (await todos.create(bob.id, { id: b, text: "b" }, ctx())).event);
+        push(alice.id, (await todos.update(alice.id, a, { done: true }, ctx()))?.event);
+        push(alice.id, (await todos.update(alice.id, a, { done: true }, ctx()))?.event); // no-op
+        push(bob.id, await todos.remove(bob.id, b, ctx()));
+        push(alice.id, (await todos.create(alice.id, { id: randomUUID(), text: "c" }, ctx())).event);
+        for (const e of (await todos.setAllDone(alice.id, true, ctx())).events) push(alice.id, e);
         expect(seqsOf(events[alice.id] ?? [])).toEqual([1, 2, 3, 4]);
         expect(seqsOf(events[bob.id] ?? [])).toEqual([1, 2]);
-        expect((await store.listTodos(alice.id)).seq).toBe(4);
-        expect((await store.listTodos(bob.id)).seq).toBe(2);
+        expect((await todos.list(alice.id)).seq).toBe(4);
+        expect((await todos.list(bob.id)).seq).toBe(2);
       });
     });
 
@@ -363,13 +467,13 @@ export function describeStoreContract(name: string, make: MakeStore): void {
       it("gives concurrent changes of one user distinct, gapless seqs", async () => {
         const user = await newUser();
         const results = await Promise.all(
-          Array.from({ length: 8 }, (_, i) => store.createTodo(user.id, { id: randomUUID(), text: `t${i}` }, ctx())),
+          Array.from({ length: 8 }, (_, i) => todos.create(user.id, { id: randomUUID(), text: `t${i}` }, ctx())),
         );
         const seqs = results.map((r) => r.event?.meta.seq ?? 0).sort((a, b) => a - b);
         expect(seqs).toEqual(range(1, 8));
-        const log = await store.eventsSince(user.id, 0);
+        const log = await todos.changesSince(user.id, 0);
         expect(seqsOf(log.events)).toEqual(range(1, 8));
-        expect((await store.listTodos(user.id)).todos).toHaveLength(8);
+        expect((await todos.list(user.id)).todos).toHaveLength(8);
       });
     });
 
@@ -378,65 +482,65 @@ export function describeStoreContract(name: string, make: MakeStore): void {
         const user = await newUser();
         const returned: ChangeEvent[] = [];
         const id = randomUUID();
-        const created = await store.createTodo(user.id, { id, text: "milk" }, ctx());
+        const created = await todos.create(user.id, { id, text: "milk" }, ctx());
         if (created.event) returned.push(created.event);
-        const updated = await store.updateTodo(user.id, id, { text: "oat milk" }, ctx(null));
+        const updated = await todos.update(user.id, id, { text: "oat milk" }, ctx(null));
         if (updated?.event) returned.push(updated.event);
         const other = randomUUID();
-        const created2 = await store.createTodo(user.id, { id: other, text: "eggs" }, ctx());
+        const created2 = await todos.create(user.id, { id: other, text: "eggs" }, ctx());
         if (created2.event) returned.push(created2.event);
-        const deleted = await store.deleteTodo(user.id, id, ctx());
+        const deleted = await todos.remove(user.id, id, ctx());
         if (deleted) returned.push(deleted);
         expect(seqsOf(returned)).toEqual([1, 2, 3, 4]);
 
-        expect(await store.eventsSince(user.id, 0)).toEqual({ events: returned, complete: true, seq: 4 });
-        expect(await store.eventsSince(user.id, 2)).toEqual({ events: returned.slice(2), complete: true, seq: 4 });
-        expect(await store.eventsSince(user.id, 3)).toEqual({ events: returned.slice(3), complete: true, seq: 4 });
+        expect(await todos.changesSince(user.id, 0)).toEqual({ events: returned, complete: true, seq: 4 });
+        expect(await todos.changesSince(user.id, 2)).toEqual({ events: returned.slice(2), complete: true, seq: 4 });
+        expect(await todos.changesSince(user.id, 3)).toEqual({ events: returned.slice(3), complete: true, seq: 4 });
       });
 
       it("answers since == current with nothing, complete", async () => {
         const user = await newUser();
-        expect(await store.eventsSince(user.id, 0)).toEqual({ events: [], complete: true, seq: 0 });
-        await store.createTodo(user.id, { id: randomUUID(), text: "x" }, ctx());
-        expect(await store.eventsSince(user.id, 1)).toEqual({ events: [], complete: true, seq: 1 });
+        expect(await todos.changesSince(user.id, 0)).toEqual({ events: [], complete: true, seq: 0 });
+        await todos.create(user.id, { id: randomUUID(), text: "x" }, ctx());
+        expect(await todos.changesSince(user.id, 1)).toEqual({ events: [], complete: true, seq: 1 });
       });
 
       it("tells a client from the future (since > current) to resync", async () => {
         const user = await newUser();
-        await store.createTodo(user.id, { id: randomUUID(), text: "x" }, ctx());
-        expect(await store.eventsSince(user.id, 5)).toEqual({ events: [], complete: false, seq: 1 });
+        await todos.create(user.id, { id: randomUUID(), text: "x" }, ctx());
+        expect(await todos.changesSince(user.id, 5)).toEqual({ events: [], complete: false, seq: 1 });
       });
 
       it("keeps the newest changeLogLimit events and reports older catch-ups as incomplete", async () => {
-        const small = await open({ changeLogLimit: 5 });
-        const user = await newUser(small);
+        const small = todosOf(store, 5);
+        const user = await newUser();
         const id = randomUUID();
         const returned: ChangeEvent[] = [];
-        const created = await small.createTodo(user.id, { id, text: "v0" }, ctx());
+        const created = await small.create(user.id, { id, text: "v0" }, ctx());
         if (created.event) returned.push(created.event);
         for (let i = 1; i < 8; i++) {
-          const r = await small.updateTodo(user.id, id, { text: `v${i}` }, ctx());
+          const r = await small.update(user.id, id, { text: `v${i}` }, ctx());
           if (r?.event) returned.push(r.event);
         }
         expect(seqsOf(returned)).toEqual(range(1, 8));
 
         // Events 4..8 are kept: catching up from 3 or later is possible, from 2 or earlier not.
-        expect(await small.eventsSince(user.id, 3)).toEqual({ events: returned.slice(3), complete: true, seq: 8 });
-        expect(await small.eventsSince(user.id, 6)).toEqual({ events: returned.slice(6), complete: true, seq: 8 });
+        expect(await small.changesSince(user.id, 3)).toEqual({ events: returned.slice(3), complete: true, seq: 8 });
+        expect(await small.changesSince(user.id, 6)).toEqual({ events: returned.slice(6), complete: true, seq: 8 });
         for (const since of [0, 1, 2]) {
-          const r = await small.eventsSince(user.id, since);
+          const r = await small.changesSince(user.id, since);
           expect(r.complete).toBe(false);
           expect(r.seq).toBe(8);
         }
 
         // A batch trims too, in the same transaction.
-        await small.updateTodo(user.id, id, { done: true }, ctx()); // 9
-        await small.createTodo(user.id, { id: randomUUID(), text: "b" }, ctx()); // 10
+        await small.update(user.id, id, { done: true }, ctx()); // 9
+        await small.create(user.id, { id: randomUUID(), text: "b" }, ctx()); // 10
         const batch = await small.setAllDone(user.id, true, ctx()); // 11
         expect(batch.seq).toBe(11);
-        expect((await small.eventsSince(user.id, 6)).complete).toBe(true);
-        expect((await small.eventsSince(user.id, 5)).complete).toBe(false);
-        expect(seqsOf((await small.eventsSince(user.id, 6)).events)).toEqual(range(7, 11));
+        expect((await small.changesSince(user.id, 6)).complete).toBe(true);
+        expect((await small.changesSince(user.id, 5)).complete).toBe(false);
+        expect(seqsOf((await small.changesSince(user.id, 6)).events)).toEqual(range(7, 11));
       });
     });
 
@@ -445,52 +549,61 @@ export function describeStoreContract(name: string, make: MakeStore): void {
         const user = await newUser();
         const now = Date.now();
         const session = { id: randomUUID(), userId: user.id, signedInAt: now, expiresAt: now + expiresInMs };
-        await store.createSession(session);
+        await store.sessions.create(session);
         return session;
       }
 
       it("creates, finds and deletes a session", async () => {
         const session = await newSession();
-        expect(await store.findSession(session.id, Date.now())).toEqual(session);
-        await store.deleteSession(session.id);
-        expect(await store.findSession(session.id, Date.now())).toBeNull();
+        expect(await store.sessions.find(session.id, Date.now())).toEqual(session);
+        await store.sessions.delete(session.id);
+        expect(await store.sessions.find(session.id, Date.now())).toBeNull();
         // Deleting what is gone is not an error (a second sign-out).
-        await store.deleteSession(session.id);
+        await store.sessions.delete(session.id);
       });
 
       it("finds a session with its user in one call, and nothing for an unknown, expired or deleted session", async () => {
         const session = await newSession(60_000);
-        const user = await store.findUserById(session.userId);
-        expect(await store.findSessionUser(session.id, Date.now())).toEqual({ session, user });
-        expect(await store.findSessionUser(randomUUID(), Date.now())).toBeNull();
-        expect(await store.findSessionUser(session.id, session.expiresAt)).toBeNull();
-        await store.deleteSession(session.id);
-        expect(await store.findSessionUser(session.id, Date.now())).toBeNull();
+        const user = await store.users.findById(session.userId);
+        expect(await store.sessions.findWithUser(session.id, Date.now())).toEqual({ session, user });
+        expect(await store.sessions.findWithUser(randomUUID(), Date.now())).toBeNull();
+        expect(await store.sessions.findWithUser(session.id, session.expiresAt)).toBeNull();
+        await store.sessions.delete(session.id);
+        expect(await store.sessions.findWithUser(session.id, Date.now())).toBeNull();
       });
 
       it("finds nothing for an unknown id, or once the session expired", async () => {
-        expect(await store.findSession(randomUUID(), Date.now())).toBeNull();
+        expect(await store.sessions.find(randomUUID(), Date.now())).toBeNull();
         const session = await newSession(60_000);
-        expect(await store.findSession(session.id, session.expiresAt - 1)).not.toBeNull();
-        expect(await store.findSession(session.id, session.expiresAt)).toBeNull();
+        expect(await store.sessions.find(session.id, session.expiresAt - 1)).not.toBeNull();
+        expect(await store.sessions.find(session.id, session.expiresAt)).toBeNull();
       });
 
       it("extends a session's expiry forward, never backward", async () => {
         const session = await newSession(60_000);
-        await store.extendSession(session.id, session.expiresAt + 3_600_000);
-        expect((await store.findSession(session.id, session.expiresAt + 1))?.expiresAt).toBe(session.expiresAt + 3_600_000);
-        await store.extendSession(session.id, session.expiresAt);
-        expect((await store.findSession(session.id, Date.now()))?.expiresAt).toBe(session.expiresAt + 3_600_000);
+        await store.sessions.extend(session.id, session.expiresAt + 3_600_000);
+        expect((await store.sessions.find(session.id, session.expiresAt + 1))?.expiresAt).toBe(session.expiresAt + 3_600_000);
+        await store.sessions.extend(session.id, session.expiresAt);
+        expect((await store.sessions.find(session.id, Date.now()))?.expiresAt).toBe(session.expiresAt + 3_600_000);
         // Extending an unknown session creates nothing.
         const unknown = randomUUID();
-        await store.extendSession(unknown, Date.now() + 60_000);
-        expect(await store.findSession(unknown, Date.now())).toBeNull();
+        await store.sessions.extend(unknown, Date.now() + 60_000);
+        expect(await store.sessions.find(unknown, Date.now())).toBeNull();
+      });
+
+      it("deletes the sessions that expired, and only those", async () => {
+        const gone = await newSession(1_000);
+        const kept = await newSession(600_000);
+        const deleted = await store.sessions.deleteExpired(gone.expiresAt);
+        expect(deleted).toBeGreaterThanOrEqual(1);
+        expect(await store.sessions.find(gone.id, gone.signedInAt)).toBeNull();
+        expect(await store.sessions.find(kept.id, Date.now())).toEqual(kept);
       });
 
       it("refuses a second session with the same id", async () => {
         const session = await newSession();
-        await expect(store.createSession({ ...session, userId: (await newUser()).id })).rejects.toThrow();
-        expect(await store.findSession(session.id, Date.now())).toEqual(session);
+        await expect(store.sessions.create({ ...session, userId: (await newUser()).id })).rejects.toThrow();
+        expect(await store.sessions.find(session.id, Date.now())).toEqual(session);
       });
     });
 
@@ -498,20 +611,21 @@ export function describeStoreContract(name: string, make: MakeStore): void {
       it("keeps users, tokens, todos, the change log and sessions across close and reopen", async () => {
         const user = await newUser();
         const hash = randomUUID();
-        const token = await store.createToken({ userId: user.id, name: "cli", tokenHash: hash });
-        const { todo, event } = await store.createTodo(user.id, { id: randomUUID(), text: "milk" }, ctx());
+        const token = await store.tokens.create({ userId: user.id, name: "cli", tokenHash: hash, createdAt: new Date().toISOString() });
+        const { todo, event } = await todos.create(user.id, { id: randomUUID(), text: "milk" }, ctx());
         const session = { id: randomUUID(), userId: user.id, signedInAt: Date.now(), expiresAt: Date.now() + 60_000 };
-        await store.createSession(session);
+        await store.sessions.create(session);
         await store.close();
 
         const reopened = await open();
-        expect(await reopened.findUserById(user.id)).toEqual(user);
-        expect((await reopened.useToken(hash))?.id).toBe(token.id);
-        expect(await reopened.listTodos(user.id)).toEqual({ todos: [todo], seq: 1 });
-        expect(await reopened.eventsSince(user.id, 0)).toEqual({ events: [event], complete: true, seq: 1 });
-        expect(await reopened.findSession(session.id, Date.now())).toEqual(session);
+        expect(await reopened.users.findById(user.id)).toEqual(user);
+        expect((await reopened.tokens.findByHash(hash))?.id).toBe(token.id);
+        const again = todosOf(reopened);
+        expect(await again.list(user.id)).toEqual({ todos: [todo], seq: 1 });
+        expect(await again.changesSince(user.id, 0)).toEqual({ events: [event], complete: true, seq: 1 });
+        expect(await reopened.sessions.find(session.id, Date.now())).toEqual(session);
         // A write after reopening continues the user's seq.
-        const next = await reopened.createTodo(user.id, { id: randomUUID(), text: "eggs" }, ctx());
+        const next = await again.create(user.id, { id: randomUUID(), text: "eggs" }, ctx());
         expect(next.event?.meta.seq).toBe(2);
       });
     });
@@ -542,21 +656,21 @@ export function describeStoreContract(name: string, make: MakeStore): void {
         const id = "slot" in c ? (ids[c.slot] ?? "") : "";
         switch (c.kind) {
           case "create": {
-            const { event } = await store.createTodo(user.id, { id, text: c.text }, ctx());
+            const { event } = await todos.create(user.id, { id, text: c.text }, ctx());
             return event ? [event] : [];
           }
           case "update": {
-            const event = (await store.updateTodo(user.id, id, { text: c.text, done: c.done }, ctx()))?.event;
+            const event = (await todos.update(user.id, id, { text: c.text, done: c.done }, ctx()))?.event;
             return event ? [event] : [];
           }
           case "delete": {
-            const event = await store.deleteTodo(user.id, id, ctx());
+            const event = await todos.remove(user.id, id, ctx());
             return event ? [event] : [];
           }
           case "setAllDone":
-            return (await store.setAllDone(user.id, c.done, ctx())).events;
+            return (await todos.setAllDone(user.id, c.done, ctx())).events;
           case "deleteDone":
-            return (await store.deleteDone(user.id, ctx())).events;
+            return (await todos.clearCompleted(user.id, ctx())).events;
         }
       }
 
@@ -568,7 +682,7 @@ export function describeStoreContract(name: string, make: MakeStore): void {
             const returned: ChangeEvent[] = [];
             for (const c of commands) returned.push(...(await run(user, ids, c)));
 
-            const log = await store.eventsSince(user.id, 0);
+            const log = await todos.changesSince(user.id, 0);
             expect(log.complete).toBe(true);
             expect(log.events).toEqual(returned);
             expect(seqsOf(log.events)).toEqual(range(1, returned.length));
@@ -579,7 +693,7 @@ export function describeStoreContract(name: string, make: MakeStore): void {
               if (e.meta.eventName === "delete") replayed.delete(e.object.id);
               else replayed.set(e.object.id, Todo.parse(e.object));
             }
-            expect(await store.listTodos(user.id)).toEqual({ todos: [...replayed.values()], seq: returned.length });
+            expect(await todos.list(user.id)).toEqual({ todos: [...replayed.values()], seq: returned.length });
           }),
           { numRuns: 30 },
         );

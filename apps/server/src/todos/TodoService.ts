@@ -1,54 +1,79 @@
 import { randomUUID } from "node:crypto";
-import type { ChangeEvent, Todo } from "@tandem/protocol";
-import type { ChangeContext, Store } from "../store/Store.js";
+import type { ChangeEvent, Seq, Todo } from "@tandem/protocol";
+import type { TodoStorage } from "../store/TodoStorage.js";
 import type { ChangeFeed } from "./ChangeFeed.js";
+import { changesSince, type CatchUp } from "./changeLog.js";
+import { clearCompleted, createTodo, deleteTodo, setAllDone, toTodo, updateTodo, type ChangeContext, type TodoPatch } from "./todoChanges.js";
+
+export interface TodoServiceOptions {
+  /** How many recent changes per user the change log keeps for catch-up (CHANGE_LOG_LIMIT, ≥ 1). */
+  changeLogLimit: number;
+}
 
 /**
- * The todos use cases: each asks the store to commit a change together with its event, then hands
- * the committed events to the change feed. Nothing is published for a write that changed nothing.
+ * The todos use cases: each commits one change through the storage's transaction, with the rules
+ * of `todoChanges.ts`, then hands the committed events to the change feed. Nothing is published
+ * for a write that changed nothing.
  */
 export class TodoService {
-  constructor(
-    private readonly store: Store,
-    private readonly feed: ChangeFeed,
-  ) {}
+  readonly #storage: TodoStorage;
+  readonly #feed: ChangeFeed;
+  readonly #limit: number;
 
-  list(userId: string) {
-    return this.store.listTodos(userId);
+  constructor(storage: TodoStorage, feed: ChangeFeed, options: TodoServiceOptions) {
+    // A user's newest change must always stay in the log (it is their seq on SQLite).
+    if (!(options.changeLogLimit >= 1)) throw new RangeError(`changeLogLimit must be at least 1, not ${options.changeLogLimit}`);
+    this.#storage = storage;
+    this.#feed = feed;
+    this.#limit = options.changeLogLimit;
   }
 
+  /** The list and the seq it is current at, from one snapshot: follow events after `seq`. */
+  async list(userId: string): Promise<{ todos: Todo[]; seq: Seq }> {
+    const { todos, seq } = await this.#storage.read(userId, { todos: true });
+    return { todos: todos.map(toTodo), seq };
+  }
+
+  /** `event: null` when the user already had a todo with this id (a retried create). */
   async create(userId: string, input: { id?: string | undefined; text: string }, ctx: ChangeContext) {
-    const result = await this.store.createTodo(userId, { id: input.id ?? randomUUID(), text: input.text }, ctx);
-    this.publish(result.event);
-    return { todo: result.todo, created: result.event !== null };
+    const id = input.id ?? randomUUID();
+    const result = await this.#storage.change(userId, { ids: [id] }, createTodo(userId, { id, text: input.text }, ctx, this.#limit));
+    this.#publish(result.event);
+    return result;
   }
 
-  async update(userId: string, id: string, patch: { text?: string | undefined; done?: boolean | undefined }, ctx: ChangeContext): Promise<Todo | null> {
-    const result = await this.store.updateTodo(userId, id, patch, ctx);
-    if (!result) return null;
-    this.publish(result.event);
-    return result.todo;
+  /** Null when the user has no such todo. */
+  async update(userId: string, id: string, patch: TodoPatch, ctx: ChangeContext) {
+    const result = await this.#storage.change(userId, { ids: [id] }, updateTodo(userId, id, patch, ctx, this.#limit));
+    this.#publish(result?.event ?? null);
+    return result;
   }
 
-  async remove(userId: string, id: string, ctx: ChangeContext): Promise<boolean> {
-    const event = await this.store.deleteTodo(userId, id, ctx);
-    this.publish(event);
-    return event !== null;
+  /** The delete's event; null when the user has no such todo. */
+  async remove(userId: string, id: string, ctx: ChangeContext): Promise<ChangeEvent | null> {
+    const event = await this.#storage.change(userId, { ids: [id] }, deleteTodo(userId, id, ctx, this.#limit));
+    this.#publish(event);
+    return event;
   }
 
   async setAllDone(userId: string, done: boolean, ctx: ChangeContext) {
-    const { todos, events, seq } = await this.store.setAllDone(userId, done, ctx);
-    this.feed.publish(events);
-    return { todos, seq };
+    const result = await this.#storage.change(userId, { done: !done }, setAllDone(userId, done, ctx, this.#limit));
+    this.#feed.publish(result.events);
+    return result;
   }
 
   async clearCompleted(userId: string, ctx: ChangeContext) {
-    const { deleted, events, seq } = await this.store.deleteDone(userId, ctx);
-    this.feed.publish(events);
-    return { deleted, seq };
+    const result = await this.#storage.change(userId, { done: true }, clearCompleted(userId, ctx, this.#limit));
+    this.#feed.publish(result.events);
+    return result;
   }
 
-  private publish(event: ChangeEvent | null): void {
-    if (event) this.feed.publish([event]);
+  /** For a socket's catch-up (see sockets/catchUp.ts). */
+  changesSince(userId: string, since: Seq): Promise<CatchUp> {
+    return changesSince(this.#storage, userId, since, this.#limit);
+  }
+
+  #publish(event: ChangeEvent | null): void {
+    if (event) this.#feed.publish([event]);
   }
 }

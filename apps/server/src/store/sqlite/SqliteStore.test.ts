@@ -4,15 +4,16 @@ import { createRequire } from "node:module";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
-import { SqliteStore } from "./SqliteStore.js";
+import { TODO_OBJECT_TYPE, deleteEvent, upsertEvent, type Todo } from "@tandem/protocol";
+import { AppError } from "../../errors.js";
+import { ChangeFeed } from "../../todos/ChangeFeed.js";
+import { TodoService } from "../../todos/TodoService.js";
+import { SqliteStore, type SqliteStoreOptions } from "./SqliteStore.js";
 import { WalCheckpointer } from "./walCheckpointer.js";
-import { SCHEMA_VERSION, migrate } from "./sqliteSchema.js";
+import { SCHEMA_VERSION, migrate } from "./schema.js";
 import { isBusy, toStoreError } from "./sqliteErrors.js";
-import { IdTakenError, StoreUnavailableError } from "./Store.js";
-import { deleteEvent, upsertEvent } from "./changeEvents.js";
-import { TODO_OBJECT_TYPE, type Todo } from "@tandem/protocol";
 
 // SQLite-only behaviour; what every adapter must do is in store.contract.ts.
 
@@ -26,12 +27,20 @@ afterEach(async () => {
   for (const c of toClose.splice(0).reverse()) await c.close();
 });
 
-async function openStore(file = path.join(dir, `${randomUUID()}.db`), busyTimeoutMs?: number) {
-  const store = new SqliteStore({ file, changeLogLimit: 100, busyTimeoutMs });
+/** A store on a file of its own, with the todo rules running on it. */
+async function openStore(file = path.join(dir, `${randomUUID()}.db`), busyTimeoutMs?: number, options: Partial<SqliteStoreOptions> = {}) {
+  const store = new SqliteStore({ file, busyTimeoutMs, ...options });
   toClose.push(store);
   await store.init();
-  return { store, file };
+  return { store, file, todos: todosOn(store) };
 }
+
+function todosOn(store: SqliteStore, changeLogLimit = 100): TodoService {
+  return new TodoService(store.todos, new ChangeFeed(() => {}), { changeLogLimit });
+}
+
+/** An error the store raised because the database could not serve the request (a 503). */
+const unavailable = { code: "unavailable" };
 
 function rawConnection(file: string): Database.Database {
   const db = new Database(file);
@@ -70,55 +79,55 @@ describe("SqliteStore", () => {
   });
 
   it("works on an in-memory database", async () => {
-    const { store } = await openStore(":memory:");
-    const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
-    await store.createTodo(user.id, { id: randomUUID(), text: "x" }, ctx);
-    expect((await store.listTodos(user.id)).seq).toBe(1);
+    const { store, todos } = await openStore(":memory:");
+    const user = await store.users.create({ email: "a@example.com", passwordHash: "h" });
+    await todos.create(user.id, { id: randomUUID(), text: "x" }, ctx);
+    expect((await todos.list(user.id)).seq).toBe(1);
   });
 
   it("refuses a database written by a newer schema", async () => {
     const file = path.join(dir, `${randomUUID()}.db`);
     const raw = rawConnection(file);
     raw.pragma("user_version = 999");
-    const store = new SqliteStore({ file, changeLogLimit: 100 });
+    const store = new SqliteStore({ file });
     toClose.push(store);
     await expect(store.init()).rejects.toThrow(/newer than this build/);
   });
 
   it("enforces foreign keys: no token for a user that does not exist", async () => {
     const { store } = await openStore();
-    await expect(store.createToken({ userId: "ghost", name: "x", tokenHash: "h" })).rejects.toMatchObject({
+    await expect(store.tokens.create({ userId: "ghost", name: "x", tokenHash: "h", createdAt: new Date().toISOString() })).rejects.toMatchObject({
       code: "SQLITE_CONSTRAINT_FOREIGNKEY",
     });
   });
 
   it("takes seqs in order within a group commit, and a write that fails in it gives its seq back", async () => {
-    const { store, file } = await openStore();
-    const user = await store.createUser({ email: "batch@example.com", passwordHash: "h" });
+    const { store, todos, file } = await openStore();
+    const user = await store.users.create({ email: "batch@example.com", passwordHash: "h" });
     const raw = rawConnection(file);
     raw.exec(`CREATE TRIGGER refuse_one BEFORE INSERT ON events WHEN NEW.entry LIKE '%"text":"refused"%'
               BEGIN SELECT RAISE(ABORT, 'planted failure'); END`);
     // Queued in one turn of the event loop, so the three share one transaction (see #commitQueued).
     const outcomes = await Promise.allSettled(
-      ["first", "refused", "third"].map((text) => store.createTodo(user.id, { id: randomUUID(), text }, ctx)),
+      ["first", "refused", "third"].map((text) => todos.create(user.id, { id: randomUUID(), text }, ctx)),
     );
     expect(outcomes.map((o) => (o.status === "fulfilled" ? o.value.event?.meta.seq : "rejected"))).toEqual([1, "rejected", 2]);
-    expect((await store.listTodos(user.id)).todos.map((t) => t.text)).toEqual(["first", "third"]);
-    expect((await store.eventsSince(user.id, 0)).events.map((e) => e.meta.seq)).toEqual([1, 2]);
+    expect((await todos.list(user.id)).todos.map((t) => t.text)).toEqual(["first", "third"]);
+    expect((await todos.changesSince(user.id, 0)).events.map((e) => e.meta.seq)).toEqual([1, 2]);
   });
 
   it("commits a change, its seq and its event together or not at all", async () => {
-    const { store, file } = await openStore();
-    const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
+    const { store, todos, file } = await openStore();
+    const user = await store.users.create({ email: "a@example.com", passwordHash: "h" });
     // Make the event insert, the last step of a create, fail mid-transaction.
     const raw = rawConnection(file);
     raw.exec("CREATE TRIGGER refuse_events BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'planted failure'); END");
 
-    await expect(store.createTodo(user.id, { id: randomUUID(), text: "x" }, ctx)).rejects.toMatchObject({
+    await expect(todos.create(user.id, { id: randomUUID(), text: "x" }, ctx)).rejects.toMatchObject({
       code: "SQLITE_CONSTRAINT_TRIGGER",
     });
     // Neither the todo nor its seq survived.
-    expect(await store.listTodos(user.id)).toEqual({ todos: [], seq: 0 });
+    expect(await todos.list(user.id)).toEqual({ todos: [], seq: 0 });
   });
 
   it("answers StoreUnavailableError when another process holds the write lock past busy_timeout", async () => {
@@ -126,13 +135,13 @@ describe("SqliteStore", () => {
     const raw = rawConnection(file);
     raw.exec("BEGIN IMMEDIATE");
     try {
-      const attempt = store.createUser({ email: "b@example.com", passwordHash: "h" });
-      await expect(attempt).rejects.toBeInstanceOf(StoreUnavailableError);
+      const attempt = store.users.create({ email: "b@example.com", passwordHash: "h" });
+      await expect(attempt).rejects.toMatchObject(unavailable);
       await expect(attempt).rejects.toMatchObject({ code: "unavailable", cause: { code: "SQLITE_BUSY" } });
     } finally {
       raw.exec("ROLLBACK");
     }
-    await expect(store.createUser({ email: "b@example.com", passwordHash: "h" })).resolves.toMatchObject({
+    await expect(store.users.create({ email: "b@example.com", passwordHash: "h" })).resolves.toMatchObject({
       email: "b@example.com",
     });
   });
@@ -150,35 +159,35 @@ describe("SqliteStore", () => {
       );
 
     it("waits without blocking the event loop, serves reads meanwhile, and commits once it is free", async () => {
-      const { store, file } = await openStore(undefined, 5_000);
-      const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
+      const { store, todos, file } = await openStore(undefined, 5_000);
+      const user = await store.users.create({ email: "a@example.com", passwordHash: "h" });
       const raw = rawConnection(file);
       raw.exec("BEGIN IMMEDIATE");
-      const writes = ["one", "two", "three"].map((text) => store.createTodo(user.id, { id: randomUUID(), text }, ctx));
+      const writes = ["one", "two", "three"].map((text) => todos.create(user.id, { id: randomUUID(), text }, ctx));
       let settled = false;
       void Promise.allSettled(writes).then(() => (settled = true));
       await new Promise((resolve) => setTimeout(resolve, 30));
       expect(settled).toBe(false);
-      expect(await store.listTodos(user.id)).toEqual({ todos: [], seq: 0 });
+      expect(await todos.list(user.id)).toEqual({ todos: [], seq: 0 });
       // Queued behind the waiting ones: committed with them, after them.
-      writes.push(store.createTodo(user.id, { id: randomUUID(), text: "four" }, ctx));
+      writes.push(todos.create(user.id, { id: randomUUID(), text: "four" }, ctx));
 
       await releaseAfter(raw, 20);
       const done = await Promise.all(writes);
       expect(done.map(({ event }) => event?.meta.seq)).toEqual([1, 2, 3, 4]);
-      expect((await store.listTodos(user.id)).todos.map((todo) => todo.text)).toEqual(["one", "two", "three", "four"]);
+      expect((await todos.list(user.id)).todos.map((todo) => todo.text)).toEqual(["one", "two", "three", "four"]);
     });
 
     it("fails with StoreUnavailableError once busy_timeout has passed, and the next write goes through", async () => {
-      const { store, file } = await openStore(undefined, 100);
-      const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
+      const { store, todos, file } = await openStore(undefined, 100);
+      const user = await store.users.create({ email: "a@example.com", passwordHash: "h" });
       const raw = rawConnection(file);
       raw.exec("BEGIN IMMEDIATE");
       let ticks = 0;
       const ticker = setInterval(() => ticks++, 5);
       try {
-        const attempt = store.createTodo(user.id, { id: randomUUID(), text: "x" }, ctx);
-        await expect(attempt).rejects.toBeInstanceOf(StoreUnavailableError);
+        const attempt = todos.create(user.id, { id: randomUUID(), text: "x" }, ctx);
+        await expect(attempt).rejects.toMatchObject(unavailable);
         await expect(attempt).rejects.toMatchObject({ code: "unavailable", cause: { code: "SQLITE_BUSY" } });
         // The event loop kept turning while the write waited.
         expect(ticks).toBeGreaterThan(3);
@@ -186,19 +195,19 @@ describe("SqliteStore", () => {
         clearInterval(ticker);
         raw.exec("ROLLBACK");
       }
-      const later = await store.createTodo(user.id, { id: randomUUID(), text: "y" }, ctx);
+      const later = await todos.create(user.id, { id: randomUUID(), text: "y" }, ctx);
       expect(later.event?.meta.seq).toBe(1);
     });
 
     it("gives a write that joined the queue during the wait a whole busy_timeout of its own", async () => {
-      const { store, file } = await openStore(undefined, 600);
-      const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
+      const { store, todos, file } = await openStore(undefined, 600);
+      const user = await store.users.create({ email: "a@example.com", passwordHash: "h" });
       const raw = rawConnection(file);
       raw.exec("BEGIN IMMEDIATE");
-      const first = store.createTodo(user.id, { id: randomUUID(), text: "first" }, ctx);
+      const first = todos.create(user.id, { id: randomUUID(), text: "first" }, ctx);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const second = store.createTodo(user.id, { id: randomUUID(), text: "second" }, ctx);
-      await expect(first).rejects.toBeInstanceOf(StoreUnavailableError);
+      const second = todos.create(user.id, { id: randomUUID(), text: "second" }, ctx);
+      await expect(first).rejects.toMatchObject(unavailable);
       // The first gave up after its 600 ms; the second, queued 300 ms in, is still waiting.
       raw.exec("COMMIT");
       await expect(second).resolves.toMatchObject({ todo: { text: "second" }, event: { meta: { seq: 1 } } });
@@ -206,74 +215,60 @@ describe("SqliteStore", () => {
 
     it("lets the session purge skip a turn rather than wait", async () => {
       const { store, file } = await openStore(undefined, 5_000);
-      const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
-      await store.createSession({ id: "expired", userId: user.id, signedInAt: 1, expiresAt: 2 });
+      const user = await store.users.create({ email: "a@example.com", passwordHash: "h" });
+      await store.sessions.create({ id: "expired", userId: user.id, signedInAt: 1, expiresAt: 2 });
       const raw = rawConnection(file);
       raw.exec("BEGIN IMMEDIATE");
       let ticks = 0;
       const ticker = setInterval(() => ticks++, 5);
       await new Promise((resolve) => setTimeout(resolve, 30));
       const before = ticks;
-      expect(store.purgeExpiredSessions()).toBe(0);
+      expect(await store.sessions.deleteExpired(Date.now())).toBe(0);
       await new Promise((resolve) => setTimeout(resolve, 30));
       clearInterval(ticker);
       // Answered at once: the timer kept ticking rather than the purge sleeping for busy_timeout.
       expect(ticks).toBeGreaterThan(before);
       raw.exec("COMMIT");
-      expect(store.purgeExpiredSessions()).toBe(1);
+      expect(await store.sessions.deleteExpired(Date.now())).toBe(1);
     });
 
     it("leaves the rarer writes to SQLite's busy handler, which waits for another process to let go", async () => {
       const { store, file } = await openStore(undefined, 5_000);
       const holder = await holdWriteLock(file, 150);
-      await expect(store.createUser({ email: "waited@example.com", passwordHash: "h" })).resolves.toMatchObject({ email: "waited@example.com" });
+      await expect(store.users.create({ email: "waited@example.com", passwordHash: "h" })).resolves.toMatchObject({ email: "waited@example.com" });
       await holder.exited;
     });
 
     it("is committed by close(), which waits for the lock as SQLite does", async () => {
-      const { store, file } = await openStore(undefined, 5_000);
-      const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
+      const { store, todos, file } = await openStore(undefined, 5_000);
+      const user = await store.users.create({ email: "a@example.com", passwordHash: "h" });
       const holder = await holdWriteLock(file, 150);
-      const attempt = store.createTodo(user.id, { id: randomUUID(), text: "kept" }, ctx);
+      const attempt = todos.create(user.id, { id: randomUUID(), text: "kept" }, ctx);
       await new Promise((resolve) => setTimeout(resolve, 20));
       // Still holding: close() itself has to wait for the lock, in SQLite's busy handler.
       await store.close();
       await expect(attempt).resolves.toMatchObject({ todo: { text: "kept" } });
       await holder.exited;
       const reopened = await openStore(file);
-      expect((await reopened.store.listTodos(user.id)).todos.map((todo) => todo.text)).toEqual(["kept"]);
+      expect((await reopened.todos.list(user.id)).todos.map((todo) => todo.text)).toEqual(["kept"]);
     });
   });
 
-  it("records a token's use at most once a minute", async () => {
-    const { store, file } = await openStore();
-    const user = await store.createUser({ email: "a@example.com", passwordHash: "h" });
-    await store.createToken({ userId: user.id, name: "cli", tokenHash: "hash-1" });
-    const first = await store.useToken("hash-1");
-    const raw = rawConnection(file);
-    const stale = new Date(Date.now() - 120_000).toISOString();
-    expect((await store.useToken("hash-1"))?.lastUsedAt).toBe(first?.lastUsedAt);
-    raw.prepare("UPDATE tokens SET last_used_at = ?").run(stale);
-    const later = await store.useToken("hash-1");
-    expect(later?.lastUsedAt).not.toBe(stale);
-    expect(Date.parse(later?.lastUsedAt ?? "")).toBeGreaterThan(Date.parse(stale));
-  });
-
   it("close() is idempotent, and afterwards reads and writes fail as unavailable (503), not as bugs", async () => {
-    const { store } = await openStore();
-    const user = await store.createUser({ email: "late@example.com", passwordHash: "h" });
+    const { store, todos } = await openStore();
+    const user = await store.users.create({ email: "late@example.com", passwordHash: "h" });
     await store.close();
     await store.close();
-    await expect(store.ping()).rejects.toBeInstanceOf(StoreUnavailableError);
-    await expect(store.findUserById(user.id)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.ping()).rejects.toMatchObject(unavailable);
+    await expect(store.users.findById(user.id)).rejects.toMatchObject(unavailable);
     // Reads in a transaction: the TODO list and a socket's catch-up.
-    await expect(store.listTodos(user.id)).rejects.toBeInstanceOf(StoreUnavailableError);
-    await expect(store.eventsSince(user.id, 0)).rejects.toBeInstanceOf(StoreUnavailableError);
-    await expect(store.createTodo(user.id, { id: randomUUID(), text: "too late" }, ctx)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(todos.list(user.id)).rejects.toMatchObject(unavailable);
+    await expect(todos.changesSince(user.id, 0)).rejects.toMatchObject(unavailable);
+    await expect(todos.create(user.id, { id: randomUUID(), text: "too late" }, ctx)).rejects.toMatchObject(unavailable);
   });
 
   it("refuses work before init() with a plain error: that is the caller's bug", async () => {
-    const store = new SqliteStore({ file: ":memory:", changeLogLimit: 10 });
+    const store = new SqliteStore({ file: ":memory:" });
     toClose.push(store);
     await expect(store.ping()).rejects.toThrow(/before init\(\)/);
   });
@@ -282,7 +277,7 @@ describe("SqliteStore", () => {
 describe("sqliteErrors.toStoreError", () => {
   it("maps busy, locked and I/O failures to StoreUnavailableError and passes the rest through", () => {
     for (const code of ["SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_LOCKED", "SQLITE_IOERR_WRITE", "SQLITE_FULL"]) {
-      expect(toStoreError(new Database.SqliteError("x", code))).toBeInstanceOf(StoreUnavailableError);
+      expect(toStoreError(new Database.SqliteError("x", code))).toMatchObject(unavailable);
     }
     const unique = new Database.SqliteError("UNIQUE constraint failed", "SQLITE_CONSTRAINT_UNIQUE");
     expect(toStoreError(unique)).toBe(unique);
@@ -301,45 +296,21 @@ describe("sqliteErrors.toStoreError", () => {
 
 describe("SqliteStore housekeeping", () => {
   it("trims the change log lazily: never more than changeLogLimit + 32 rows, never handed out", async () => {
-    const file = path.join(dir, `${randomUUID()}.db`);
-    const store = new SqliteStore({ file, changeLogLimit: 5 });
-    toClose.push(store);
-    await store.init();
-    const user = await store.createUser({ email: "trim@example.com", passwordHash: "h" });
+    const { store, file } = await openStore();
+    const todos = todosOn(store, 5);
+    const user = await store.users.create({ email: "trim@example.com", passwordHash: "h" });
     const raw = rawConnection(file);
     const rows = () => raw.prepare("SELECT count(*) FROM events WHERE user_id = ?").pluck().get(user.id) as number;
     let most = 0;
     for (let i = 0; i < 100; i++) {
-      await store.createTodo(user.id, { id: randomUUID(), text: `t${i}` }, ctx);
+      await todos.create(user.id, { id: randomUUID(), text: `t${i}` }, ctx);
       most = Math.max(most, rows());
     }
     expect(most).toBeGreaterThan(5);
     expect(most).toBeLessThanOrEqual(5 + 32);
-    const { events, complete } = await store.eventsSince(user.id, 0);
+    const { events, complete } = await todos.changesSince(user.id, 0);
     expect(complete).toBe(false);
     expect(events.map((e) => e.meta.seq)).toEqual([96, 97, 98, 99, 100]);
-  });
-
-  it("purges expired sessions on an unref'd timer that close() stops", async () => {
-    vi.useFakeTimers();
-    try {
-      const store = new SqliteStore({ file: ":memory:", changeLogLimit: 10, sessionPurgeIntervalMs: 1_000 });
-      await store.init();
-      const user = await store.createUser({ email: "purge@example.com", passwordHash: "h" });
-      const purge = vi.spyOn(store, "purgeExpiredSessions");
-      const now = Date.now();
-      await store.createSession({ id: "gone", userId: user.id, signedInAt: now, expiresAt: now + 500 });
-      await store.createSession({ id: "kept", userId: user.id, signedInAt: now, expiresAt: now + 60_000 });
-      vi.advanceTimersByTime(3_000);
-      expect(purge).toHaveBeenCalledTimes(3);
-      expect(purge.mock.results.map((r) => r.value as number)).toEqual([1, 0, 0]);
-      expect(await store.findSession("kept", Date.now())).not.toBeNull();
-      await store.close();
-      vi.advanceTimersByTime(3_000);
-      expect(purge).toHaveBeenCalledTimes(3);
-    } finally {
-      vi.useRealTimers();
-    }
   });
 
   /** A version-2 database as its store left it: u1 made 7 changes, of which the log kept the last 3. */
@@ -360,14 +331,14 @@ describe("SqliteStore housekeeping", () => {
 
   it("upgrades a version-2 database: the counter column goes, and each seq continues from the change log", async () => {
     const { file, raw } = versionTwoDatabase();
-    const { store } = await openStore(file);
+    const { todos } = await openStore(file);
     expect(raw.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     expect(userColumns(raw)).not.toContain("seq");
-    expect((await store.listTodos("u1")).seq).toBe(7);
-    expect((await store.listTodos("u2")).seq).toBe(0);
-    const { event } = await store.createTodo("u1", { id: randomUUID(), text: "after the upgrade" }, ctx);
+    expect((await todos.list("u1")).seq).toBe(7);
+    expect((await todos.list("u2")).seq).toBe(0);
+    const { event } = await todos.create("u1", { id: randomUUID(), text: "after the upgrade" }, ctx);
     expect(event?.meta.seq).toBe(8);
-    expect((await store.eventsSince("u1", 7)).events.map((e) => e.meta.seq)).toEqual([8]);
+    expect((await todos.changesSince("u1", 7)).events.map((e) => e.meta.seq)).toEqual([8]);
   });
 
   it("refuses to upgrade a version-2 database whose counter and change log disagree, and leaves it as it was", async () => {
@@ -403,11 +374,11 @@ describe("SqliteStore housekeeping", () => {
       deleteEvent("u1", todo.id, 4, { device: "device-bbbb", requestId: "r4" }),
     ];
     for (const e of old) raw.prepare("INSERT INTO events (user_id, seq, event_json) VALUES ('u1', ?, ?)").run(e.meta.seq, JSON.stringify(e));
-    const { store } = await openStore(file);
+    const { todos } = await openStore(file);
     expect(raw.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
-    const { events } = await store.eventsSince("u1", 0);
+    const { events } = await todos.changesSince("u1", 0);
     expect(events.map((e) => JSON.stringify(e))).toEqual(old.map((e) => JSON.stringify(e)));
-    const { event } = await store.createTodo("u1", { id: randomUUID(), text: "after" }, ctx);
+    const { event } = await todos.create("u1", { id: randomUUID(), text: "after" }, ctx);
     expect(event?.meta.seq).toBe(5);
   });
 
@@ -422,10 +393,6 @@ describe("SqliteStore housekeeping", () => {
     expect(raw.prepare("SELECT event_json FROM events").pluck().get()).toBe('{"meta":{"eventName":"update"},"object":{}}');
   });
 
-  it("refuses a change log that could be trimmed empty (the newest event is the user's seq)", () => {
-    expect(() => new SqliteStore({ file: ":memory:", changeLogLimit: 0 })).toThrow(RangeError);
-  });
-
   it("upgrades a version-1 database: express-session's table is replaced by browser_sessions", async () => {
     const file = path.join(dir, `${randomUUID()}.db`);
     const raw = rawConnection(file);
@@ -433,12 +400,12 @@ describe("SqliteStore housekeeping", () => {
     raw.prepare("INSERT INTO users (id, email, password_hash, created_at) VALUES ('u1', 'old@example.com', 'h', 'then')").run();
     raw.prepare("INSERT INTO sessions (sid, sess, expires) VALUES ('old', '{}', ?)").run(Date.now() + 60_000);
     const { store } = await openStore(file);
-    expect(await store.findUserById("u1")).toEqual({ id: "u1", email: "old@example.com" });
+    expect(await store.users.findById("u1")).toEqual({ id: "u1", email: "old@example.com" });
     const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
     expect(tables).toContain("browser_sessions");
     expect(tables).not.toContain("sessions");
     expect(raw.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
-    expect(await store.findSession("anything", Date.now())).toBeNull();
+    expect(await store.sessions.find("anything", Date.now())).toBeNull();
   });
 });
 
@@ -446,13 +413,11 @@ describe("background WAL checkpoints", () => {
   /** Pages reach the database file only through a checkpoint; until then they live in the WAL. */
   async function writeAndWatch(backgroundCheckpoints: boolean) {
     const file = path.join(dir, `${randomUUID()}.db`);
-    const store = new SqliteStore({ file, changeLogLimit: 100, backgroundCheckpoints });
-    toClose.push(store);
-    await store.init();
-    const user = await store.createUser({ email: "wal@example.com", passwordHash: "h" });
+    const { store, todos } = await openStore(file, undefined, { backgroundCheckpoints });
+    const user = await store.users.create({ email: "wal@example.com", passwordHash: "h" });
     const before = statSync(file).size;
     // A few hundred WAL frames: under SQLite's own automatic threshold of 1,000 pages.
-    for (let i = 0; i < 100; i++) await store.createTodo(user.id, { id: randomUUID(), text: `t${i}` }, ctx);
+    for (let i = 0; i < 100; i++) await todos.create(user.id, { id: randomUUID(), text: `t${i}` }, ctx);
     let after = before;
     for (let tries = 0; tries < 40 && after === before; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -487,66 +452,67 @@ describe("background WAL checkpoints", () => {
 
 describe("group commit", () => {
   it("commits writes queued in one turn in order; one that fails fails alone and takes no seq", async () => {
-    const { store } = await openStore();
-    const user = await store.createUser({ email: "g1@example.com", passwordHash: "h" });
-    const other = await store.createUser({ email: "g2@example.com", passwordHash: "h" });
+    const { store, todos } = await openStore();
+    const user = await store.users.create({ email: "g1@example.com", passwordHash: "h" });
+    const other = await store.users.create({ email: "g2@example.com", passwordHash: "h" });
     const taken = randomUUID();
-    await store.createTodo(other.id, { id: taken, text: "theirs" }, ctx);
+    await todos.create(other.id, { id: taken, text: "theirs" }, ctx);
     const [a, b, c] = await Promise.allSettled([
-      store.createTodo(user.id, { id: randomUUID(), text: "a" }, ctx),
-      store.createTodo(user.id, { id: taken, text: "b" }, ctx),
-      store.createTodo(user.id, { id: randomUUID(), text: "c" }, ctx),
+      todos.create(user.id, { id: randomUUID(), text: "a" }, ctx),
+      todos.create(user.id, { id: taken, text: "b" }, ctx),
+      todos.create(user.id, { id: randomUUID(), text: "c" }, ctx),
     ]);
     expect(a.status === "fulfilled" && a.value.event?.meta.seq).toBe(1);
-    expect(b.status === "rejected" && b.reason).toBeInstanceOf(IdTakenError);
+    expect(b.status === "rejected" && b.reason).toBeInstanceOf(AppError);
+    expect(b.status === "rejected" && b.reason).toMatchObject({ code: "id_taken" });
     expect(c.status === "fulfilled" && c.value.event?.meta.seq).toBe(2);
-    expect((await store.listTodos(user.id)).todos.map((t) => t.text)).toEqual(["a", "c"]);
-    expect((await store.eventsSince(user.id, 0)).events.map((e) => e.meta.seq)).toEqual([1, 2]);
+    expect((await todos.list(user.id)).todos.map((t) => t.text)).toEqual(["a", "c"]);
+    expect((await todos.changesSince(user.id, 0)).events.map((e) => e.meta.seq)).toEqual([1, 2]);
   });
 
   it("fails every write of a commit that cannot happen, and keeps none of them", async () => {
-    const { store, file } = await openStore(undefined, 50);
-    const user = await store.createUser({ email: "g3@example.com", passwordHash: "h" });
+    const { store, todos, file } = await openStore(undefined, 50);
+    const user = await store.users.create({ email: "g3@example.com", passwordHash: "h" });
     const raw = rawConnection(file);
     raw.exec("BEGIN IMMEDIATE");
     let results: PromiseSettledResult<unknown>[];
     try {
       results = await Promise.allSettled([
-        store.createTodo(user.id, { id: randomUUID(), text: "a" }, ctx),
-        store.createTodo(user.id, { id: randomUUID(), text: "b" }, ctx),
+        todos.create(user.id, { id: randomUUID(), text: "a" }, ctx),
+        todos.create(user.id, { id: randomUUID(), text: "b" }, ctx),
       ]);
     } finally {
       raw.exec("ROLLBACK");
     }
-    expect(results.map((r) => r.status === "rejected" && r.reason instanceof StoreUnavailableError)).toEqual([true, true]);
-    expect(await store.listTodos(user.id)).toEqual({ todos: [], seq: 0 });
+    expect(results.map((r) => r.status === "rejected" && r.reason instanceof AppError && r.reason.code === "unavailable")).toEqual([true, true]);
+    expect(await todos.list(user.id)).toEqual({ todos: [], seq: 0 });
   });
 
   it("commits what was queued before close() instead of dropping it", async () => {
-    const { store, file } = await openStore();
-    const user = await store.createUser({ email: "g4@example.com", passwordHash: "h" });
-    const write = store.createTodo(user.id, { id: randomUUID(), text: "last words" }, ctx);
+    const { store, todos, file } = await openStore();
+    const user = await store.users.create({ email: "g4@example.com", passwordHash: "h" });
+    const write = todos.create(user.id, { id: randomUUID(), text: "last words" }, ctx);
     await store.close();
     await expect(write).resolves.toMatchObject({ todo: { text: "last words" } });
     const { store: reopened } = await openStore(file);
-    expect((await reopened.listTodos(user.id)).todos.map((t) => t.text)).toEqual(["last words"]);
+    expect((await todosOn(reopened).list(user.id)).todos.map((t) => t.text)).toEqual(["last words"]);
   });
 });
 
 describe("group commit when the whole transaction rolls back", () => {
   it("fails every write of the batch and keeps none, not even those after the failure", async () => {
-    const { store, file } = await openStore();
-    const user = await store.createUser({ email: "g5@example.com", passwordHash: "h" });
+    const { store, todos, file } = await openStore();
+    const user = await store.users.create({ email: "g5@example.com", passwordHash: "h" });
     // A failure that ends the whole transaction, as a full disk or an I/O error would.
     const raw = rawConnection(file);
     raw.exec("CREATE TRIGGER boom BEFORE INSERT ON todos WHEN NEW.text = 'boom' BEGIN SELECT RAISE(ROLLBACK, 'boom'); END");
     const results = await Promise.allSettled(
-      ["a", "boom", "c"].map((text) => store.createTodo(user.id, { id: randomUUID(), text }, ctx)),
+      ["a", "boom", "c"].map((text) => todos.create(user.id, { id: randomUUID(), text }, ctx)),
     );
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
-    expect(await store.listTodos(user.id)).toEqual({ todos: [], seq: 0 });
-    expect((await store.eventsSince(user.id, 0)).events).toEqual([]);
+    expect(await todos.list(user.id)).toEqual({ todos: [], seq: 0 });
+    expect((await todos.changesSince(user.id, 0)).events).toEqual([]);
     // The store still works afterwards.
-    await expect(store.createTodo(user.id, { id: randomUUID(), text: "d" }, ctx)).resolves.toMatchObject({ todo: { text: "d" } });
+    await expect(todos.create(user.id, { id: randomUUID(), text: "d" }, ctx)).resolves.toMatchObject({ todo: { text: "d" } });
   });
 });

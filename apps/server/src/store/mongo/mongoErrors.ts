@@ -1,5 +1,5 @@
 import mongoose from "mongoose";
-import { EmailTakenError, IdTakenError, StoreUnavailableError } from "./Store.js";
+import { emailTaken, storeUnavailable } from "../storeErrors.js";
 
 /**
  * Driver errors that mean "no usable server right now" rather than "this request is wrong".
@@ -73,17 +73,21 @@ export function isUnavailable(err: unknown): boolean {
 }
 
 /**
- * Maps a driver or mongoose error to the store's domain errors: a taken email or todo id, or an
- * unreachable database. Anything else is returned unchanged for the HTTP layer to log as a 500.
+ * Maps a driver or mongoose error to the store's errors: a taken email, or an unreachable
+ * database. Anything else (a duplicate todo id included: the todos domain decides what that
+ * means) is returned unchanged.
  */
 export function toStoreError(err: unknown): unknown {
-  if (isDuplicateKey(err)) {
-    const keys = duplicateKeyFields(err);
-    if (keys.includes("email")) return new EmailTakenError();
-    // Only todos have a client-chosen `_id`; users' and tokens' are ObjectIds we generate.
-    if (keys.length === 1 && keys[0] === "_id") return new IdTakenError();
-    return err;
-  }
-  if (isUnavailable(err)) return new StoreUnavailableError(err);
+  if (isDuplicateKey(err) && duplicateKeyFields(err).includes("email")) return emailTaken();
+  if (isUnavailable(err)) return storeUnavailable(err);
   return err;
+}
+
+/** Runs `op`, turning driver errors into the store's errors (see toStoreError). */
+export async function withStoreErrors<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    throw toStoreError(err);
+  }
 }

@@ -1,6 +1,10 @@
-import { Schema } from "mongoose";
-import type { Types } from "mongoose";
+import { Schema, Types } from "mongoose";
 import type { ChangeEvent } from "@tandem/protocol";
+
+/** The ObjectId a user or token id stands for; null for a string that cannot be one (so: not found). */
+export function objectId(id: string): Types.ObjectId | null {
+  return /^[0-9a-fA-F]{24}$/.test(id) ? new Types.ObjectId(id) : null;
+}
 
 /**
  * The MongoDB documents behind `MongoStore`, with exactly the indexes its queries use.
@@ -75,9 +79,11 @@ export const tokenSchema = new Schema<TokenDoc>(
     userId: { type: Schema.Types.ObjectId, ref: "User", required: true },
     name: { type: String, required: true },
     tokenHash: { type: String, required: true },
+    // Set by the caller (auth/apiTokens.ts), hence no mongoose `timestamps` here.
+    createdAt: { type: Date, required: true },
     lastUsedAt: { type: Date, default: null },
   },
-  { ...COMMON, collection: "tokens", timestamps: { createdAt: true, updatedAt: false } },
+  { ...COMMON, collection: "tokens" },
 );
 tokenSchema.index({ tokenHash: 1 }, { unique: true });
 tokenSchema.index({ userId: 1, createdAt: 1 });
@@ -102,7 +108,7 @@ export const todoSchema = new Schema<TodoDoc>(
     userId: { type: Schema.Types.ObjectId, ref: "User", required: true },
     text: { type: String, required: true },
     done: { type: Boolean, required: true },
-    // Set from the change's clock (`ChangeContext.now`), hence no mongoose `timestamps` here.
+    // Set from the change's clock (todos/todoChanges.ts), hence no mongoose `timestamps` here.
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     device: { type: String, default: null },

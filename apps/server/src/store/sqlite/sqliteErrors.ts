@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { StoreUnavailableError } from "./Store.js";
+import { storeUnavailable } from "../storeErrors.js";
 
 /**
  * SQLite result codes (https://www.sqlite.org/rescode.html) that mean "the database cannot
@@ -26,11 +26,11 @@ export function isBusy(err: unknown): boolean {
   return code === "SQLITE_BUSY" || code?.startsWith("SQLITE_BUSY_") === true;
 }
 
-/** Maps infrastructure failures to `StoreUnavailableError`; everything else passes through. */
+/** Maps infrastructure failures to the `unavailable` AppError; everything else passes through. */
 export function toStoreError(err: unknown): unknown {
   const code = sqliteCode(err);
   if (code !== undefined && UNAVAILABLE_CODES.some((c) => code === c || code.startsWith(`${c}_`))) {
-    return new StoreUnavailableError(err);
+    return storeUnavailable(err);
   }
   return err;
 }

@@ -1,16 +1,14 @@
-import { CHANGE_EVENT_NAMES, TODO_OBJECT_TYPE } from "@tandem/protocol";
-import type { ChangeEvent, ChangeEventName, DeviceId, Seq, Todo } from "@tandem/protocol";
-import { deleteEvent, upsertEvent } from "./changeEvents.js";
+import { CHANGE_EVENT_NAMES, deleteEvent, todoObject, upsertEvent } from "@tandem/protocol";
+import type { ChangeEvent, ChangeEventName, DeviceId, Seq } from "@tandem/protocol";
 
 /**
  * How the SQLite change log stores an event: only what its row's key (user id, seq) and the
- * event's constant parts do not already say. The full event repeats the user id twice and the
- * device twice and names its object type, which took a row to ~420 bytes; at ~200 a leaf of the
- * log's B-tree holds twice the rows and splits half as often, and the split pages were most of a
- * change's cost (see bench/README.md, round 5). `fromLogEntry` rebuilds the event with the same
- * builders that made it, so a catch-up hands out exactly what was sent live.
+ * event's constant parts do not already say, which halves a row (~200 bytes instead of ~420) so a
+ * leaf of the log's B-tree holds twice the rows and splits half as often (docs/performance.md).
+ * `fromLogEntry` rebuilds the event with the protocol's own builders, so a catch-up hands out
+ * exactly what was sent live.
  *
- * In every event this store makes, the todo's `device` is the change's device (a write stamps the
+ * In every event Tandem makes, the todo's `device` is the change's device (a write stamps the
  * todo with it), so one `d` stands for both.
  */
 interface LogEntry {
@@ -49,7 +47,7 @@ export function fromLogEntry(userId: string, seq: Seq, json: string): ChangeEven
   const ctx = { device: entry.d, requestId: entry.r };
   if (entry.e === "delete") return deleteEvent(userId, entry.id, seq, ctx);
   if (!hasTodo(entry)) throw new Error(`change log entry ${userId}/${seq} lacks its todo`);
-  const todo: Todo = {
+  const todo = todoObject({
     id: entry.id,
     text: entry.text,
     done: entry.done,
@@ -57,9 +55,8 @@ export function fromLogEntry(userId: string, seq: Seq, json: string): ChangeEven
     updatedAt: entry.updatedAt,
     device: entry.d,
     userId,
-    objectType: TODO_OBJECT_TYPE,
     version: entry.version,
-  };
+  });
   return upsertEvent(entry.e, todo, seq, ctx);
 }
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TODO_OBJECT_TYPE, type Todo } from "@tandem/protocol";
-import { deleteEvent, upsertEvent } from "./changeEvents.js";
-import { fromLogEntry, toLogEntry } from "./sqliteChangeLog.js";
+import { TODO_OBJECT_TYPE, deleteEvent, upsertEvent, type Todo } from "@tandem/protocol";
+import { fromLogEntry, toLogEntry } from "./changeLogEntry.js";
 
 const todo: Todo = {
   id: "00000000-0000-4000-8000-000000000001",

@@ -1,0 +1,186 @@
+import { randomUUID } from "node:crypto";
+import { emailTaken } from "../storeErrors.js";
+import type { SessionStore, Store, TokenStore, UserStore } from "../Store.js";
+import { SqliteConnection } from "./connection.js";
+import { GroupCommit } from "./groupCommit.js";
+import { SqliteTodoStorage } from "./SqliteTodoStorage.js";
+import { isBusy, isUniqueViolation, toStoreError } from "./sqliteErrors.js";
+import { toSessionRecord, toTokenInfo } from "./statements.js";
+import { WalCheckpointer } from "./walCheckpointer.js";
+
+export interface SqliteStoreOptions {
+  /** A file path, or ":memory:" for a database that lives as long as the store. */
+  file: string;
+  /** How long a write waits for another process's write lock before failing (ms). */
+  busyTimeoutMs?: number;
+  /**
+   * Checkpoint the WAL from a worker thread (`WalCheckpointer`) instead of inside commits.
+   * Default: on for a file, off for ":memory:" (which has no WAL).
+   */
+  backgroundCheckpoints?: boolean;
+  /** Told when the background checkpointer fails (the store then checkpoints on its own again). */
+  onBackgroundError?: (err: Error) => void;
+}
+
+/** Long enough to ride out another process's checkpoint, short enough to answer 503 promptly. */
+const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+/** How often the background checkpointer copies the WAL into the database. */
+const CHECKPOINT_INTERVAL_MS = 100;
+/**
+ * With background checkpoints, the app's connection still checkpoints by itself once the WAL
+ * reaches this many pages (~40 MB): under steady writes the worker's passive checkpoints keep up
+ * but rarely find a quiet moment to let the WAL restart, so this is when it restarts.
+ */
+const SAFETY_AUTOCHECKPOINT_PAGES = 10_000;
+const SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES = 1_000;
+
+/**
+ * The embedded adapter: one SQLite file through better-sqlite3. Todo changes go through the
+ * group commit (`groupCommit.ts`), which waits for another process's write lock without blocking
+ * the event loop; the rarer writes (accounts, sessions, tokens) let SQLite wait for it, up to
+ * busy_timeout, as reads do.
+ */
+export class SqliteStore implements Store {
+  readonly kind = "sqlite";
+  readonly users: UserStore;
+  readonly sessions: SessionStore;
+  readonly tokens: TokenStore;
+  readonly todos: SqliteTodoStorage;
+
+  readonly #options: SqliteStoreOptions;
+  readonly #connection: SqliteConnection;
+  readonly #commits: GroupCommit;
+  #checkpointer: WalCheckpointer | null = null;
+
+  constructor(options: SqliteStoreOptions) {
+    this.#options = options;
+    this.#connection = new SqliteConnection(options.file, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+    this.#commits = new GroupCommit(this.#connection);
+    this.todos = new SqliteTodoStorage(this.#connection, this.#commits);
+    this.users = sqliteUsers(this.#connection);
+    this.sessions = sqliteSessions(this.#connection);
+    this.tokens = sqliteTokens(this.#connection);
+  }
+
+  async init(): Promise<void> {
+    // Not `run`: opening already waits for locks, and must not run twice.
+    try {
+      this.#connection.open(() => this.#startCheckpointer());
+    } catch (err) {
+      throw toStoreError(err);
+    }
+  }
+
+  async ping(): Promise<void> {
+    this.#connection.run(() => this.#connection.statements.ping.get());
+  }
+
+  async close(): Promise<void> {
+    // First: the app's connection, closing last, makes the final checkpoint and removes the WAL.
+    await this.#checkpointer?.stop();
+    this.#checkpointer = null;
+    // Writes already accepted (some while the checkpointer stopped) are committed, or failed,
+    // before the connection goes.
+    if (this.#connection.db.open && this.#connection.isReady) this.#commits.flush();
+    this.#connection.close();
+  }
+
+  #startCheckpointer(): void {
+    const { file, backgroundCheckpoints = file !== ":memory:" } = this.#options;
+    if (!backgroundCheckpoints || this.#checkpointer !== null) return;
+    const db = this.#connection.db;
+    db.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT_PAGES}`);
+    this.#checkpointer = new WalCheckpointer({
+      file,
+      intervalMs: CHECKPOINT_INTERVAL_MS,
+      onFailure: (err) => {
+        if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT_PAGES}`);
+        this.#options.onBackgroundError?.(err);
+      },
+    });
+  }
+}
+
+function sqliteUsers(connection: SqliteConnection): UserStore {
+  const s = () => connection.statements;
+  return {
+    async create({ email, passwordHash }) {
+      return connection.run(() => {
+        const id = randomUUID();
+        try {
+          s().insertUser.run(id, email, passwordHash, new Date().toISOString());
+        } catch (err) {
+          // users.id is a fresh UUID, so the only unique key this insert can break is the email.
+          if (isUniqueViolation(err)) throw emailTaken();
+          throw err;
+        }
+        return { id, email };
+      });
+    },
+    async findByEmail(email) {
+      const row = connection.run(() => s().userByEmail.get(email));
+      return row === undefined ? null : { id: row.id, email: row.email, passwordHash: row.password_hash };
+    },
+    async findById(id) {
+      const row = connection.run(() => s().userById.get(id));
+      return row === undefined ? null : { id: row.id, email: row.email };
+    },
+  };
+}
+
+function sqliteSessions(connection: SqliteConnection): SessionStore {
+  const s = () => connection.statements;
+  return {
+    async create(session) {
+      connection.run(() => s().insertSession.run(session.id, session.userId, session.signedInAt, session.expiresAt));
+    },
+    async find(id, now) {
+      const row = connection.run(() => s().sessionById.get(id, now));
+      return row === undefined ? null : toSessionRecord(row);
+    },
+    async findWithUser(id, now) {
+      const row = connection.run(() => s().sessionUserById.get(id, now));
+      return row === undefined ? null : { session: toSessionRecord(row), user: { id: row.user_id, email: row.email } };
+    },
+    async extend(id, expiresAt) {
+      connection.run(() => s().extendSession.run(expiresAt, id, expiresAt));
+    },
+    async delete(id) {
+      connection.run(() => s().deleteSession.run(id));
+    },
+    async deleteExpired(now) {
+      // Not through `run`: a purge that finds another process holding the write lock deletes
+      // nothing rather than wait for it (the next one will; reads skip expired rows meanwhile).
+      try {
+        return s().purgeSessions.run(now).changes;
+      } catch (err) {
+        if (isBusy(err)) return 0;
+        throw toStoreError(err);
+      }
+    },
+  };
+}
+
+function sqliteTokens(connection: SqliteConnection): TokenStore {
+  const s = () => connection.statements;
+  return {
+    async create({ userId, name, tokenHash, createdAt }) {
+      const id = randomUUID();
+      connection.run(() => s().insertToken.run(id, userId, name, tokenHash, createdAt));
+      return { id, name, createdAt, lastUsedAt: null };
+    },
+    async findByHash(tokenHash) {
+      const row = connection.run(() => s().tokenByHash.get(tokenHash));
+      return row === undefined ? null : { ...toTokenInfo(row), userId: row.user_id };
+    },
+    async markUsed(id, at) {
+      connection.run(() => s().markTokenUsed.run(at, id));
+    },
+    async list(userId) {
+      return connection.run(() => s().tokensOf.all(userId)).map(toTokenInfo);
+    },
+    async delete(userId, tokenId) {
+      return connection.run(() => s().deleteToken.run(tokenId, userId)).changes > 0;
+    },
+  };
+}
