@@ -28,3 +28,17 @@ export class AppError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
+
+/**
+ * How long a client is told to wait (`Retry-After`) when the database cannot be reached: long
+ * enough for a replica set to elect a primary or a held SQLite write lock to clear.
+ */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** The database cannot be reached right now (503 `unavailable`): the client may try again shortly. */
+export function databaseUnavailable(cause?: unknown): AppError {
+  return new AppError("unavailable", "the database is unavailable, try again shortly", {
+    retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    cause,
+  });
+}

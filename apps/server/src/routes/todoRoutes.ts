@@ -14,7 +14,7 @@ import {
 } from "@tandem/protocol";
 import type { ChangeContext } from "../store/Store.js";
 import type { TodoService } from "../todos/TodoService.js";
-import { HttpError, notFound } from "../http/HttpError.js";
+import { AppError } from "../errors.js";
 import { parse } from "../http/validate.js";
 import { principalOf, requireAuth } from "../http/authenticate.js";
 
@@ -23,14 +23,16 @@ function changeContext(req: Request): ChangeContext {
   const raw = req.headers[DEVICE_ID_HEADER];
   if (raw === undefined) return { device: null, requestId: String(req.id) };
   const device = DeviceId.safeParse(raw);
-  if (!device.success) throw new HttpError(400, "validation_failed", `the X-Device-Id header is not valid: ${device.error.issues[0]?.message ?? ""}`);
+  if (!device.success) throw new AppError("validation_failed", `the X-Device-Id header is not valid: ${device.error.issues[0]?.message ?? ""}`);
   return { device: device.data, requestId: String(req.id) };
 }
+
+const noSuchTodo = () => new AppError("not_found", "no such todo");
 
 /** A malformed id cannot name any todo: 404, exactly as for someone else's todo. */
 function todoIdParam(req: Request): string {
   const id = TodoId.safeParse(req.params.id);
-  if (!id.success) throw notFound("no such todo");
+  if (!id.success) throw noSuchTodo();
   return id.data;
 }
 
@@ -69,14 +71,14 @@ export function addTodoRoutes(router: Router, todos: TodoService): void {
     const id = todoIdParam(req);
     const patch = parse(UpdateTodoBody, req.body);
     const todo = await todos.update(principalOf(req).user.id, id, patch, ctx);
-    if (!todo) throw notFound("no such todo");
+    if (!todo) throw noSuchTodo();
     res.json({ todo } satisfies TodoResponse);
   });
 
   router.delete("/todos/:id", requireAuth, async (req, res) => {
     const ctx = changeContext(req);
     const id = todoIdParam(req);
-    if (!(await todos.remove(principalOf(req).user.id, id, ctx))) throw notFound("no such todo");
+    if (!(await todos.remove(principalOf(req).user.id, id, ctx))) throw noSuchTodo();
     res.status(204).end();
   });
 }

@@ -15,7 +15,7 @@ import type { KeyValue } from "../kv/KeyValue.js";
 import type { Tickets } from "../sockets/tickets.js";
 import { relay, type Sender } from "../sockets/relay.js";
 import { deviceTag, userTag } from "../sockets/tags.js";
-import { HttpError } from "../http/HttpError.js";
+import { AppError } from "../errors.js";
 import { jsonBody } from "../http/jsonBody.js";
 import { parse } from "../http/validate.js";
 import { principalOf, requireAuth } from "../http/authenticate.js";
@@ -42,7 +42,7 @@ function deviceOf(req: Request): string | null {
   const raw = req.headers[DEVICE_ID_HEADER];
   if (raw === undefined) return null;
   const parsed = DeviceId.safeParse(raw);
-  if (!parsed.success) throw new HttpError(400, "validation_failed", "the X-Device-Id header is not valid");
+  if (!parsed.success) throw new AppError("validation_failed", "the X-Device-Id header is not valid");
   return parsed.data;
 }
 
@@ -67,10 +67,10 @@ export function webhookRoute({ gateway, kv, secret, bodyLimitBytes, idempotencyT
   router.post(
     "/",
     (req, _res, next) => {
-      if (!expected) throw new HttpError(404, "not_found", "no such route");
+      if (!expected) throw new AppError("not_found", "no such route");
       const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "");
       if (!match?.[1] || !timingSafeEqual(digest(match[1]), expected)) {
-        throw new HttpError(401, "unauthorized", "missing or wrong webhook secret");
+        throw new AppError("unauthorized", "missing or wrong webhook secret");
       }
       next();
     },
