@@ -109,6 +109,24 @@ describe("errors of todos and the webhook", () => {
     expect(answer(await b.post("/api/todos", { id, text: "yours?" }))).toEqual(refusal(409, "id_taken", "this id cannot be used"));
   });
 
+  it("a malformed X-Device-Id: one answer, for writes and for the socket grant alike", async () => {
+    const c = t.client();
+    await c.signup(uniqueEmail());
+    const headers = { "x-device-id": "bad id!" };
+    const expected = {
+      status: 400,
+      error: {
+        code: "validation_failed",
+        message: "the X-Device-Id header is not valid",
+        details: [{ path: "X-Device-Id", message: "device id must be 8-64 characters of A-Z, a-z, 0-9, _ or -" }],
+      },
+      retryAfter: null,
+    };
+    expect(answer(await c.request("POST", "/api/todos", { json: { text: "x" }, headers }))).toEqual(expected);
+    expect(answer(await c.request("PATCH", `/api/todos/${randomUUID()}`, { json: { done: true }, headers }))).toEqual(expected);
+    expect(answer(await c.request("GET", "/api/websocket", { headers }))).toEqual(expected);
+  });
+
   it("the webhook without a configured secret, and with a wrong one", async () => {
     const post = (url: string) =>
       fetch(`${url}/api/websocket/messages`, { method: "POST", headers: { authorization: "Bearer wrong", "content-type": "application/json" }, body: "{}" });

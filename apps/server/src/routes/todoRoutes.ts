@@ -2,8 +2,6 @@ import type { Request, Router } from "express";
 import {
   ClearCompletedQuery,
   CreateTodoBody,
-  DEVICE_ID_HEADER,
-  DeviceId,
   TodoId,
   ToggleAllBody,
   UpdateTodoBody,
@@ -15,16 +13,13 @@ import {
 import type { ChangeContext } from "../store/Store.js";
 import type { TodoService } from "../todos/TodoService.js";
 import { AppError } from "../errors.js";
+import { deviceIdOf } from "../http/deviceId.js";
 import { parse } from "../http/validate.js";
 import { principalOf, requireAuth } from "../http/authenticate.js";
 
 /** Who wrote: the device id header (validated; optional) and the request id for the event's meta. */
 function changeContext(req: Request): ChangeContext {
-  const raw = req.headers[DEVICE_ID_HEADER];
-  if (raw === undefined) return { device: null, requestId: String(req.id) };
-  const device = DeviceId.safeParse(raw);
-  if (!device.success) throw new AppError("validation_failed", `the X-Device-Id header is not valid: ${device.error.issues[0]?.message ?? ""}`);
-  return { device: device.data, requestId: String(req.id) };
+  return { device: deviceIdOf(req), requestId: String(req.id) };
 }
 
 const noSuchTodo = () => new AppError("not_found", "no such todo");

@@ -1,8 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { Router, type Request } from "express";
+import { Router } from "express";
 import {
-  DEVICE_ID_HEADER,
-  DeviceId,
   PROTOCOL_VERSION,
   SOCKET_PATH,
   TICKET_PARAM,
@@ -16,6 +14,7 @@ import type { Tickets } from "../sockets/tickets.js";
 import { relay, type Sender } from "../sockets/relay.js";
 import { deviceTag, userTag } from "../sockets/tags.js";
 import { AppError } from "../errors.js";
+import { deviceIdOf } from "../http/deviceId.js";
 import { jsonBody } from "../http/jsonBody.js";
 import { parse } from "../http/validate.js";
 import { principalOf, requireAuth } from "../http/authenticate.js";
@@ -26,7 +25,7 @@ export function websocketRoutes(tickets: Tickets): Router {
   router.get("/", requireAuth, async (req, res) => {
     const principal = principalOf(req);
     const { since } = parse(WebSocketQuery, req.query, "query");
-    const device = deviceOf(req);
+    const device = deviceIdOf(req);
     const credential = principal.via === "session" ? { sessionId: principal.sessionId } : { tokenId: principal.tokenId };
     const { ticket, socketId, expiresAt } = await tickets.issue({ userId: principal.user.id, credential, device, since: since ?? null });
     // Behind the trusted proxy, req.protocol and req.host are the browser's (X-Forwarded-*).
@@ -36,14 +35,6 @@ export function websocketRoutes(tickets: Tickets): Router {
     res.json({ id: socketId, uri, expiresAt: expiresAt.toISOString(), tags, protocolVersion: PROTOCOL_VERSION } satisfies WebSocketGrant);
   });
   return router;
-}
-
-function deviceOf(req: Request): string | null {
-  const raw = req.headers[DEVICE_ID_HEADER];
-  if (raw === undefined) return null;
-  const parsed = DeviceId.safeParse(raw);
-  if (!parsed.success) throw new AppError("validation_failed", "the X-Device-Id header is not valid");
-  return parsed.data;
 }
 
 export interface WebhookDeps {
