@@ -6,7 +6,7 @@ import type { Store } from "../store/Store.js";
 import type { Sessions } from "../auth/sessions.js";
 import type { Tickets, TicketClaims } from "./tickets.js";
 import type { SessionExpiry } from "./sessionExpiry.js";
-import { deviceTag, sessionTag, tokenTag, userTag } from "./tags.js";
+import { socketTags, userTag } from "./tags.js";
 
 export interface SocketAuthDeps {
   store: Store;
@@ -39,11 +39,7 @@ export function socketAuth({ store, sessions, tickets, allowedOrigins, trustProx
     if (!claims) return refuse("unauthorized", "missing, used or expired ticket");
     if (!cookieMatches(req, claims, sessions)) return refuse("unauthorized", "ticket belongs to another session");
     if (!(await credentialIsLive(store, claims, sessionExpiry))) return refuse("unauthorized", "signed out");
-
-    const tags = [userTag(claims.userId)];
-    if (claims.device) tags.push(deviceTag(claims.device));
-    tags.push("sessionId" in claims.credential ? sessionTag(claims.credential.sessionId) : tokenTag(claims.credential.tokenId));
-    return { ok: true, id: claims.socketId, tags, limitKey: userTag(claims.userId), data: claims };
+    return { ok: true, id: claims.socketId, tags: socketTags(claims), limitKey: userTag(claims.userId), data: claims };
   };
 }
 

@@ -1,43 +1,13 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Router } from "express";
-import {
-  PROTOCOL_VERSION,
-  SOCKET_PATH,
-  TICKET_PARAM,
-  WebSocketQuery,
-  WebhookBody,
-  type WebSocketGrant,
-  type WebhookResponse,
-} from "@tandem/protocol";
+import { WebhookBody, type WebhookResponse } from "@tandem/protocol";
 import type { KeyValue } from "../kv/KeyValue.js";
-import type { Tickets } from "../sockets/tickets.js";
 import { relay, type Sender } from "../sockets/relay.js";
-import { deviceTag, userTag } from "../sockets/tags.js";
 import { AppError } from "../errors.js";
-import { deviceIdOf } from "../http/deviceId.js";
 import { jsonBody } from "../http/jsonBody.js";
 import { parse } from "../http/validate.js";
-import { principalOf, requireAuth } from "../http/authenticate.js";
 
-/** `GET /api/websocket`: a one-time URI for a socket tagged with the signed-in user. */
-export function websocketRoutes(tickets: Tickets): Router {
-  const router = Router();
-  router.get("/", requireAuth, async (req, res) => {
-    const principal = principalOf(req);
-    const { since } = parse(WebSocketQuery, req.query, "query");
-    const device = deviceIdOf(req);
-    const credential = principal.via === "session" ? { sessionId: principal.sessionId } : { tokenId: principal.tokenId };
-    const { ticket, socketId, expiresAt } = await tickets.issue({ userId: principal.user.id, credential, device, since: since ?? null });
-    // Behind the trusted proxy, req.protocol and req.host are the browser's (X-Forwarded-*).
-    const scheme = req.protocol === "https" ? "wss" : "ws";
-    const uri = `${scheme}://${req.host}${SOCKET_PATH}?${TICKET_PARAM}=${ticket}`;
-    const tags = [userTag(principal.user.id), ...(device ? [deviceTag(device)] : [])];
-    res.json({ id: socketId, uri, expiresAt: expiresAt.toISOString(), tags, protocolVersion: PROTOCOL_VERSION } satisfies WebSocketGrant);
-  });
-  return router;
-}
-
-export interface WebhookDeps {
+export interface WebhookReceiverDeps {
   gateway: Sender;
   kv: KeyValue;
   /** Unset: the receiver does not exist (404). */
@@ -52,7 +22,7 @@ export interface WebhookDeps {
  * function as in-process changes. A repeated `webhook-id` is acknowledged but relayed only once.
  * It answers as soon as the frames are queued: a slow socket never delays the webhook.
  */
-export function webhookRoute({ gateway, kv, secret, bodyLimitBytes, idempotencyTtlMs }: WebhookDeps): Router {
+export function webhookReceiverRoute({ gateway, kv, secret, bodyLimitBytes, idempotencyTtlMs }: WebhookReceiverDeps): Router {
   const router = Router();
   const expected = secret === undefined ? undefined : digest(secret);
   router.post(
