@@ -146,7 +146,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
       strictTransportSecurity: config.production,
     }),
   );
-  app.use(healthRoutes({ store, bus }));
+  app.use(healthRoutes({ store, bus, gateway }));
   app.use(webApp(config.WEB_DIST_DIR ?? defaultWebDist()));
   app.use(notFoundHandler);
   app.use(errorHandler);
