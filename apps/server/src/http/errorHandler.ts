@@ -38,7 +38,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
     return;
   }
   req.log.error({ err }, "unhandled error");
-  send(res, 500, { code: "internal", message: "something went wrong on our side" });
+  send(res, ERROR_STATUS.internal, { code: "internal", message: "something went wrong on our side" });
 };
 
 /** The last route: nothing matched. */
