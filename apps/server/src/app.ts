@@ -23,14 +23,15 @@ import { defaultWebDist, webApp } from "./http/webApp.js";
 import { authRoutes, type RevokedCredential } from "./routes/authRoutes.js";
 import { addTodoRoutes } from "./routes/todoRoutes.js";
 import { healthRoutes } from "./routes/health.js";
-import { webhookRoute, websocketRoutes } from "./routes/websocketRoutes.js";
+import { socketGrantRoute } from "./routes/socketGrantRoute.js";
+import { webhookReceiverRoute } from "./routes/webhookReceiverRoute.js";
 import type { KeyValue } from "./kv/KeyValue.js";
 import { Tickets, type TicketClaims } from "./sockets/tickets.js";
 import { socketAuth } from "./sockets/socketAuth.js";
 import { catchUp } from "./sockets/catchUp.js";
 import { relay } from "./sockets/relay.js";
 import { SessionExpiry } from "./sockets/sessionExpiry.js";
-import { sessionTag, tokenTag } from "./sockets/tags.js";
+import { credentialTag, sessionTag } from "./sockets/tags.js";
 
 export interface ServerDeps {
   config: Config;
@@ -112,8 +113,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   feed.subscribe((event) => relay(gateway, event));
   // Signing out (or revoking a token) closes, on every instance, the sockets that credential opened.
   const onRevoked = (credential: RevokedCredential) => {
-    const tag = "sessionId" in credential ? sessionTag(credential.sessionId) : tokenTag(credential.tokenId);
-    gateway.close({ tags: [tag] }, CloseCode.SIGNED_OUT, "signed out");
+    gateway.close({ tags: [credentialTag(credential)] }, CloseCode.SIGNED_OUT, "signed out");
   };
 
   app.use(requestLogger(app, logger));
@@ -122,7 +122,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   api.use(apiHeaders({ hsts: config.production }));
   api.use(
     "/websocket/messages",
-    webhookRoute({
+    webhookReceiverRoute({
       gateway,
       kv,
       secret: config.WEBHOOK_SECRET,
@@ -135,7 +135,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   api.use(authenticate(store, sessions));
   api.use("/auth", authRoutes({ store, sessions, passwords, loginThrottle, signupLimit, onRevoked }));
   addTodoRoutes(api, todos);
-  api.use("/websocket", websocketRoutes(tickets));
+  api.use("/websocket", socketGrantRoute(tickets));
   api.use(notFoundHandler);
   app.use("/api", api);
 
@@ -148,7 +148,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
       strictTransportSecurity: config.production,
     }),
   );
-  app.use(healthRoutes({ store, bus }));
+  app.use(healthRoutes({ store, bus, gateway }));
   app.use(webApp(config.WEB_DIST_DIR ?? defaultWebDist()));
   app.use(notFoundHandler);
   app.use(errorHandler);

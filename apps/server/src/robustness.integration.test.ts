@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { ErrorBody } from "@tandem/protocol";
 import { startTestServer, uniqueEmail, type TestServer } from "../test/testServer.js";
-import type { TodoStorage } from "./store/TodoStorage.js";
+import { failingTodoReads } from "../test/failingStore.js";
 
 const servers: TestServer[] = [];
 afterAll(async () => {
@@ -10,29 +10,8 @@ afterAll(async () => {
 
 describe("an exception in a handler", () => {
   it("gives a generic 500 with no internals, and the process serves the next request", async () => {
-    let fail = true;
-    const t = await startTestServer({}, undefined, {
-      wrapStore: (store) => {
-        // The todo list's read fails once, as a disk failure would.
-        const todos: TodoStorage = {
-          async read(userId, query) {
-            if (fail) {
-              fail = false;
-              throw new Error("disk on fire at /var/secret/path");
-            }
-            return store.todos.read(userId, query);
-          },
-          change: (userId, select, decide) => store.todos.change(userId, select, decide),
-        };
-        return new Proxy(store, {
-          get(target, prop, receiver) {
-            if (prop === "todos") return todos;
-            const value: unknown = Reflect.get(target, prop, receiver);
-            return typeof value === "function" ? value.bind(target) : value;
-          },
-        });
-      },
-    });
+    // The todo list's read fails once, as a disk failure would.
+    const t = await startTestServer({}, undefined, { wrapStore: failingTodoReads(() => new Error("disk on fire at /var/secret/path"), 1) });
     servers.push(t);
     const c = t.client();
     await c.signup(uniqueEmail());

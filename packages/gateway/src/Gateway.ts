@@ -22,10 +22,10 @@ import { LocalSocket, outbound, type Outbound, type SocketLimits } from "./Gatew
 import { Heartbeat } from "./heartbeat.js";
 import { silentLogger, type Logger } from "./Logger.js";
 import { MemoryBus } from "./MemoryBus.js";
-import { ReceiverIndex, normalizeReceivers, type ReceiversInput } from "./receivers.js";
+import { EVERY_SOCKET, ReceiverIndex, normalizeReceivers, type ReceiversInput } from "./receivers.js";
 import { rejectUpgrade } from "./upgrade.js";
 
-/** For health endpoints and periodic logs. */
+/** What a health check or a log line says about a gateway. */
 export interface GatewayStats {
   /** Sockets open on this instance. */
   readonly sockets: number;
@@ -172,6 +172,7 @@ export class Gateway<TData = unknown> {
     return closed;
   }
 
+  /** This instance's sockets and whether it accepts new ones, for health checks and logs. */
   stats(): GatewayStats {
     return {
       sockets: this.#index.size,
@@ -323,7 +324,7 @@ export class Gateway<TData = unknown> {
     // Messages from other instances would be missed from now on without anyone knowing. Closing
     // makes clients reconnect (refused with 503 until the bus is back) and catch up from storage.
     this.#logger.warn({ bus: this.#bus.kind, sockets: this.#index.size }, "bus unhealthy, closing all sockets");
-    this.#closeMatching({ sockets: ["*"] }, CloseCode.TRY_AGAIN_LATER, "temporarily unavailable");
+    this.#closeMatching({ sockets: [EVERY_SOCKET] }, CloseCode.TRY_AGAIN_LATER, "temporarily unavailable");
   }
 }
 

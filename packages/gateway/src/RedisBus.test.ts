@@ -21,7 +21,7 @@ const clients: TestClient[] = [];
 async function instance(url: string): Promise<Instance> {
   // Fast retries: the test restarts Redis and should not wait out a production backoff.
   const bus = new RedisBus({ url, maxRetryDelayMs: 100 });
-  await bus.whenHealthy(5_000);
+  await waitFor(() => bus.healthy, 5_000, "the bus to connect");
   const gateway = createGateway<TestSocketData>({ authenticate: testAuthenticate, bus });
   return { bus, gateway, server: await listen(gateway) };
 }
@@ -102,7 +102,7 @@ describe("RedisBus", () => {
     expect(a.gateway.send({ sockets: ["*"] }, "into the void")).toBe(0);
 
     await redis.restart();
-    await Promise.all([a.bus.whenHealthy(5_000), b.bus.whenHealthy(5_000)]);
+    await waitFor(() => a.bus.healthy && b.bus.healthy, 5_000, "both buses to reconnect");
     const again = await open(a, "token=k&tags=back");
     const againOnB = await open(b, "token=k&tags=back");
     b.gateway.send({ tags: ["back"] }, "welcome back");

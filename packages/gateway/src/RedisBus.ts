@@ -57,7 +57,7 @@ export class RedisBus implements Bus {
   #healthy = false;
   #closed = false;
 
-  /** Connects at once (in the background); see {@link RedisBus.whenHealthy} to wait for it. */
+  /** Connects at once (in the background); `healthy` and `onStateChange` say when it is up. */
   constructor(options: RedisBusOptions) {
     this.channel = options.channel ?? DEFAULT_REDIS_CHANNEL;
     this.#logger = options.logger ?? silentLogger;
@@ -128,26 +128,6 @@ export class RedisBus implements Bus {
   async ping(): Promise<void> {
     if (!this.#healthy) throw new Error("redis bus is not connected");
     await this.#publisher.ping();
-  }
-
-  /**
-   * Resolves once the bus is healthy; rejects after `timeoutMs`. For boot: an instance whose
-   * Redis is unreachable should fail loudly rather than start and refuse every socket.
-   */
-  whenHealthy(timeoutMs: number): Promise<void> {
-    if (this.#healthy) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        unsubscribe();
-        reject(new Error(`redis bus not healthy after ${timeoutMs} ms`));
-      }, timeoutMs);
-      const unsubscribe = this.onStateChange((healthy) => {
-        if (!healthy) return;
-        clearTimeout(timer);
-        unsubscribe();
-        resolve();
-      });
-    });
   }
 
   async close(): Promise<void> {

@@ -30,5 +30,5 @@ export {
   RedisBus,
   type RedisBusOptions,
 } from "./RedisBus.js";
-export { EVERY_SOCKET, ReceiverIndex, normalizeReceivers, type Addressable, type ReceiversInput } from "./receivers.js";
+export { ReceiverIndex, normalizeReceivers, type Addressable, type ReceiversInput } from "./receivers.js";
 export { silentLogger, type Logger } from "./Logger.js";

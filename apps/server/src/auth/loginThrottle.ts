@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
-import { HttpError } from "../http/HttpError.js";
+import { AppError } from "../errors.js";
 
 export interface LoginThrottleOptions {
   windowMs: number;
@@ -29,7 +29,7 @@ export class LoginThrottle {
     this.byIp = make("login_fail_ip", options.maxFailuresPerIp, seconds);
   }
 
-  /** @throws HttpError 429 with Retry-After when either counter is exhausted */
+  /** @throws AppError `too_many_requests`, saying how long to wait, when either counter is exhausted */
   async check(email: string, ip: string): Promise<void> {
     const [pair, addr] = await Promise.all([this.byEmailIp.get(pairKey(email, ip)), this.byIp.get(ip)]);
     const waits: number[] = [];
@@ -55,7 +55,7 @@ export class ActionLimit {
     this.limiter = make(keyPrefix, points, durationSeconds);
   }
 
-  /** @throws HttpError 429 with Retry-After once the key has used up its points */
+  /** @throws AppError `too_many_requests`, saying how long to wait, once the key has used up its points */
   async consume(key: string): Promise<void> {
     try {
       await this.limiter.consume(key);
@@ -91,11 +91,9 @@ export function redisLimiter(client: Redis): LimiterFactory {
 
 const pairKey = (email: string, ip: string) => `${email}_${ip}`;
 
-function tooMany(msBeforeNext: number): HttpError {
+function tooMany(msBeforeNext: number): AppError {
   const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new HttpError(429, "too_many_requests", `too many attempts, try again in ${seconds} s`, undefined, {
-    "Retry-After": String(seconds),
-  });
+  return new AppError("too_many_requests", `too many attempts, try again in ${seconds} s`, { retryAfterSeconds: seconds });
 }
 
 /** Going over the limit rejects with a RateLimiterRes; for counting failures that is expected. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { HttpError } from "../http/HttpError.js";
+import { ERROR_STATUS } from "@tandem/protocol";
+import { AppError } from "../errors.js";
 import { Passwords } from "./passwords.js";
 
 describe("Passwords", () => {
@@ -31,8 +32,9 @@ describe("Passwords", () => {
     // One running, two waiting; the other two were refused without waiting.
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "rejected", "rejected"]);
     const refusal = results[3]?.status === "rejected" ? (results[3].reason as unknown) : undefined;
-    expect(refusal).toBeInstanceOf(HttpError);
-    expect(refusal).toMatchObject({ status: 503, code: "unavailable", headers: { "Retry-After": "1" } });
+    expect(refusal).toBeInstanceOf(AppError);
+    expect(refusal).toMatchObject({ code: "unavailable", retryAfterSeconds: 1 });
+    expect(ERROR_STATUS.unavailable).toBe(503);
     expect(await passwords.verify("pw", hash)).toBe(true);
   });
 });

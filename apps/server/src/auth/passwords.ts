@@ -1,6 +1,6 @@
 import bcrypt from "bcrypt";
 import pLimit, { type LimitFunction } from "p-limit";
-import { HttpError } from "../http/HttpError.js";
+import { AppError } from "../errors.js";
 
 export interface PasswordLimits {
   /** Hashes running at once (BCRYPT_MAX_CONCURRENT). */
@@ -16,7 +16,7 @@ export interface PasswordLimits {
  *
  * At most `maxConcurrent` hashes run at once, so sign-ins cannot take every core from the event
  * loop (on one core, four concurrent hashes left it a fifth of the CPU and the sockets' p99 went
- * from milliseconds to hundreds of them). Past `maxQueued` waiting, a check fails with 503 at once
+ * from milliseconds to hundreds of them). Past `maxQueued` waiting, a check fails as `unavailable` at once
  * rather than queue for longer than anyone would wait.
  */
 export class Passwords {
@@ -49,9 +49,7 @@ export class Passwords {
 
   private run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.limit.pendingCount >= this.limits.maxQueued) {
-      return Promise.reject(
-        new HttpError(503, "unavailable", "too many sign-ins at once, try again in a moment", undefined, { "Retry-After": "1" }),
-      );
+      return Promise.reject(new AppError("unavailable", "too many sign-ins at once, try again in a moment", { retryAfterSeconds: 1 }));
     }
     return this.limit(fn);
   }

@@ -121,7 +121,7 @@ describe("Sessions", () => {
     const sessions = new Sessions(store.sessions, { ...SETTINGS, secureCookie: true });
     const plain = exchange(undefined, false);
     expect(() => sessions.assertCanStart(plain.req)).toThrow(/HTTPS/);
-    await expect(sessions.start(plain.req, plain.res, userId, null)).rejects.toMatchObject({ status: 403 });
+    await expect(sessions.start(plain.req, plain.res, userId, null)).rejects.toMatchObject({ code: "forbidden" });
     expect(plain.setCookies).toEqual([]);
     const https = exchange(undefined, true);
     const session = await sessions.start(https.req, https.res, userId, null);

@@ -4,7 +4,7 @@ import { parseCookie, stringifySetCookie } from "cookie";
 import type { User } from "@tandem/protocol";
 import type { SessionRecord, SessionStore } from "../store/Store.js";
 import { sessionResolution } from "../sessionResolution.js";
-import { HttpError } from "../http/HttpError.js";
+import { AppError } from "../errors.js";
 
 export const SESSION_COOKIE = "tandem.sid";
 
@@ -103,7 +103,7 @@ export class Sessions {
    */
   assertCanStart(req: Request): void {
     if (this.#settings.secureCookie && !req.secure) {
-      throw new HttpError(403, "forbidden", "sign in over HTTPS: the session cookie is only sent over it");
+      throw new AppError("forbidden", "sign in over HTTPS: the session cookie is only sent over it");
     }
   }
 

@@ -2,8 +2,8 @@ import type { Request, RequestHandler } from "express";
 import type { User } from "@tandem/protocol";
 import type { Store } from "../store/Store.js";
 import { looksLikeToken, useToken } from "../auth/apiTokens.js";
-import { HttpError, unauthorized } from "./HttpError.js";
 import type { Sessions } from "../auth/sessions.js";
+import { AppError } from "../errors.js";
 
 /** Who is making the request, and with which credential (sign-out and revocation need the latter). */
 export type Principal =
@@ -26,10 +26,10 @@ export function authenticate(store: Store, sessions: Sessions): RequestHandler {
     const header = req.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match?.[1] || !looksLikeToken(match[1])) throw new HttpError(401, "unauthorized", "malformed bearer token");
+      if (!match?.[1] || !looksLikeToken(match[1])) throw new AppError("unauthorized", "malformed bearer token");
       const token = await useToken(store.tokens, match[1]);
       const user = token && (await store.users.findById(token.userId));
-      if (!token || !user) throw new HttpError(401, "unauthorized", "this token is not valid");
+      if (!token || !user) throw new AppError("unauthorized", "this token is not valid");
       req.principal = { user, via: "token", tokenId: token.id };
       next();
       return;
@@ -41,12 +41,14 @@ export function authenticate(store: Store, sessions: Sessions): RequestHandler {
   };
 }
 
+const signInFirst = () => new AppError("unauthorized", "sign in first");
+
 export const requireAuth: RequestHandler = (req, _res, next) => {
-  next(req.principal ? undefined : unauthorized());
+  next(req.principal ? undefined : signInFirst());
 };
 
 /** The signed-in principal of a request that passed `requireAuth`. */
 export function principalOf(req: Request): Principal {
-  if (!req.principal) throw unauthorized();
+  if (!req.principal) throw signInFirst();
   return req.principal;
 }

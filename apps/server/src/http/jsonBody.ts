@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { HttpError } from "./HttpError.js";
+import { AppError } from "../errors.js";
 
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -30,7 +30,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
         next();
         return;
       }
-      next(new HttpError(415, "unsupported_media_type", problem));
+      next(new AppError("unsupported_media_type", problem));
       return;
     }
     const declared = Number(req.headers["content-length"] ?? Number.NaN);
@@ -62,14 +62,14 @@ export function jsonBody(limitBytes: number): RequestHandler {
       try {
         req.body = parseStrict(text);
       } catch {
-        settle(() => next(new HttpError(400, "bad_request", "the request body is not valid JSON")));
+        settle(() => next(new AppError("bad_request", "the request body is not valid JSON")));
         return;
       }
       settle(() => next());
     };
     // The client went away (Node reports it as an ECONNRESET "aborted" error) or broke the
     // stream: nobody will read the answer, but the request must still end, not hang in the router.
-    const onError = () => settle(() => next(new HttpError(400, "bad_request", "the request body could not be read")));
+    const onError = () => settle(() => next(new AppError("bad_request", "the request body could not be read")));
     req.on("data", onData).on("end", onEnd).on("error", onError);
   };
 }
@@ -114,7 +114,7 @@ function parseStrict(text: string): unknown {
  * and the connection is closed: nobody gets to keep us reading for as long as they like.
  */
 function refuseTooLarge(req: Request, res: Response, next: NextFunction, alreadyRead: number, atOnce: boolean): void {
-  const error = new HttpError(413, "payload_too_large", "the request body is too large");
+  const error = new AppError("payload_too_large", "the request body is too large");
   if (req.complete) {
     next(error);
     return;

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from "express";
-import { HttpError } from "./HttpError.js";
+import { AppError } from "../errors.js";
 import { isStateChanging } from "./jsonBody.js";
 
 /**
@@ -27,7 +27,7 @@ export function originCheck(allowedOrigins: readonly string[]): RequestHandler {
       return;
     }
     if (!isAllowedOrigin(origin, ownOrigin(req), allowedOrigins)) {
-      next(new HttpError(403, "forbidden", "cross-origin request refused"));
+      next(new AppError("forbidden", "cross-origin request refused"));
       return;
     }
     next();

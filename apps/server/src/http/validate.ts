@@ -1,7 +1,7 @@
 import type { z } from "zod";
-import { HttpError } from "./HttpError.js";
+import { AppError } from "../errors.js";
 
-/** Parses with a protocol schema; a failure is a 400 listing every problem by path. */
+/** Parses with a protocol schema; a failure is `validation_failed` listing every problem by path. */
 export function parse<S extends z.ZodType>(schema: S, value: unknown, what = "request body"): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -9,5 +9,5 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, what = "re
     path: issue.path.map(String).join(".") || "(root)",
     message: issue.message,
   }));
-  throw new HttpError(400, "validation_failed", `the ${what} is not valid`, details);
+  throw new AppError("validation_failed", `the ${what} is not valid`, { details });
 }

@@ -15,7 +15,7 @@ import type { Passwords } from "../auth/passwords.js";
 import type { ActionLimit, LoginThrottle } from "../auth/loginThrottle.js";
 import { hashToken, newTokenSecret } from "../auth/apiTokens.js";
 import type { Sessions } from "../auth/sessions.js";
-import { HttpError, notFound } from "../http/HttpError.js";
+import { AppError } from "../errors.js";
 import { parse } from "../http/validate.js";
 import { principalOf, requireAuth, type Principal } from "../http/authenticate.js";
 
@@ -31,7 +31,8 @@ export interface AuthRoutesDeps {
   onRevoked: (credential: RevokedCredential) => void;
 }
 
-const invalidCredentials = () => new HttpError(401, "invalid_credentials", "email or password is wrong");
+const invalidCredentials = () => new AppError("invalid_credentials", "email or password is wrong");
+const notFound = (what: string) => new AppError("not_found", what);
 
 export function authRoutes({ store, sessions, passwords, loginThrottle, signupLimit, onRevoked }: AuthRoutesDeps): Router {
   const router = Router();
@@ -69,9 +70,9 @@ export function authRoutes({ store, sessions, passwords, loginThrottle, signupLi
     try {
       passwordHash = await passwords.hash(password);
     } catch (err) {
-      // Refused because the server is busy (503), not for anything this client did: the attempt
-      // does not count against its sign-ups.
-      if (err instanceof HttpError && err.status === 503) await signupLimit.refund(ip);
+      // Refused because the server is busy, not for anything this client did: the attempt does
+      // not count against its sign-ups.
+      if (err instanceof AppError && err.code === "unavailable") await signupLimit.refund(ip);
       throw err;
     }
     const user = await store.users.create({ email, passwordHash });

@@ -2,8 +2,6 @@ import type { Request, Router } from "express";
 import {
   ClearCompletedQuery,
   CreateTodoBody,
-  DEVICE_ID_HEADER,
-  DeviceId,
   TodoId,
   ToggleAllBody,
   UpdateTodoBody,
@@ -14,23 +12,22 @@ import {
 } from "@tandem/protocol";
 import type { ChangeContext } from "../todos/todoChanges.js";
 import type { TodoService } from "../todos/TodoService.js";
-import { HttpError, notFound } from "../http/HttpError.js";
+import { AppError } from "../errors.js";
+import { deviceIdOf } from "../http/deviceId.js";
 import { parse } from "../http/validate.js";
 import { principalOf, requireAuth } from "../http/authenticate.js";
 
 /** Who wrote: the device id header (validated; optional) and the request id for the event's meta. */
 function changeContext(req: Request): ChangeContext {
-  const raw = req.headers[DEVICE_ID_HEADER];
-  if (raw === undefined) return { device: null, requestId: String(req.id) };
-  const device = DeviceId.safeParse(raw);
-  if (!device.success) throw new HttpError(400, "validation_failed", `the X-Device-Id header is not valid: ${device.error.issues[0]?.message ?? ""}`);
-  return { device: device.data, requestId: String(req.id) };
+  return { device: deviceIdOf(req), requestId: String(req.id) };
 }
+
+const noSuchTodo = () => new AppError("not_found", "no such todo");
 
 /** A malformed id cannot name any todo: 404, exactly as for someone else's todo. */
 function todoIdParam(req: Request): string {
   const id = TodoId.safeParse(req.params.id);
-  if (!id.success) throw notFound("no such todo");
+  if (!id.success) throw noSuchTodo();
   return id.data;
 }
 
@@ -71,14 +68,14 @@ export function addTodoRoutes(router: Router, todos: TodoService): void {
     const id = todoIdParam(req);
     const patch = parse(UpdateTodoBody, req.body);
     const result = await todos.update(principalOf(req).user.id, id, patch, ctx);
-    if (!result) throw notFound("no such todo");
+    if (!result) throw noSuchTodo();
     res.json({ todo: result.todo } satisfies TodoResponse);
   });
 
   router.delete("/todos/:id", requireAuth, async (req, res) => {
     const ctx = changeContext(req);
     const id = todoIdParam(req);
-    if (!(await todos.remove(principalOf(req).user.id, id, ctx))) throw notFound("no such todo");
+    if (!(await todos.remove(principalOf(req).user.id, id, ctx))) throw noSuchTodo();
     res.status(204).end();
   });
 }

@@ -1,12 +1,12 @@
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
 import type { AuthResult } from "@tandem/gateway";
-import { TICKET_PARAM } from "@tandem/protocol";
+import { ERROR_STATUS, TICKET_PARAM, type ErrorCode } from "@tandem/protocol";
 import type { Store } from "../store/Store.js";
 import type { Sessions } from "../auth/sessions.js";
 import type { Tickets, TicketClaims } from "./tickets.js";
 import type { SessionExpiry } from "./sessionExpiry.js";
-import { deviceTag, sessionTag, tokenTag, userTag } from "./tags.js";
+import { socketTags, userTag } from "./tags.js";
 
 export interface SocketAuthDeps {
   store: Store;
@@ -22,29 +22,30 @@ export interface SocketAuthDeps {
 /**
  * Decides an upgrade on `/ws` before any WebSocket exists.
  *
- * 1. A browser `Origin` that is not ours (nor allowed) → 403. Browsers send cookies and open
- *    sockets cross-site; this stops cross-site WebSocket hijacking. No `Origin` (a native client)
- *    is fine: the ticket is the credential.
- * 2. The ticket must redeem (present, known, unused, unexpired) → else 401.
+ * 1. A browser `Origin` that is not ours (nor allowed) → 403 (`forbidden`). Browsers send cookies
+ *    and open sockets cross-site; this stops cross-site WebSocket hijacking. No `Origin` (a native
+ *    client) is fine: the ticket is the credential.
+ * 2. The ticket must redeem (present, known, unused, unexpired) → else 401 (`unauthorized`).
  * 3. The credential it was issued to must still be live (signed out meanwhile → 401).
  */
 export function socketAuth({ store, sessions, tickets, allowedOrigins, trustProxy, sessionExpiry }: SocketAuthDeps) {
   return async (req: IncomingMessage): Promise<AuthResult<TicketClaims>> => {
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== ownOrigin(req, trustProxy) && !allowedOrigins.includes(origin)) {
-      return { ok: false, status: 403, message: "cross-origin socket refused" };
+      return refuse("forbidden", "cross-origin socket refused");
     }
     const ticket = new URL(req.url ?? "/", "http://localhost").searchParams.get(TICKET_PARAM);
     const claims = await tickets.redeem(ticket);
-    if (!claims) return { ok: false, status: 401, message: "missing, used or expired ticket" };
-    if (!cookieMatches(req, claims, sessions)) return { ok: false, status: 401, message: "ticket belongs to another session" };
-    if (!(await credentialIsLive(store, claims, sessionExpiry))) return { ok: false, status: 401, message: "signed out" };
-
-    const tags = [userTag(claims.userId)];
-    if (claims.device) tags.push(deviceTag(claims.device));
-    tags.push("sessionId" in claims.credential ? sessionTag(claims.credential.sessionId) : tokenTag(claims.credential.tokenId));
-    return { ok: true, id: claims.socketId, tags, limitKey: userTag(claims.userId), data: claims };
+    if (!claims) return refuse("unauthorized", "missing, used or expired ticket");
+    if (!cookieMatches(req, claims, sessions)) return refuse("unauthorized", "ticket belongs to another session");
+    if (!(await credentialIsLive(store, claims, sessionExpiry))) return refuse("unauthorized", "signed out");
+    return { ok: true, id: claims.socketId, tags: socketTags(claims), limitKey: userTag(claims.userId), data: claims };
   };
+}
+
+/** The upgrade is refused with the status of `code`, as the HTTP API would answer it. */
+function refuse(code: ErrorCode, message: string): AuthResult<TicketClaims> {
+  return { ok: false, status: ERROR_STATUS[code], message };
 }
 
 /**

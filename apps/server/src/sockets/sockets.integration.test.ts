@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { CloseCode, ErrorBody, isResync, TodoResponse, type ChangeEvent } from "@tandem/protocol";
 import { startTestServer, uniqueEmail, type TestServer } from "../../test/testServer.js";
+import { waitFor } from "@tandem/gateway/testing";
 import { SocketClient, settle } from "../../test/SocketClient.js";
 import type { ApiClient } from "../../test/ApiClient.js";
 
@@ -39,15 +40,47 @@ async function user(devices: string[]): Promise<ApiClient[]> {
 const changes = (s: SocketClient) => s.messages.filter((m): m is ChangeEvent => !isResync(m));
 
 describe("GET /api/websocket", () => {
-  it("grants a one-time URI to a socket tagged with the user and device", async () => {
+  it("grants a one-time URI to a socket tagged with the user, the device and the session", async () => {
     const [c] = await user(["device-grant-1"]);
     const me = (await c!.get<{ user: { id: string } }>("/api/auth/me")).body.user;
     const grant = await SocketClient.grant(c!);
     expect(grant.uri).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/ws\\?ticket=[A-Za-z0-9_-]{43}$`));
-    expect(grant.tags).toEqual([`user:${me.id}`, "device:device-grant-1"]);
+    // The session's stored id (a keyed hash of the cookie's secret), never the cookie itself.
+    expect(grant.tags).toEqual([`user:${me.id}`, "device:device-grant-1", expect.stringMatching(/^session:[0-9a-f]{64}$/)]);
+    expect(grant.tags.join()).not.toContain(c!.cookie?.split("=")[1] ?? "no cookie");
     const ttl = Date.parse(grant.expiresAt) - Date.now();
     expect(ttl).toBeGreaterThan(55_000);
     expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it("lists exactly the tags the socket carries, for a session and for a token", async () => {
+    // A server of its own, so the gateway's tag count is this socket's alone.
+    const own = await startTestServer();
+    try {
+      const email = uniqueEmail();
+      const browser = own.client({ deviceId: "device-exact-1" });
+      await browser.signup(email, "right password");
+      const native = own.client();
+      const created = await native.post<{ token: string; info: { id: string } }>("/api/auth/tokens", { email, password: "right password", name: "cli" });
+      native.bearer = created.body.token;
+      const me = (await browser.get<{ user: { id: string } }>("/api/auth/me")).body.user;
+      for (const client of [browser, native]) {
+        const grant = await SocketClient.grant(client);
+        const ws = new WebSocket(grant.uri);
+        try {
+          await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+          // Every tag the grant lists reaches the socket, and the socket carries no other.
+          for (const tag of grant.tags) expect(own.server.gateway.send({ tags: [tag] }, "{}")).toBe(1);
+          expect(own.server.gateway.stats()).toMatchObject({ sockets: 1, tags: grant.tags.length });
+        } finally {
+          ws.terminate();
+          await waitFor(() => own.server.gateway.stats().sockets === 0, 5_000, "the socket to close");
+        }
+      }
+      expect((await SocketClient.grant(native)).tags).toEqual([`user:${me.id}`, `token:${created.body.info.id}`]);
+    } finally {
+      await own.close();
+    }
   });
 
   it("builds a wss:// URI from the trusted proxy's X-Forwarded-Proto and Host", async () => {

@@ -8,4 +8,21 @@ export const userTag = (userId: string) => `user:${userId}`;
 export const deviceTag = (device: string) => `device:${device}`;
 /** A session's id is already a keyed hash of its cookie (auth/sessions.ts), never the credential. */
 export const sessionTag = (sessionId: string) => `session:${sessionId}`;
+/** A token's id names it in `GET /api/auth/tokens`; it is not the token's secret. */
 export const tokenTag = (tokenId: string) => `token:${tokenId}`;
+
+/** What a socket was opened with (and what sign-out revokes): a browser session or an API token. */
+export type Credential = { sessionId: string } | { tokenId: string };
+
+/** The tag that closes every socket a credential opened. */
+export function credentialTag(credential: Credential): string {
+  return "sessionId" in credential ? sessionTag(credential.sessionId) : tokenTag(credential.tokenId);
+}
+
+/**
+ * Every tag of a socket opened for `userId` by `credential`, from `device` if it named one. The
+ * socket grant lists exactly these, and the upgrade gives the socket exactly these.
+ */
+export function socketTags({ userId, device, credential }: { userId: string; device: string | null; credential: Credential }): string[] {
+  return device ? [userTag(userId), deviceTag(device), credentialTag(credential)] : [userTag(userId), credentialTag(credential)];
+}
