@@ -1,6 +1,6 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Config } from "./config.js";
+import { ensurePrivateDir } from "./dataDir.js";
 import type { Logger } from "./logger.js";
 import type { Store } from "./store/Store.js";
 
@@ -12,7 +12,7 @@ export async function openStore(config: Config, logger: Logger): Promise<Store> 
     const { MongoStore } = await import("./store/mongo/MongoStore.js");
     store = new MongoStore({ uri: config.MONGODB_URI });
   } else {
-    mkdirSync(config.DATA_DIR, { recursive: true });
+    ensurePrivateDir(config.DATA_DIR, logger);
     const { SqliteStore } = await import("./store/sqlite/SqliteStore.js");
     store = new SqliteStore({
       file: path.join(config.DATA_DIR, "tandem.db"),

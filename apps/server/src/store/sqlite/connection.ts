@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { storeUnavailable } from "../storeErrors.js";
 import { migrate } from "./schema.js";
+import { makePrivate } from "./privateFile.js";
 import { isBusy, toStoreError } from "./sqliteErrors.js";
 import { prepareStatements, type Statements } from "./statements.js";
 
@@ -33,6 +34,7 @@ export class SqliteConnection {
 
   constructor(file: string, busyTimeoutMs: number) {
     this.busyTimeoutMs = Math.trunc(busyTimeoutMs);
+    makePrivate(file);
     this.db = new Database(file, { timeout: this.busyTimeoutMs });
   }
 
