@@ -77,6 +77,8 @@ export class TandemTarget {
     return {
       DATA_DIR: dataDir,
       SESSION_SECRET: sessionSecret,
+      // Required in production; socket URIs name it, and connect() opens them on the server's port.
+      PUBLIC_URL: "https://tandem.bench.test",
       ALLOW_EMBEDDED_DB: "1",
       SOCKET_MAX_PER_USER: "20",
       SIGNUP_MAX_PER_IP_PER_HOUR: "100000",
@@ -157,8 +159,9 @@ export class TandemTarget {
       const res = await server.http.request("GET", "/api/websocket", { headers: this.headers(u, d) });
       if (res.status !== 200) throw new Error(`GET /api/websocket for user ${u} answered ${res.status}: ${res.body}`);
       const { uri } = /** @type {{ uri: string }} */ (JSON.parse(res.body));
-      // The grant says wss:// because of X-Forwarded-Proto; here there is no TLS in front.
-      const ws = await openSocket(uri.replace(/^wss:/, "ws:"));
+      // The grant's URI is on the public origin (wss://, PUBLIC_URL); here there is no TLS or router in front.
+      const { pathname, search } = new URL(uri);
+      const ws = await openSocket(`${server.url.replace(/^http:/, "ws:")}${pathname}${search}`);
       ws.on("message", (data) => {
         const id = writeIdOfFrame(/** @type {Buffer} */ (data));
         if (id >= 0) this.onDelivery(id, u, d);

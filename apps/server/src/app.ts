@@ -17,6 +17,7 @@ import { errorHandler, notFoundHandler } from "./http/errorHandler.js";
 import { expressServer } from "./http/expressServer.js";
 import { jsonBody } from "./http/jsonBody.js";
 import { originCheck } from "./http/originCheck.js";
+import { publicOrigin } from "./http/publicOrigin.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { apiHeaders } from "./http/apiHeaders.js";
 import { defaultWebDist, webApp } from "./http/webApp.js";
@@ -69,6 +70,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   const app = express();
   const httpServer = expressServer(app);
   app.set("trust proxy", config.TRUST_PROXY);
+  const originOf = publicOrigin({ publicUrl: config.PUBLIC_URL, trustProxy: config.TRUST_PROXY });
   app.set("x-powered-by", false);
   // API answers are never cached (no-store), so computing an ETag for each would be wasted work.
   app.set("etag", false);
@@ -100,7 +102,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     logger,
   });
   const gateway = createGateway<TicketClaims>({
-    authenticate: socketAuth({ store, sessions, tickets, allowedOrigins: config.ALLOWED_ORIGINS, trustProxy: config.TRUST_PROXY > 0, sessionExpiry }),
+    authenticate: socketAuth({ store, sessions, tickets, originOf, allowedOrigins: config.ALLOWED_ORIGINS, sessionExpiry }),
     onOpen: (socket) => catchUp(todos, socket),
     bus,
     maxPayload: config.SOCKET_MAX_PAYLOAD_BYTES,
@@ -131,11 +133,11 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     }),
   );
   api.use(jsonBody(config.JSON_BODY_LIMIT_BYTES));
-  api.use(originCheck(config.ALLOWED_ORIGINS));
+  api.use(originCheck(originOf, config.ALLOWED_ORIGINS));
   api.use(authenticate(store, sessions));
   api.use("/auth", authRoutes({ store, sessions, passwords, loginThrottle, signupLimit, onRevoked }));
   addTodoRoutes(api, todos);
-  api.use("/websocket", socketGrantRoute(tickets));
+  api.use("/websocket", socketGrantRoute(tickets, originOf));
   api.use(notFoundHandler);
   app.use("/api", api);
 

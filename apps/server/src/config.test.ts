@@ -18,3 +18,34 @@ describe("loadConfig: BCRYPT_MAX_CONCURRENT", () => {
     expect(() => loadConfig({ ...base, BCRYPT_MAX_CONCURRENT: "many" })).toThrow(/BCRYPT_MAX_CONCURRENT/);
   });
 });
+
+describe("loadConfig: TRUST_PROXY and PUBLIC_URL", () => {
+  const production = {
+    NODE_ENV: "production",
+    SESSION_SECRET: "production-secret-0123456789abcdef0123",
+    ALLOW_EMBEDDED_DB: "1",
+    PUBLIC_URL: "https://todo.example.com",
+  };
+
+  it("trusts no proxy outside production and one hop in production, unless told otherwise", () => {
+    expect(loadConfig(base).TRUST_PROXY).toBe(0);
+    expect(loadConfig({ NODE_ENV: "development" }).TRUST_PROXY).toBe(0);
+    expect(loadConfig(production).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ ...base, TRUST_PROXY: "2" }).TRUST_PROXY).toBe(2);
+    expect(loadConfig({ ...production, TRUST_PROXY: "0" }).TRUST_PROXY).toBe(0);
+  });
+
+  it("requires PUBLIC_URL in production, in a message naming it", () => {
+    const { PUBLIC_URL: _omitted, ...withoutUrl } = production;
+    expect(() => loadConfig(withoutUrl)).toThrow(/PUBLIC_URL is required/);
+    expect(loadConfig(base).PUBLIC_URL).toBeUndefined();
+  });
+
+  it("keeps an origin and refuses anything more or less", () => {
+    expect(loadConfig({ ...base, PUBLIC_URL: "https://Todo.Example.com/" }).PUBLIC_URL).toBe("https://todo.example.com");
+    expect(loadConfig({ ...base, PUBLIC_URL: "http://localhost:3000" }).PUBLIC_URL).toBe("http://localhost:3000");
+    for (const bad of ["todo.example.com", "https://todo.example.com/app", "https://todo.example.com/?a=1", "ftp://todo.example.com", "https://u:p@todo.example.com"]) {
+      expect(() => loadConfig({ ...base, PUBLIC_URL: bad }), bad).toThrow(/invalid PUBLIC_URL/);
+    }
+  });
+});

@@ -19,6 +19,13 @@ const KIB = 1024;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
+/** An http(s) URL that is nothing but an origin (a trailing "/" is allowed). */
+function isOrigin(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === "https:" || url.protocol === "http:") && `${url.origin}/` === url.href;
+}
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: int(0, 65535).default(3000),
@@ -45,8 +52,24 @@ const EnvSchema = z.object({
   /** Password checks waiting for a slot; past this, sign-ins are answered 503 at once. */
   BCRYPT_MAX_QUEUED: int(1, 100_000).default(200),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** Hops of reverse proxy in front of the app (a PaaS router is one). */
-  TRUST_PROXY: int(0, 10).default(1),
+  /**
+   * Hops of reverse proxy in front of the app whose X-Forwarded-For/-Proto/-Host are believed (a
+   * PaaS router is one). Unset: 1 in production, where the platform's router appends the client's
+   * address, and 0 elsewhere, where anyone could forge the headers to dodge the per-IP limits.
+   */
+  TRUST_PROXY: int(0, 10).optional(),
+  /**
+   * The origin browsers reach the app at (`https://todo.example.com`): socket URIs and the Origin
+   * checks use it instead of the request's Host or X-Forwarded-Host, which a client can forge.
+   * Required in production.
+   */
+  PUBLIC_URL: optionalString.pipe(
+    z
+      .string()
+      .refine(isOrigin, "must be an origin like https://todo.example.com (http or https, no path)")
+      .transform((v) => new URL(v).origin)
+      .optional(),
+  ),
   ALLOWED_ORIGINS: optionalString.transform((v, ctx) => {
     const list = (v ?? "").split(",").map((s) => s.trim()).filter(Boolean);
     for (const origin of list) {
@@ -82,9 +105,12 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
-export interface Config extends Omit<Env, "BCRYPT_MAX_CONCURRENT" | "UV_THREADPOOL_SIZE"> {
+
+export interface Config extends Omit<Env, "BCRYPT_MAX_CONCURRENT" | "UV_THREADPOOL_SIZE" | "TRUST_PROXY"> {
   /** Resolved: the variable, or the default computed from the cores and the thread pool. */
   BCRYPT_MAX_CONCURRENT: number;
+  /** Resolved: the variable, or 1 in production and 0 elsewhere. */
+  TRUST_PROXY: number;
   production: boolean;
 }
 
@@ -103,16 +129,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const name = issue?.path.join(".") ?? "environment";
     throw new ConfigError(`invalid ${name}: ${issue?.message ?? "bad value"}`);
   }
-  const { UV_THREADPOOL_SIZE, BCRYPT_MAX_CONCURRENT, ...values } = parsed.data;
+  const { UV_THREADPOOL_SIZE, BCRYPT_MAX_CONCURRENT, TRUST_PROXY, ...values } = parsed.data;
+  const production = parsed.data.NODE_ENV === "production";
   const config: Config = {
     ...values,
     BCRYPT_MAX_CONCURRENT: BCRYPT_MAX_CONCURRENT ?? Math.max(1, Math.min(usableCores(), UV_THREADPOOL_SIZE ?? 4) - 1),
-    production: parsed.data.NODE_ENV === "production",
+    TRUST_PROXY: TRUST_PROXY ?? (production ? 1 : 0),
+    production,
   };
 
   if (config.production) {
     if (!config.SESSION_SECRET) {
       throw new ConfigError("SESSION_SECRET is required when NODE_ENV=production (at least 32 random characters)");
+    }
+    if (!config.PUBLIC_URL) {
+      // Behind a router, the request's Host and X-Forwarded-Host are whatever the client sent.
+      throw new ConfigError("PUBLIC_URL is required when NODE_ENV=production: the origin browsers use, like https://todo.example.com");
     }
     if (config.BCRYPT_COST < 10) {
       throw new ConfigError(`invalid BCRYPT_COST: must be at least 10 when NODE_ENV=production (got ${config.BCRYPT_COST})`);

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CloseCode, TodoListResponse } from "@tandem/protocol";
 import { ApiClient } from "../test/ApiClient.js";
 import { Platform, type Release } from "../test/deploy/Platform.js";
-import { RoutedApiClient } from "../test/deploy/RoutedApiClient.js";
+import { ROUTED_ORIGIN, RoutedApiClient } from "../test/deploy/RoutedApiClient.js";
 import { RoutedSocket } from "../test/deploy/RoutedSocket.js";
 import { listeningAddresses } from "../test/deploy/listeningAddresses.js";
 
@@ -80,6 +80,8 @@ describe("deploying to a Heroku-style platform", () => {
       repo: REPO_ROOT,
       config: {
         NODE_ENV: "production",
+        // The address browsers use; the router forwards it to whichever release is current.
+        PUBLIC_URL: ROUTED_ORIGIN,
         SESSION_SECRET: randomBytes(32).toString("hex"),
         // The platform's disk is ephemeral; here both releases share DATA_DIR, standing in
         // for the database add-on that a real deployment uses (MONGODB_URI).
@@ -113,7 +115,8 @@ describe("deploying to a Heroku-style platform", () => {
 
     const s1 = await RoutedSocket.open(api);
     sockets.push(s1);
-    expect(s1.grant.uri).toMatch(/^wss:\/\//);
+    // On the public origin, whatever host the request named.
+    expect(s1.grant.uri.startsWith(`${ROUTED_ORIGIN.replace(/^https:/, "wss:")}/ws?ticket=`)).toBe(true);
     for (const text of ["one", "two", "three"]) await addTodo(api, text);
     await s1.untilMessages(3);
     t.phase("sign up, open a socket, write 3 todos on v1");

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { openStore } from "./openStore.js";
 import { createServer, type TandemServer } from "./app.js";
 import { developmentSessionSecret } from "./devSecret.js";
+import { proxyTrustNotice } from "./http/proxyTrust.js";
 import type { Redis } from "ioredis";
 import type { Store } from "./store/Store.js";
 import type { KeyValue } from "./kv/KeyValue.js";
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
   warnAboutInstances(config, logger);
+  const trust = proxyTrustNotice({ trustProxy: config.TRUST_PROXY, publicUrl: config.PUBLIC_URL });
+  logger.info(trust.fields, trust.message);
 
   const store = await openStore(config, logger);
   const { bus, kv, limiter, redis } = sharedState(config);

@@ -239,7 +239,13 @@ function runOnce(env: Record<string, string>, timeoutMs = 10_000): Promise<{ cod
 }
 
 describe("production configuration", () => {
-  const base = { NODE_ENV: "production", PORT: "0", HOST: "127.0.0.1", SESSION_SECRET: "production-secret-0123456789abcdef0123" };
+  const base = {
+    NODE_ENV: "production",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    SESSION_SECRET: "production-secret-0123456789abcdef0123",
+    PUBLIC_URL: "https://todo.example.test",
+  };
 
   it("refuses to start without MONGODB_URI or ALLOW_EMBEDDED_DB, in one line naming MONGODB_URI", async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), "tandem-prodcfg-"));
@@ -258,5 +264,15 @@ describe("production configuration", () => {
     expect(code).not.toBe(0);
     expect(output.split("\n")).toHaveLength(1);
     expect(output).toMatch(/SESSION_SECRET/);
+  });
+
+  it("refuses to start without PUBLIC_URL, in one line naming it", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "tandem-prodcfg-"));
+    dirs.push(dataDir);
+    const { PUBLIC_URL: _omitted, ...env } = base;
+    const { code, output } = await runOnce({ ...env, ALLOW_EMBEDDED_DB: "1", DATA_DIR: dataDir });
+    expect(code).not.toBe(0);
+    expect(output.split("\n")).toHaveLength(1);
+    expect(output).toMatch(/PUBLIC_URL/);
   });
 });

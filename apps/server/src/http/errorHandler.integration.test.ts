@@ -88,7 +88,7 @@ describe("errors of accounts and credentials", () => {
   });
 
   it("signing in over plain HTTP where cookies are Secure", async () => {
-    const production = await start({ NODE_ENV: "production", ALLOW_EMBEDDED_DB: "1", BCRYPT_COST: "10" });
+    const production = await start({ NODE_ENV: "production", PUBLIC_URL: "https://todo.example.test", ALLOW_EMBEDDED_DB: "1", BCRYPT_COST: "10" });
     expect(answer(await production.client().post("/api/auth/signup", { email: uniqueEmail(), password: "long enough" }))).toEqual(
       refusal(403, "forbidden", "sign in over HTTPS: the session cookie is only sent over it"),
     );

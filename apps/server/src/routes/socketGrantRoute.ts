@@ -1,17 +1,18 @@
 import { Router } from "express";
-import { PROTOCOL_VERSION, SOCKET_PATH, TICKET_PARAM, WebSocketQuery, type WebSocketGrant } from "@tandem/protocol";
+import { PROTOCOL_VERSION, WebSocketQuery, type WebSocketGrant } from "@tandem/protocol";
 import type { Tickets } from "../sockets/tickets.js";
 import { socketTags } from "../sockets/tags.js";
 import { deviceIdOf } from "../http/deviceId.js";
 import { parse } from "../http/validate.js";
 import { principalOf, requireAuth } from "../http/authenticate.js";
+import { socketUri, type OriginOf } from "../http/publicOrigin.js";
 
 /**
  * `GET /api/websocket`: a one-time URI for a socket of the signed-in user, bound to the credential
  * that asked and the device it names. The grant's `tags` are exactly the tags the socket will
- * carry.
+ * carry; its URI is on the app's public origin (`originOf`: PUBLIC_URL in production).
  */
-export function socketGrantRoute(tickets: Tickets): Router {
+export function socketGrantRoute(tickets: Tickets, originOf: OriginOf): Router {
   const router = Router();
   router.get("/", requireAuth, async (req, res) => {
     const principal = principalOf(req);
@@ -20,12 +21,9 @@ export function socketGrantRoute(tickets: Tickets): Router {
     const credential = principal.via === "session" ? { sessionId: principal.sessionId } : { tokenId: principal.tokenId };
     const claims = { userId: principal.user.id, credential, device };
     const { ticket, socketId, expiresAt } = await tickets.issue({ ...claims, since: since ?? null });
-    // Behind the trusted proxy, req.protocol and req.host are the browser's (X-Forwarded-*).
-    const scheme = req.protocol === "https" ? "wss" : "ws";
-    const uri = `${scheme}://${req.host}${SOCKET_PATH}?${TICKET_PARAM}=${ticket}`;
     res.json({
       id: socketId,
-      uri,
+      uri: socketUri(originOf(req), ticket),
       expiresAt: expiresAt.toISOString(),
       tags: socketTags(claims),
       protocolVersion: PROTOCOL_VERSION,

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
-import type { TLSSocket } from "node:tls";
 import type { AuthResult } from "@tandem/gateway";
 import { ERROR_STATUS, TICKET_PARAM, type ErrorCode } from "@tandem/protocol";
+import type { OriginOf } from "../http/publicOrigin.js";
 import type { Store } from "../store/Store.js";
 import type { Sessions } from "../auth/sessions.js";
 import type { Tickets, TicketClaims } from "./tickets.js";
@@ -12,9 +12,9 @@ export interface SocketAuthDeps {
   store: Store;
   sessions: Sessions;
   tickets: Tickets;
+  /** The app's own origin for a request (PUBLIC_URL in production; see http/publicOrigin.ts). */
+  originOf: OriginOf;
   allowedOrigins: readonly string[];
-  /** Whether X-Forwarded-* headers come from a trusted proxy (TRUST_PROXY > 0). */
-  trustProxy: boolean;
   /** Told about each session that opens a socket, so the socket closes when the session expires. */
   sessionExpiry: Pick<SessionExpiry, "watch">;
 }
@@ -28,10 +28,10 @@ export interface SocketAuthDeps {
  * 2. The ticket must redeem (present, known, unused, unexpired) → else 401 (`unauthorized`).
  * 3. The credential it was issued to must still be live (signed out meanwhile → 401).
  */
-export function socketAuth({ store, sessions, tickets, allowedOrigins, trustProxy, sessionExpiry }: SocketAuthDeps) {
+export function socketAuth({ store, sessions, tickets, originOf, allowedOrigins, sessionExpiry }: SocketAuthDeps) {
   return async (req: IncomingMessage): Promise<AuthResult<TicketClaims>> => {
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== ownOrigin(req, trustProxy) && !allowedOrigins.includes(origin)) {
+    if (origin !== undefined && origin !== originOf(req) && !allowedOrigins.includes(origin)) {
       return refuse("forbidden", "cross-origin socket refused");
     }
     const ticket = new URL(req.url ?? "/", "http://localhost").searchParams.get(TICKET_PARAM);
@@ -67,17 +67,4 @@ async function credentialIsLive(store: Store, claims: TicketClaims, sessionExpir
   if (session?.userId !== claims.userId) return false;
   sessionExpiry.watch(session.id, session.expiresAt);
   return true;
-}
-
-/** The origin the browser used, as Express computes it for HTTP requests (see http/originCheck.ts). */
-function ownOrigin(req: IncomingMessage, trustProxy: boolean): string {
-  const forwardedProto = trustProxy ? firstValue(req.headers["x-forwarded-proto"]) : undefined;
-  const proto = forwardedProto ?? ((req.socket as Partial<TLSSocket>).encrypted ? "https" : "http");
-  const host = (trustProxy ? firstValue(req.headers["x-forwarded-host"]) : undefined) ?? req.headers.host ?? "";
-  return `${proto}://${host}`;
-}
-
-function firstValue(header: string | string[] | undefined): string | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  return value?.split(",")[0]?.trim() || undefined;
 }

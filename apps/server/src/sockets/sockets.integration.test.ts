@@ -84,9 +84,17 @@ describe("GET /api/websocket", () => {
   });
 
   it("builds a wss:// URI from the trusted proxy's X-Forwarded-Proto and Host", async () => {
-    const [c] = await user(["device-proxy-1"]);
-    const res = await c!.request("GET", "/api/websocket", { headers: { "x-forwarded-proto": "https", "x-forwarded-host": "todo.example.com" } });
-    expect((res.body as { uri: string }).uri).toMatch(/^wss:\/\/todo\.example\.com\/ws\?ticket=/);
+    // Outside production no proxy is trusted unless TRUST_PROXY says so (and PUBLIC_URL, when
+    // set, wins over both headers: http/proxyTrust.integration.test.ts).
+    const proxied = await startTestServer({ TRUST_PROXY: "1" });
+    try {
+      const c = proxied.client({ deviceId: "device-proxy-1" });
+      await c.signup(uniqueEmail());
+      const res = await c.request("GET", "/api/websocket", { headers: { "x-forwarded-proto": "https", "x-forwarded-host": "todo.example.com" } });
+      expect((res.body as { uri: string }).uri).toMatch(/^wss:\/\/todo\.example\.com\/ws\?ticket=/);
+    } finally {
+      await proxied.close();
+    }
   });
 
   it("is 401 when signed out and 400 for a bad since", async () => {

@@ -4,9 +4,10 @@ import { SocketClient } from "../SocketClient.js";
 import type { RoutedApiClient } from "./RoutedApiClient.js";
 
 /**
- * A browser's socket through the platform's router. The grant's URI is `wss://` (the browser
- * came in over TLS); the router ends TLS, so this opens the same URI as `ws://` and adds the
- * header the router adds. It records every message and the close, like test/SocketClient.ts.
+ * A browser's socket through the platform's router. The grant's URI is `wss://` on the public
+ * origin (PUBLIC_URL); the router ends TLS and forwards to the release, so this opens the URI's
+ * path and ticket on the release's port with `ws://`, adding the header the router adds. It
+ * records every message and the close, like test/SocketClient.ts.
  */
 export class RoutedSocket {
   readonly messages: ServerMessage[] = [];
@@ -24,7 +25,8 @@ export class RoutedSocket {
     const grant = await SocketClient.grant(api, options.since);
     const headers: Record<string, string> = { "x-forwarded-proto": "https" };
     if (api.cookie) headers.cookie = api.cookie;
-    const ws = new WebSocket(grant.uri.replace(/^wss:/, "ws:"), { headers });
+    const { pathname, search } = new URL(grant.uri);
+    const ws = new WebSocket(`${api.baseUrl.replace(/^http:/, "ws:")}${pathname}${search}`, { headers });
     const socket = new RoutedSocket(ws, grant);
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());
