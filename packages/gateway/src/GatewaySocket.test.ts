@@ -3,6 +3,7 @@ import { CloseCode } from "@tandem/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGateway, type Gateway } from "./Gateway.js";
 import type { GatewayOptions } from "./GatewayOptions.js";
+import type { Logger } from "./Logger.js";
 import { connect, listen, waitFor, type ListeningGateway, type TestClient } from "./testing/gatewayHarness.js";
 import { testAuthenticate, type TestSocketData } from "./testing/testAuthenticate.js";
 
@@ -94,5 +95,17 @@ describe("inbound limits", () => {
     expect((await flooder.closed).code).toBe(CloseCode.POLICY_VIOLATION);
     expect(gateway.send({ tags: ["t"] }, "fine")).toBe(1);
     await polite.waitForMessage("fine");
+  });
+
+  it("logs a flood once per socket, however much more arrives before it is closed", async () => {
+    const warnings: string[] = [];
+    const logger: Logger = { debug() {}, info() {}, error() {}, warn: (_obj, msg) => void warnings.push(msg ?? "") };
+    const { gateway, server } = await start({ maxInboundPerSecond: 10, logger });
+    const flooder = await open(server, "token=b");
+    // All of it is on the wire before the server's close frame can come back.
+    for (let i = 0; i < 200; i += 1) flooder.ws.send("spam");
+    expect((await flooder.closed).code).toBe(CloseCode.POLICY_VIOLATION);
+    await waitFor(() => gateway.socketCount === 0, 5_000, "the server to let go of the socket");
+    expect(warnings.filter((msg) => msg.includes("flooded"))).toEqual(["client flooded the socket, closing it"]);
   });
 });

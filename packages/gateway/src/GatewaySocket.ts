@@ -179,6 +179,9 @@ export class LocalSocket<TData> implements GatewaySocket<TData> {
   }
 
   #countInbound(): void {
+    // What arrives after the close began (a flood is still on the wire) is neither counted nor
+    // logged again: one warning per socket, not one per message.
+    if (this.#closing) return;
     const now = Date.now();
     if (now - this.#inboundWindowStart >= 1000) {
       this.#inboundWindowStart = now;

@@ -12,8 +12,8 @@ afterEach(async () => {
   for (const resource of opened.splice(0).reverse()) await resource.close();
 });
 
-async function start(): Promise<{ server: ListeningGateway; socketCount: () => number }> {
-  const gateway = createGateway({ authenticate: testAuthenticate, pingIntervalMs: INTERVAL_MS });
+async function start(intervalMs = INTERVAL_MS): Promise<{ server: ListeningGateway; socketCount: () => number }> {
+  const gateway = createGateway({ authenticate: testAuthenticate, pingIntervalMs: intervalMs });
   const server = await listen(gateway);
   opened.push(server);
   return { server, socketCount: () => gateway.socketCount };
@@ -38,27 +38,51 @@ describe("heartbeat, in a gateway", () => {
   });
 
   it("keeps a healthy idle client for many intervals", async () => {
-    const { server, socketCount } = await start();
+    // Counted in pings answered, not in wall-clock time: a loaded machine runs timers late. The
+    // client shares this process's event loop, so each interval must outlast a scheduling stall
+    // between a ping and the reading of its pong; a few hundred milliseconds does.
+    const { server, socketCount } = await start(250);
     const healthy = await open(server, true);
-    await new Promise((resolve) => setTimeout(resolve, 12 * INTERVAL_MS));
+    await waitFor(() => healthy.pings >= 10 || healthy.ws.readyState !== healthy.ws.OPEN, 30_000, "ten pings");
     expect(healthy.ws.readyState).toBe(healthy.ws.OPEN);
     expect(healthy.pings).toBeGreaterThanOrEqual(10);
     expect(socketCount()).toBe(1);
   });
+
+  it("terminates a client that sends pongs of its own accord but never answers a ping", async () => {
+    const { server, socketCount } = await start();
+    const faker = await open(server, false);
+    // Unsolicited pongs (RFC 6455 §5.5.3 allows them as a heartbeat), empty and with a payload:
+    // none is the answer to the server's ping, so none proves the client is reading.
+    let n = 0;
+    const pongs = setInterval(() => faker.ws.pong(n++ % 2 === 0 ? undefined : Buffer.from("pong")), 5);
+    try {
+      await waitFor(() => faker.ws.readyState === faker.ws.CLOSED, 20 * INTERVAL_MS + 5_000, "the faker to be dropped");
+      expect((await faker.closed).code).toBe(1006);
+      expect(faker.pings).toBeGreaterThanOrEqual(1);
+      await waitFor(() => socketCount() === 0);
+    } finally {
+      clearInterval(pongs);
+    }
+  });
 });
 
-/** The part of a ws socket the heartbeat touches; answers each ping unless told to stay silent. */
+/** The part of a ws socket the heartbeat touches; echoes each ping's payload unless told to stay silent. */
 class FakeSocket extends EventEmitter {
   readonly OPEN = 1;
   readyState = 1;
   /** When each ping was sent (fake time). */
   readonly pings: number[] = [];
+  /** Each ping's payload. */
+  readonly payloads: Buffer[] = [];
   constructor(readonly answers: boolean) {
     super();
   }
-  ping(): void {
+  ping(data?: Buffer): void {
     this.pings.push(Date.now());
-    if (this.answers) queueMicrotask(() => this.emit("pong"));
+    const payload = Buffer.from(data ?? []);
+    this.payloads.push(payload);
+    if (this.answers) queueMicrotask(() => this.emit("pong", payload));
   }
 }
 
@@ -142,6 +166,28 @@ describe("Heartbeat, on its own (fake sockets and timers)", () => {
     await vi.advanceTimersByTimeAsync(5_000);
     expect(dead).toHaveLength(1);
     expect(healthy.every((socket) => socket.pings.length === 7)).toBe(true);
+    heartbeat.stop();
+  });
+
+  it("accepts only the pong that echoes the latest ping's payload", async () => {
+    const dead: WebSocket[] = [];
+    const heartbeat = new Heartbeat(1_000, (ws) => dead.push(ws));
+    const [honest, stale, empty] = sockets(3, false);
+    for (const socket of [honest!, stale!, empty!]) heartbeat.add(asWs(socket));
+    await vi.advanceTimersByTimeAsync(1_000);
+    for (const socket of [honest!, stale!, empty!]) expect(socket.payloads[0]?.length).toBeGreaterThan(0);
+    honest!.emit("pong", honest!.payloads[0]);
+    stale!.emit("pong", honest!.payloads[0]);
+    empty!.emit("pong", Buffer.alloc(0));
+
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(new Set(dead)).toEqual(new Set([asWs(stale!), asWs(empty!)]));
+    expect(honest!.pings).toHaveLength(2);
+    // A new ping, a new payload: answering with the previous one is no answer.
+    expect(honest!.payloads[1]!.equals(honest!.payloads[0]!)).toBe(false);
+    honest!.emit("pong", honest!.payloads[0]);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(dead).toContain(asWs(honest!));
     heartbeat.stop();
   });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { WebSocket } from "ws";
 
 /**
@@ -9,9 +10,17 @@ export const HEARTBEAT_TICK_MS = 100;
 /** At most this many slices: an interval longer than 100 s ticks less often rather than keep more. */
 const MAX_SLICES = 1_000;
 
+/** Random bytes each ping carries; its pong must echo them (RFC 6455 §5.5.3). */
+const PING_PAYLOAD_BYTES = 8;
+
 /**
  * Finds sockets whose peer is gone without a TCP FIN (a phone that lost its network, a laptop
  * that went to sleep) and keeps idle sockets looking busy to proxies in between.
+ *
+ * Each ping carries fresh random bytes, and only a pong that echoes them answers it. RFC 6455
+ * lets a peer send pongs unasked, so without the payload a client that never reads (and so
+ * never sees a ping) could stay connected by sending pongs of its own, while the data sent to
+ * it piles up in buffers.
  *
  * One timer for the whole gateway, not one per socket, and the pings spread over the interval:
  * each tick pings one slice of the sockets and terminates those of the slice that did not answer
@@ -28,10 +37,10 @@ export class Heartbeat {
   readonly #slices: Set<WebSocket>[];
   /** Each socket's slice. */
   readonly #sliceOf = new Map<WebSocket, Set<WebSocket>>();
-  /** Pinged and not answered yet. */
-  readonly #awaiting = new Set<WebSocket>();
+  /** Pinged and not answered yet, with the payload the answer must echo. */
+  readonly #awaiting = new Map<WebSocket, Buffer>();
   /** One listener shared by every socket (`this` is the socket that answered), not one per socket. */
-  readonly #onPong: (this: WebSocket) => void;
+  readonly #onPong: (this: WebSocket, data: Buffer) => void;
   /** The slice the next tick pings, and where the search for the next socket's slice starts. */
   #nextTick = 0;
   #nextJoin = 0;
@@ -44,8 +53,8 @@ export class Heartbeat {
     this.#slices = Array.from({ length: slices }, () => new Set<WebSocket>());
     this.#onDead = onDead;
     const awaiting = this.#awaiting;
-    this.#onPong = function (this: WebSocket) {
-      awaiting.delete(this);
+    this.#onPong = function (this: WebSocket, data: Buffer) {
+      if (awaiting.get(this)?.equals(data) === true) awaiting.delete(this);
     };
   }
 
@@ -107,9 +116,10 @@ export class Heartbeat {
         this.#onDead(ws);
         continue;
       }
-      this.#awaiting.add(ws);
+      const payload = randomBytes(PING_PAYLOAD_BYTES);
+      this.#awaiting.set(ws, payload);
       // Only OPEN sockets can be pinged; one that is closing has its own close timeout.
-      if (ws.readyState === ws.OPEN) ws.ping();
+      if (ws.readyState === ws.OPEN) ws.ping(payload);
     }
   }
 }
