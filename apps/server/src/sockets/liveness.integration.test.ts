@@ -3,38 +3,78 @@ import WebSocket from "ws";
 import { CloseCode, type ChangeEvent } from "@tandem/protocol";
 import { startTestServer, uniqueEmail, type TestServer } from "../../test/testServer.js";
 import { SocketClient, settle } from "../../test/SocketClient.js";
+import type { ApiClient } from "../../test/ApiClient.js";
+import { waitFor } from "@tandem/gateway/testing";
 
 /** Heartbeat and backpressure on the real server, with short intervals and small buffers. */
 const WEBHOOK_SECRET = "webhook-secret-liveness-0123456789abcdef";
-const PING_MS = 100;
-let t: TestServer;
-beforeAll(async () => {
-  t = await startTestServer({ PING_INTERVAL_MS: String(PING_MS), SOCKET_MAX_BUFFERED_BYTES: String(64 * 1024), WEBHOOK_SECRET });
-});
-afterAll(() => t.close());
 
 describe("heartbeat", () => {
+  /**
+   * Short, but each interval must outlast a scheduling stall on a loaded machine between a ping
+   * and the reading of its pong: the healthy client shares this process's event loop.
+   */
+  const PING_MS = 250;
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ PING_INTERVAL_MS: String(PING_MS) });
+  });
+  afterAll(() => t.close());
+
+  /** A socket that answers no ping: ws would answer them for us unless told not to. */
+  async function openSilent(c: ApiClient): Promise<{ ws: WebSocket; closed: Promise<number> }> {
+    const ws = new WebSocket((await SocketClient.grant(c)).uri, { autoPong: false });
+    const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
+    await new Promise((resolve) => ws.once("open", resolve));
+    return { ws, closed };
+  }
+
   it("terminates a peer that stops answering pings, and keeps a healthy idle one", async () => {
     const c = t.client({ deviceId: "device-hb-0001" });
     await c.signup(uniqueEmail());
     const healthy = await SocketClient.open(c);
-    const silentGrant = await SocketClient.grant(c);
-    const silent = new WebSocket(silentGrant.uri, { autoPong: false });
-    const silentClosed = new Promise<number>((resolve) => silent.once("close", (code) => resolve(code)));
-    await new Promise((resolve) => silent.once("open", resolve));
+    let pings = 0;
+    healthy.ws.on("ping", () => (pings += 1));
+    const silent = await openSilent(c);
     const started = Date.now();
-    const code = await silentClosed;
+    const code = await silent.closed;
     // Terminated (no close frame: 1006 on the client) within two intervals, plus scheduling slack.
     expect(code).toBe(1006);
     expect(Date.now() - started).toBeLessThan(PING_MS * 2 + 400);
-    await settle(PING_MS * 10);
+    // Kept through many intervals, counted in pings answered rather than in wall-clock time.
+    await waitFor(() => pings >= 8 || healthy.closed !== undefined, 15_000, "eight pings");
     expect(healthy.closed).toBeUndefined();
     expect(healthy.ws.readyState).toBe(WebSocket.OPEN);
     healthy.close();
   });
+
+  it("terminates a peer that sends pongs unasked but never answers a ping", async () => {
+    const c = t.client({ deviceId: "device-hb-0002" });
+    await c.signup(uniqueEmail());
+    const faker = await openSilent(c);
+    let pinged = 0;
+    faker.ws.on("ping", () => (pinged += 1));
+    const pongs = setInterval(() => faker.ws.pong(), 10);
+    try {
+      const code = await Promise.race([faker.closed, settle(PING_MS * 20 + 5_000).then(() => "still open")]);
+      expect(code).toBe(1006);
+      expect(pinged).toBeGreaterThanOrEqual(1);
+    } finally {
+      clearInterval(pongs);
+      faker.ws.terminate();
+    }
+  });
 });
 
 describe("backpressure", () => {
+  // The default heartbeat (25 s): a short one would also drop the fast client whenever this busy
+  // process reads its pong late, and the heartbeat is not what this test is about.
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ SOCKET_MAX_BUFFERED_BYTES: String(64 * 1024), WEBHOOK_SECRET });
+  });
+  afterAll(() => t.close());
+
   it("closes a client that stops reading with 1013 while another keeps receiving everything", async () => {
     const c = t.client({ deviceId: "device-bp-0001" });
     const user = await c.signup(uniqueEmail());
