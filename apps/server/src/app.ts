@@ -86,7 +86,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     limiter,
   });
   const signupLimit = new ActionLimit("signup_ip", config.SIGNUP_MAX_PER_IP_PER_HOUR, 3600, limiter);
-  const tickets = new Tickets(kv, config.SOCKET_TICKET_TTL_MS);
+  const tickets = new Tickets(kv, config.SOCKET_TICKET_TTL_MS, config.SOCKET_TICKETS_PER_USER);
   const sessions = new Sessions(store.sessions, {
     key: sessionSecret,
     idleMs: config.SESSION_IDLE_TIMEOUT_MS,

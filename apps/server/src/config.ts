@@ -37,6 +37,8 @@ const EnvSchema = z.object({
   ),
   ALLOW_EMBEDDED_DB: flag.default(false),
   REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, "must start with redis:// or rediss://").optional()),
+  /** How long start-up waits for Redis before giving up (the process exits 1 rather than serve 503s). */
+  REDIS_CONNECT_TIMEOUT_MS: int(1000, 10 * MINUTE).default(30_000),
   SESSION_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   WEBHOOK_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
   BCRYPT_COST: int(4, 15).default(12),
@@ -91,6 +93,8 @@ const EnvSchema = z.object({
   CHANGE_LOG_LIMIT: int(10, 1_000_000).default(1000),
   PING_INTERVAL_MS: int(100, 50_000).default(25_000),
   SOCKET_TICKET_TTL_MS: int(1000, 10 * MINUTE).default(60_000),
+  /** Socket grants per user per ticket lifetime: far above a person's reconnects, a bound on a loop's. */
+  SOCKET_TICKETS_PER_USER: int(1, 10_000).default(60),
   SOCKET_MAX_PER_USER: int(1, 10_000).default(20),
   SOCKET_MAX_BUFFERED_BYTES: int(16 * KIB, 256 * 1024 * KIB).default(1024 * KIB),
   SOCKET_MAX_PAYLOAD_BYTES: int(KIB, 16 * 1024 * KIB).default(64 * KIB),

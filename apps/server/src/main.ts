@@ -15,6 +15,7 @@ import type { KeyValue } from "./kv/KeyValue.js";
 import { memoryLimiter, redisLimiter, type LimiterFactory } from "./auth/loginThrottle.js";
 import { MemoryKeyValue } from "./kv/MemoryKeyValue.js";
 import { RedisKeyValue } from "./kv/RedisKeyValue.js";
+import { waitForRedis } from "./waitForRedis.js";
 
 /**
  * The process: read config, open the store, listen on $PORT, drain on SIGTERM.
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   const sessionSecret = config.SESSION_SECRET ?? developmentSessionSecret(config.DATA_DIR);
   const server = createServer({ config, store, logger, sessionSecret, bus, kv, limiter });
   const inFlight = trackResponses(server.httpServer);
+  if (redis) await waitForRedis({ redis, bus, timeoutMs: config.REDIS_CONNECT_TIMEOUT_MS, logger });
 
   await new Promise<void>((resolve, reject) => {
     server.httpServer.once("error", reject);

@@ -28,4 +28,12 @@ describe("MemoryKeyValue", () => {
     await kv.close();
     expect(kv.size).toBe(0);
   });
+
+  it("counts from one, keeps the first expiry however often it counts, and starts again after it", async () => {
+    expect(await kv.increment("n", 100)).toEqual({ count: 1, expiresInMs: 100 });
+    now += 40;
+    expect(await kv.increment("n", 100)).toEqual({ count: 2, expiresInMs: 60 });
+    now += 60;
+    expect(await kv.increment("n", 100)).toEqual({ count: 1, expiresInMs: 100 });
+  });
 });

@@ -20,9 +20,18 @@ export class MemoryKeyValue implements KeyValue {
   }
 
   async take(key: string): Promise<string | null> {
-    const value = this.live(key);
+    const value = this.live(key)?.value;
     this.entries.delete(key);
     return value ?? null;
+  }
+
+  async increment(key: string, ttlMs: number): Promise<{ count: number; expiresInMs: number }> {
+    const now = this.now();
+    const entry = this.live(key) ?? { value: "0", expiresAt: now + ttlMs };
+    const count = Number(entry.value) + 1;
+    entry.value = String(count);
+    this.entries.set(key, entry);
+    return { count, expiresInMs: entry.expiresAt - now };
   }
 
   async close(): Promise<void> {
@@ -34,14 +43,14 @@ export class MemoryKeyValue implements KeyValue {
     return this.entries.size;
   }
 
-  private live(key: string): string | undefined {
+  private live(key: string): { value: string; expiresAt: number } | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
       this.entries.delete(key);
       return undefined;
     }
-    return entry.value;
+    return entry;
   }
 
   private sweep(): void {

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { AuthResult } from "@tandem/gateway";
 import { ERROR_STATUS, TICKET_PARAM, type ErrorCode } from "@tandem/protocol";
+import { AppError } from "../errors.js";
 import type { OriginOf } from "../http/publicOrigin.js";
 import type { Store } from "../store/Store.js";
 import type { Sessions } from "../auth/sessions.js";
@@ -27,6 +28,9 @@ export interface SocketAuthDeps {
  *    client) is fine: the ticket is the credential.
  * 2. The ticket must redeem (present, known, unused, unexpired) → else 401 (`unauthorized`).
  * 3. The credential it was issued to must still be live (signed out meanwhile → 401).
+ *
+ * A store that cannot answer (the tickets' Redis, the database) refuses with its error's status
+ * (503 `unavailable`), as the HTTP API would; anything else thrown is a bug (the gateway's 500).
  */
 export function socketAuth({ store, sessions, tickets, originOf, allowedOrigins, sessionExpiry }: SocketAuthDeps) {
   return async (req: IncomingMessage): Promise<AuthResult<TicketClaims>> => {
@@ -35,11 +39,16 @@ export function socketAuth({ store, sessions, tickets, originOf, allowedOrigins,
       return refuse("forbidden", "cross-origin socket refused");
     }
     const ticket = new URL(req.url ?? "/", "http://localhost").searchParams.get(TICKET_PARAM);
-    const claims = await tickets.redeem(ticket);
-    if (!claims) return refuse("unauthorized", "missing, used or expired ticket");
-    if (!cookieMatches(req, claims, sessions)) return refuse("unauthorized", "ticket belongs to another session");
-    if (!(await credentialIsLive(store, claims, sessionExpiry))) return refuse("unauthorized", "signed out");
-    return { ok: true, id: claims.socketId, tags: socketTags(claims), limitKey: userTag(claims.userId), data: claims };
+    try {
+      const claims = await tickets.redeem(ticket);
+      if (!claims) return refuse("unauthorized", "missing, used or expired ticket");
+      if (!cookieMatches(req, claims, sessions)) return refuse("unauthorized", "ticket belongs to another session");
+      if (!(await credentialIsLive(store, claims, sessionExpiry))) return refuse("unauthorized", "signed out");
+      return { ok: true, id: claims.socketId, tags: socketTags(claims), limitKey: userTag(claims.userId), data: claims };
+    } catch (err) {
+      if (err instanceof AppError) return refuse(err.code, err.message);
+      throw err;
+    }
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { DeviceId, Seq, UserId } from "@tandem/protocol";
+import { AppError } from "../errors.js";
 import type { KeyValue } from "../kv/KeyValue.js";
 
 /** What a ticket stands for: exactly one socket, of one user, opened by one credential and device. */
@@ -22,14 +23,25 @@ export type TicketClaims = z.infer<typeof TicketClaims>;
  * - Single-use (redeemed with an atomic take): a URI that leaks from a log or a history is dead.
  * - Short-lived (60 s by default): only long enough to open the socket.
  * - Only its SHA-256 is kept, so whoever can read the store cannot open sockets.
+ * - At most `perUser` are issued to one user within one ticket lifetime (counted from the first
+ *   of them): a client asking in a loop gets `too_many_requests` instead of making the store hold
+ *   tickets without bound. A ticket lives no longer than that lifetime, so a user never holds
+ *   more than twice `perUser` at once.
  */
 export class Tickets {
   constructor(
     private readonly kv: KeyValue,
     private readonly ttlMs: number,
+    private readonly perUser: number,
   ) {}
 
+  /** @throws AppError `too_many_requests` (saying when to ask again) past `perUser`; `unavailable` if the store is down */
   async issue(claims: Omit<TicketClaims, "socketId">): Promise<{ ticket: string; socketId: string; expiresAt: Date }> {
+    const { count, expiresInMs } = await this.kv.increment(issuedKey(claims.userId), this.ttlMs);
+    if (count > this.perUser) {
+      const seconds = Math.max(1, Math.ceil(expiresInMs / 1000));
+      throw new AppError("too_many_requests", `too many socket grants, try again in ${seconds} s`, { retryAfterSeconds: seconds });
+    }
     const ticket = randomBytes(32).toString("base64url");
     const socketId = randomUUID();
     const full: TicketClaims = { ...claims, socketId };
@@ -48,3 +60,4 @@ export class Tickets {
 }
 
 const key = (ticket: string) => "ticket:" + createHash("sha256").update(ticket).digest("hex");
+const issuedKey = (userId: string) => `tickets-issued:${userId}`;
