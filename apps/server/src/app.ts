@@ -9,7 +9,8 @@ import type { Store } from "./store/Store.js";
 import { ChangeFeed } from "./todos/ChangeFeed.js";
 import { TodoService } from "./todos/TodoService.js";
 import { Passwords } from "./auth/passwords.js";
-import { ActionLimit, LoginThrottle, memoryLimiter, type LimiterFactory } from "./auth/loginThrottle.js";
+import { ActionLimit, LoginThrottle } from "./auth/loginThrottle.js";
+import { memoryLimiter, type LimiterFactory } from "./limits/LimiterFactory.js";
 import { Sessions } from "./auth/sessions.js";
 import { startSessionPurge } from "./auth/sessionPurge.js";
 import { authenticate } from "./http/authenticate.js";
@@ -76,7 +77,11 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
 
   const feed = new ChangeFeed((err, event) => logger.error({ err, seq: event.meta.seq }, "change listener failed"));
   const todos = new TodoService(store.todos, feed, { changeLogLimit: config.CHANGE_LOG_LIMIT });
-  const passwords = new Passwords(config.BCRYPT_COST, { maxConcurrent: config.BCRYPT_MAX_CONCURRENT, maxQueued: config.BCRYPT_MAX_QUEUED });
+  const passwords = new Passwords(config.BCRYPT_COST, {
+    maxConcurrent: config.BCRYPT_MAX_CONCURRENT,
+    maxQueued: config.BCRYPT_MAX_QUEUED,
+    maxPerClient: config.BCRYPT_MAX_QUEUED_PER_IP,
+  });
   const loginThrottle = new LoginThrottle({
     windowMs: config.LOGIN_THROTTLE_WINDOW_MS,
     maxFailuresPerEmailIp: config.LOGIN_MAX_FAILURES_PER_EMAIL_IP,

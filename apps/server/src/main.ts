@@ -11,7 +11,8 @@ import { developmentSessionSecret } from "./devSecret.js";
 import type { Redis } from "ioredis";
 import type { Store } from "./store/Store.js";
 import type { KeyValue } from "./kv/KeyValue.js";
-import { memoryLimiter, redisLimiter, type LimiterFactory } from "./auth/loginThrottle.js";
+import { memoryLimiter, type LimiterFactory } from "./limits/LimiterFactory.js";
+import { redisLimiter } from "./limits/redisLimiter.js";
 import { MemoryKeyValue } from "./kv/MemoryKeyValue.js";
 import { RedisKeyValue } from "./kv/RedisKeyValue.js";
 

@@ -1,0 +1,11 @@
+import { RateLimiterMemory, type RateLimiterAbstract } from "rate-limiter-flexible";
+
+/**
+ * Makes the counter for one key space: `points` per `durationSeconds` (a fixed window that
+ * starts at the key's first point). Where the counters live is the caller's choice: in this
+ * process (`memoryLimiter`) or in Redis for several instances (`redisLimiter`).
+ */
+export type LimiterFactory = (keyPrefix: string, points: number, durationSeconds: number) => RateLimiterAbstract;
+
+export const memoryLimiter: LimiterFactory = (keyPrefix, points, duration) => new RateLimiterMemory({ keyPrefix, points, duration });
+
