@@ -10,7 +10,7 @@ import { ChangeFeed } from "./todos/ChangeFeed.js";
 import { TodoService } from "./todos/TodoService.js";
 import { Passwords } from "./auth/passwords.js";
 import { ActionLimit, LoginThrottle } from "./auth/loginThrottle.js";
-import { memoryLimiter, type LimiterFactory } from "./limits/LimiterFactory.js";
+import type { LimiterFactory } from "./limits/LimiterFactory.js";
 import { Sessions } from "./auth/sessions.js";
 import { startSessionPurge } from "./auth/sessionPurge.js";
 import { authenticate } from "./http/authenticate.js";
@@ -47,7 +47,10 @@ export interface ServerDeps {
    * owns it and closes it after the HTTP drain (requests in flight may still issue tickets).
    */
   kv: KeyValue;
-  /** Where sign-in counters live; default: in-process (one instance). Redis for several. */
+  /**
+   * Where sign-in and sign-up counters live: Redis for several instances; default: the store's
+   * database (`Store.limiters`), so a restart does not reset them.
+   */
   limiter?: LimiterFactory;
 }
 
@@ -66,7 +69,7 @@ export interface TandemServer {
 }
 
 /** Builds the whole app (HTTP routes, sessions, change feed) without starting it. */
-export function createServer({ config, store, logger, sessionSecret, bus = new MemoryBus(), kv, limiter = memoryLimiter }: ServerDeps): TandemServer {
+export function createServer({ config, store, logger, sessionSecret, bus = new MemoryBus(), kv, limiter = store.limiters }: ServerDeps): TandemServer {
   const app = express();
   const httpServer = expressServer(app);
   app.set("trust proxy", config.TRUST_PROXY);

@@ -3,7 +3,8 @@ import { RateLimiterMemory, type RateLimiterAbstract } from "rate-limiter-flexib
 /**
  * Makes the counter for one key space: `points` per `durationSeconds` (a fixed window that
  * starts at the key's first point). Where the counters live is the caller's choice: in this
- * process (`memoryLimiter`) or in Redis for several instances (`redisLimiter`).
+ * process (`memoryLimiter`), in Redis for several instances (`redisLimiter`), or in the
+ * database without Redis (`Store.limiters`), so a restart does not reset them.
  */
 export type LimiterFactory = (keyPrefix: string, points: number, durationSeconds: number) => RateLimiterAbstract;
 

@@ -1,11 +1,14 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import { ErrorBody } from "@tandem/protocol";
 import { startTestServer, uniqueEmail, type TestServer } from "../../test/testServer.js";
 import type { ApiResponse } from "../../test/ApiClient.js";
+import { dropDatabase, withDatabase } from "../../test/mongoDatabase.js";
 
 /**
  * The sign-in throttle against the real server: bursts cannot outrun it, a busy address cannot
- * lock everyone behind it out, and one address cannot take the whole bcrypt queue. Client addresses come from `X-Forwarded-For` behind one trusted proxy hop
+ * lock everyone behind it out, one address cannot take the whole bcrypt queue, and a restart
+ * does not reset it. Client addresses come from `X-Forwarded-For` behind one trusted proxy hop
  * (TRUST_PROXY=1), as on a platform's router.
  */
 
@@ -132,5 +135,40 @@ describe("one address cannot take the whole bcrypt queue", () => {
       expect(errorCode(res.body)).toBe("too_many_requests");
       expect(res.headers.get("retry-after")).toBe("1");
     }
+  });
+});
+
+describe("a restart does not reset the limits", () => {
+  it("keeps a throttled email+IP and a used-up sign-up budget in the SQLite file", async () => {
+    const env = { LOGIN_MAX_FAILURES_PER_EMAIL_IP: "2", SIGNUP_MAX_PER_IP_PER_HOUR: "1" };
+    const first = await start(env);
+    const email = uniqueEmail("restart");
+    expect((await signUp(first, "198.51.100.20", email)).status).toBe(201);
+    for (let i = 0; i < 2; i++) expect((await signIn(first, "198.51.100.20", email, WRONG)).status).toBe(401);
+    expectThrottled(await signIn(first, "198.51.100.20", email, RIGHT));
+    await first.stop();
+
+    const second = await start(env, first.dataDir);
+    expectThrottled(await signIn(second, "198.51.100.20", email, RIGHT));
+    expectThrottled(await signUp(second, "198.51.100.20", uniqueEmail("restart")));
+    // Other clients were never limited.
+    expect((await signIn(second, "198.51.100.21", email, RIGHT)).status).toBe(200);
+  });
+
+  const mongoUri = process.env.MONGODB_URI;
+  it.skipIf(!mongoUri)("keeps a throttled email+IP in MongoDB (runs when MONGODB_URI is set)", async () => {
+    const uri = withDatabase(mongoUri ?? "", `tandem_throttle_${randomBytes(6).toString("hex")}`);
+    onTestFinished(() => dropDatabase(uri));
+    const env = { MONGODB_URI: uri, LOGIN_MAX_FAILURES_PER_EMAIL_IP: "2" };
+    const first = await start(env);
+    const email = uniqueEmail("restart");
+    expect((await signUp(first, "198.51.100.30", email)).status).toBe(201);
+    for (let i = 0; i < 2; i++) expect((await signIn(first, "198.51.100.30", email, WRONG)).status).toBe(401);
+    expectThrottled(await signIn(first, "198.51.100.30", email, RIGHT));
+    await first.stop();
+
+    const second = await start(env, first.dataDir);
+    expectThrottled(await signIn(second, "198.51.100.30", email, RIGHT));
+    expect((await signIn(second, "198.51.100.31", email, RIGHT)).status).toBe(200);
   });
 });
