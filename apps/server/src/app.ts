@@ -9,7 +9,8 @@ import type { Store } from "./store/Store.js";
 import { ChangeFeed } from "./todos/ChangeFeed.js";
 import { TodoService } from "./todos/TodoService.js";
 import { Passwords } from "./auth/passwords.js";
-import { ActionLimit, LoginThrottle, memoryLimiter, type LimiterFactory } from "./auth/loginThrottle.js";
+import { ActionLimit, LoginThrottle } from "./auth/loginThrottle.js";
+import type { LimiterFactory } from "./limits/LimiterFactory.js";
 import { Sessions } from "./auth/sessions.js";
 import { startSessionPurge } from "./auth/sessionPurge.js";
 import { authenticate } from "./http/authenticate.js";
@@ -47,7 +48,10 @@ export interface ServerDeps {
    * owns it and closes it after the HTTP drain (requests in flight may still issue tickets).
    */
   kv: KeyValue;
-  /** Where sign-in counters live; default: in-process (one instance). Redis for several. */
+  /**
+   * Where sign-in and sign-up counters live: Redis for several instances; default: the store's
+   * database (`Store.limiters`), so a restart does not reset them.
+   */
   limiter?: LimiterFactory;
 }
 
@@ -66,7 +70,7 @@ export interface TandemServer {
 }
 
 /** Builds the whole app (HTTP routes, sessions, change feed) without starting it. */
-export function createServer({ config, store, logger, sessionSecret, bus = new MemoryBus(), kv, limiter = memoryLimiter }: ServerDeps): TandemServer {
+export function createServer({ config, store, logger, sessionSecret, bus = new MemoryBus(), kv, limiter = store.limiters }: ServerDeps): TandemServer {
   const app = express();
   const httpServer = expressServer(app);
   app.set("trust proxy", config.TRUST_PROXY);
@@ -78,7 +82,11 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
 
   const feed = new ChangeFeed((err, event) => logger.error({ err, seq: event.meta.seq }, "change listener failed"));
   const todos = new TodoService(store.todos, feed, { changeLogLimit: config.CHANGE_LOG_LIMIT });
-  const passwords = new Passwords(config.BCRYPT_COST, { maxConcurrent: config.BCRYPT_MAX_CONCURRENT, maxQueued: config.BCRYPT_MAX_QUEUED });
+  const passwords = new Passwords(config.BCRYPT_COST, {
+    maxConcurrent: config.BCRYPT_MAX_CONCURRENT,
+    maxQueued: config.BCRYPT_MAX_QUEUED,
+    maxPerClient: config.BCRYPT_MAX_QUEUED_PER_IP,
+  });
   const loginThrottle = new LoginThrottle({
     windowMs: config.LOGIN_THROTTLE_WINDOW_MS,
     maxFailuresPerEmailIp: config.LOGIN_MAX_FAILURES_PER_EMAIL_IP,

@@ -53,6 +53,12 @@ const EnvSchema = z.object({
   UV_THREADPOOL_SIZE: int(1, 1024).optional(),
   /** Password checks waiting for a slot; past this, sign-ins are answered 503 at once. */
   BCRYPT_MAX_QUEUED: int(1, 100_000).default(200),
+  /**
+   * Password checks one client network (an IPv4 address, an IPv6 /64) may have waiting or
+   * running; past this, its sign-ins are answered 429 at once. A tenth of the default queue: a
+   * flood from one address cannot fill it, and room for an office's burst of sign-ins.
+   */
+  BCRYPT_MAX_QUEUED_PER_IP: int(1, 100_000).default(20),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /**
    * Hops of reverse proxy in front of the app whose X-Forwarded-For/-Proto/-Host are believed (a

@@ -12,7 +12,8 @@ import { proxyTrustNotice } from "./http/proxyTrust.js";
 import type { Redis } from "ioredis";
 import type { Store } from "./store/Store.js";
 import type { KeyValue } from "./kv/KeyValue.js";
-import { memoryLimiter, redisLimiter, type LimiterFactory } from "./auth/loginThrottle.js";
+import type { LimiterFactory } from "./limits/LimiterFactory.js";
+import { redisLimiter } from "./limits/redisLimiter.js";
 import { MemoryKeyValue } from "./kv/MemoryKeyValue.js";
 import { RedisKeyValue } from "./kv/RedisKeyValue.js";
 import { waitForRedis } from "./waitForRedis.js";
@@ -184,9 +185,13 @@ function loadConfigOrExit(): Config {
   }
 }
 
-/** With REDIS_URL, sockets, tickets, webhook ids and sign-in counters are shared by every instance. */
-function sharedState(config: Config): { bus: Bus; kv: KeyValue; limiter: LimiterFactory; redis?: Redis } {
-  if (!config.REDIS_URL) return { bus: new MemoryBus(), kv: new MemoryKeyValue(), limiter: memoryLimiter };
+/**
+ * With REDIS_URL, sockets, tickets, webhook ids and sign-in counters are shared by every instance.
+ * Without it, sign-in counters live in the store's database (no `limiter`: `createServer` takes
+ * the store's), so a restart does not reset them.
+ */
+function sharedState(config: Config): { bus: Bus; kv: KeyValue; limiter?: LimiterFactory; redis?: Redis } {
+  if (!config.REDIS_URL) return { bus: new MemoryBus(), kv: new MemoryKeyValue() };
   const redis = RedisKeyValue.client(config.REDIS_URL);
   return { bus: new RedisBus({ url: config.REDIS_URL }), kv: new RedisKeyValue(redis), limiter: redisLimiter(redis), redis };
 }

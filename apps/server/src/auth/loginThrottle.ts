@@ -1,6 +1,6 @@
-import type { Redis } from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { AppError } from "../errors.js";
+import { memoryLimiter, type LimiterFactory } from "../limits/LimiterFactory.js";
 
 export interface LoginThrottleOptions {
   windowMs: number;
@@ -10,13 +10,26 @@ export interface LoginThrottleOptions {
   limiter?: LimiterFactory;
 }
 
-/** Makes the counter for one key space: `points` per `durationSeconds`. */
-export type LimiterFactory = (keyPrefix: string, points: number, durationSeconds: number) => RateLimiterAbstract;
+/**
+ * A point given back this close to the end of its window is not given back: by the time it
+ * reached the store the window could have ended, and a refund into the next window would
+ * start it below zero (one free attempt more).
+ */
+const REFUND_MARGIN_MS = 1_000;
 
 /**
- * Throttles failed sign-ins on two keys (OWASP's "login brute force" recipe): email+IP stops
- * guessing one account's password, IP alone stops spraying many accounts from one address.
- * Only failures count; a success clears the email+IP counter.
+ * Throttles password checks on two keys (OWASP's "login brute force" recipe): email + client
+ * network (`clientNetwork.ts`) stops guessing one account's password, the network alone stops
+ * spraying many accounts from one place. Counters are fixed windows of `windowMs`.
+ *
+ * - **Reserve, then settle.** An attempt takes its points *before* its password is checked and
+ *   gives them back if it was right (or never checked), so a burst of parallel attempts cannot
+ *   outrun the count: exactly `maxFailuresPerEmailIp` of them are checked, the rest are refused.
+ * - **A busy network is slowed, not locked out.** Past `maxFailuresPerIp` failures, a network is
+ *   not refused outright (that would lock everyone behind an office or carrier NAT out of every
+ *   account); each email may then fail only once from it in the window. A person with the right
+ *   password still signs in; a sprayer gets one guess per account per window.
+ * - A right password clears that email's failures from that network.
  */
 export class LoginThrottle {
   private readonly byEmailIp: RateLimiterAbstract;
@@ -29,22 +42,47 @@ export class LoginThrottle {
     this.byIp = make("login_fail_ip", options.maxFailuresPerIp, seconds);
   }
 
-  /** @throws AppError `too_many_requests`, saying how long to wait, when either counter is exhausted */
-  async check(email: string, ip: string): Promise<void> {
-    const [pair, addr] = await Promise.all([this.byEmailIp.get(pairKey(email, ip)), this.byIp.get(ip)]);
-    const waits: number[] = [];
-    if (pair && pair.consumedPoints >= this.options.maxFailuresPerEmailIp) waits.push(pair.msBeforeNext);
-    if (addr && addr.consumedPoints >= this.options.maxFailuresPerIp) waits.push(addr.msBeforeNext);
-    if (waits.length > 0) throw tooMany(Math.max(...waits));
-  }
+  /**
+   * Reserves one attempt for `email` from `network`. Settle what it returns once the check is done.
+   * @throws AppError `too_many_requests`, saying how long to wait, when the attempt may not be made
+   */
+  async reserve(email: string, network: string): Promise<SignInAttempt> {
+    const { maxFailuresPerEmailIp: perEmail, maxFailuresPerIp: perIp } = this.options;
+    const pairKey = `${email}_${network}`;
+    // A look first, so a client that keeps knocking while refused costs reads, not writes.
+    const [seen, seenIp] = await Promise.all([this.byEmailIp.get(pairKey), this.byIp.get(network)]);
+    const allowed = (seenIp?.consumedPoints ?? 0) >= perIp ? 1 : perEmail;
+    if (seen !== null && seen.consumedPoints >= allowed) throw tooMany(seen.msBeforeNext);
 
-  async fail(email: string, ip: string): Promise<void> {
-    await Promise.all([swallowLimit(this.byEmailIp.consume(pairKey(email, ip))), swallowLimit(this.byIp.consume(ip))]);
-  }
+    // The reservation itself: each consume is one atomic increment in the store, so parallel
+    // attempts see each other's points.
+    const pair = await counted(this.byEmailIp.consume(pairKey));
+    if (pair.consumedPoints > perEmail) throw tooMany(pair.msBeforeNext);
+    const ip = await counted(this.byIp.consume(network));
+    if (ip.consumedPoints > perIp && pair.consumedPoints > 1) throw tooMany(pair.msBeforeNext);
 
-  async succeed(email: string, ip: string): Promise<void> {
-    await this.byEmailIp.delete(pairKey(email, ip));
+    const pairEnds = Date.now() + pair.msBeforeNext;
+    const ipEnds = Date.now() + ip.msBeforeNext;
+    return {
+      succeeded: async () => {
+        await Promise.all([this.byEmailIp.delete(pairKey), refund(this.byIp, network, ipEnds)]);
+      },
+      abandoned: async () => {
+        await Promise.all([refund(this.byEmailIp, pairKey, pairEnds), refund(this.byIp, network, ipEnds)]);
+      },
+    };
   }
+}
+
+/**
+ * One reserved sign-in attempt. A wrong password needs nothing more: the reserved points are the
+ * failure they count.
+ */
+export interface SignInAttempt {
+  /** The password was right: the email's failures from this network are cleared, the network's point given back. */
+  succeeded(): Promise<void>;
+  /** The password was never checked (the server was busy, the database failed): both points are given back. */
+  abandoned(): Promise<void>;
 }
 
 /** A fixed-window limit on an action per key (sign-ups per IP). */
@@ -71,36 +109,21 @@ export class ActionLimit {
   }
 }
 
-export const memoryLimiter: LimiterFactory = (keyPrefix, points, duration) => new RateLimiterMemory({ keyPrefix, points, duration });
-
-/**
- * Counters shared by every instance (otherwise N instances would allow N times the attempts).
- * While Redis is down each instance falls back to its own memory counters rather than failing
- * sign-in for everyone.
- */
-export function redisLimiter(client: Redis): LimiterFactory {
-  return (keyPrefix, points, duration) =>
-    new RateLimiterRedis({
-      storeClient: client,
-      keyPrefix: `tandem:${keyPrefix}`,
-      points,
-      duration,
-      insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
-    });
-}
-
-const pairKey = (email: string, ip: string) => `${email}_${ip}`;
-
 function tooMany(msBeforeNext: number): AppError {
   const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
   return new AppError("too_many_requests", `too many attempts, try again in ${seconds} s`, { retryAfterSeconds: seconds });
 }
 
-/** Going over the limit rejects with a RateLimiterRes; for counting failures that is expected. */
-async function swallowLimit(p: Promise<RateLimiterRes>): Promise<void> {
+/** A consume's count either way: going over the limit rejects with the same RateLimiterRes. */
+async function counted(consume: Promise<RateLimiterRes>): Promise<RateLimiterRes> {
   try {
-    await p;
+    return await consume;
   } catch (err) {
-    if (!(err instanceof RateLimiterRes)) throw err;
+    if (err instanceof RateLimiterRes) return err;
+    throw err;
   }
+}
+
+async function refund(limiter: RateLimiterAbstract, key: string, windowEnds: number): Promise<void> {
+  if (Date.now() < windowEnds - REFUND_MARGIN_MS) await limiter.reward(key, 1);
 }

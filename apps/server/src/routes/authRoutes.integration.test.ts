@@ -333,19 +333,25 @@ describe("sessions survive a restart", () => {
 });
 
 describe("per-IP limits", () => {
-  it("throttles failed sign-ins across many emails from one IP, and sign-ups per IP", async () => {
+  it("past the per-IP failure budget holds each email to one failure from that IP, and limits sign-ups per IP", async () => {
     const limited = await startTestServer({
       LOGIN_MAX_FAILURES_PER_IP: "3",
       LOGIN_MAX_FAILURES_PER_EMAIL_IP: "100",
       SIGNUP_MAX_PER_IP_PER_HOUR: "2",
     });
     try {
-      for (let i = 0; i < 3; i++) {
-        expect((await limited.client().post("/api/auth/login", { email: uniqueEmail("spray"), password: "guess" })).status).toBe(401);
+      const sprayed = [uniqueEmail("spray"), uniqueEmail("spray"), uniqueEmail("spray")];
+      for (const email of sprayed) {
+        expect((await limited.client().post("/api/auth/login", { email, password: "guess" })).status).toBe(401);
       }
-      const blocked = await limited.client().post("/api/auth/login", { email: uniqueEmail("spray"), password: "guess" });
+      // Past the budget, an email that failed from this IP gets no second guess in the window...
+      const blocked = await limited.client().post("/api/auth/login", { email: sprayed[0], password: "guess 2" });
       expect(blocked.status).toBe(429);
       expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+      // ...and a new one gets a single guess (a correct password would sign in: see signInThrottle).
+      const fresh = uniqueEmail("spray");
+      expect((await limited.client().post("/api/auth/login", { email: fresh, password: "guess" })).status).toBe(401);
+      expect((await limited.client().post("/api/auth/login", { email: fresh, password: "guess 2" })).status).toBe(429);
 
       await limited.client().signup(uniqueEmail());
       await limited.client().signup(uniqueEmail());

@@ -10,10 +10,11 @@ import {
   type User,
   type UserResponse,
 } from "@tandem/protocol";
-import type { Store } from "../store/Store.js";
+import type { Store, UserRecord } from "../store/Store.js";
 import type { Passwords } from "../auth/passwords.js";
 import type { ActionLimit, LoginThrottle } from "../auth/loginThrottle.js";
 import { hashToken, newTokenSecret } from "../auth/apiTokens.js";
+import { clientNetwork } from "../auth/clientNetwork.js";
 import type { Sessions } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
 import { parse } from "../http/validate.js";
@@ -37,20 +38,29 @@ const notFound = (what: string) => new AppError("not_found", what);
 export function authRoutes({ store, sessions, passwords, loginThrottle, signupLimit, onRevoked }: AuthRoutesDeps): Router {
   const router = Router();
 
-  /** Checks email+password with throttling and equal timing for unknown emails and wrong passwords. */
+  /**
+   * Checks email+password with throttling and equal timing for unknown emails and wrong passwords.
+   * The attempt is counted before the check and given back if it was right or never made.
+   */
   async function verifyCredentials(req: Request, email: string, password: string): Promise<User> {
-    const ip = req.ip ?? "unknown";
-    await loginThrottle.check(email, ip);
-    const record = await store.users.findByEmail(email);
-    // bcrypt ignores bytes past 72: such a password must never match by its first 72 bytes.
-    const tooLong = utf8Length(password) > PASSWORD_MAX_BYTES;
-    const ok = await passwords.verify(password, tooLong ? null : (record?.passwordHash ?? null));
+    const client = clientNetwork(req.ip);
+    const attempt = await loginThrottle.reserve(email, client);
+    let record: UserRecord | null;
+    let ok: boolean;
+    try {
+      record = await store.users.findByEmail(email);
+      // bcrypt ignores bytes past 72: such a password must never match by its first 72 bytes.
+      const tooLong = utf8Length(password) > PASSWORD_MAX_BYTES;
+      ok = await passwords.verify(password, tooLong ? null : (record?.passwordHash ?? null), client);
+    } catch (err) {
+      await attempt.abandoned().catch((refundErr: unknown) => req.log.warn({ err: refundErr }, "giving back a sign-in attempt failed"));
+      throw err;
+    }
     if (!ok || !record) {
-      await loginThrottle.fail(email, ip);
       req.log.info({ event: "login_failed" }, "sign-in failed");
       throw invalidCredentials();
     }
-    await loginThrottle.succeed(email, ip);
+    await attempt.succeeded();
     return { id: record.id, email: record.email };
   }
 
@@ -64,15 +74,15 @@ export function authRoutes({ store, sessions, passwords, loginThrottle, signupLi
   router.post("/signup", async (req, res) => {
     const { email, password } = parse(Credentials, req.body);
     sessions.assertCanStart(req);
-    const ip = req.ip ?? "unknown";
-    await signupLimit.consume(ip);
+    const client = clientNetwork(req.ip);
+    await signupLimit.consume(client);
     let passwordHash: string;
     try {
-      passwordHash = await passwords.hash(password);
+      passwordHash = await passwords.hash(password, client);
     } catch (err) {
-      // Refused because the server is busy, not for anything this client did: the attempt does
-      // not count against its sign-ups.
-      if (err instanceof AppError && err.code === "unavailable") await signupLimit.refund(ip);
+      // Refused before hashing (the server was busy, or this network already has its share of
+      // hashes running): no account was made, so the attempt does not count against its sign-ups.
+      if (err instanceof AppError) await signupLimit.refund(client);
       throw err;
     }
     const user = await store.users.create({ email, passwordHash });

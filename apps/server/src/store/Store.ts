@@ -1,4 +1,5 @@
 import type { TokenInfo, User } from "@tandem/protocol";
+import type { LimiterFactory } from "../limits/LimiterFactory.js";
 import type { TodoStorage } from "./TodoStorage.js";
 
 /**
@@ -21,6 +22,13 @@ export interface Store {
   readonly tokens: TokenStore;
   /** Todos and their change log: the one part written in transactions (see TodoStorage). */
   readonly todos: TodoStorage;
+  /**
+   * Rate-limit counters (the sign-in throttle, the sign-up limit) kept in this database, for when
+   * there is no Redis: a restart must not hand an attacker a fresh budget. Each counter falls back
+   * to counting in this process's memory while the database fails, as the Redis ones do. Use
+   * after `init()`.
+   */
+  readonly limiters: LimiterFactory;
 }
 
 export interface UserStore {

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, it } from "vitest";
-import mongoose from "mongoose";
 import { describeStoreContract } from "./store.contract.js";
 import { MongoStore } from "./mongo/MongoStore.js";
 import { SqliteStore } from "./sqlite/SqliteStore.js";
+import { dropDatabase, withDatabase } from "../../test/mongoDatabase.js";
 
 // ---- SQLite: always, on a file of its own (a file, not ":memory:", so reopening sees the data)
 
@@ -21,21 +21,6 @@ describeStoreContract("SqliteStore", async () => {
 
 // ---- MongoDB: when MONGODB_URI names a server (a real mongod, or shared/mongo-wire in CI)
 
-/**
- * The URI with its database replaced, so a run never touches the database the URI named.
- * Credentials authenticate against the URI's database unless `authSource` says otherwise, so
- * that database is kept as the auth source. (Multi-host URIs are not WHATWG URLs: a regex it is.)
- */
-function withDatabase(uri: string, database: string): string {
-  const match = /^(mongodb(?:\+srv)?:\/\/)([^/?]*)(?:\/([^?]*))?(?:\?(.*))?$/.exec(uri);
-  if (!match) throw new Error("MONGODB_URI is not a mongodb:// or mongodb+srv:// URI");
-  const [, scheme = "", authority = "", original = "", query = ""] = match;
-  const params = new URLSearchParams(query);
-  if (authority.includes("@") && !params.has("authSource")) params.set("authSource", original || "admin");
-  const search = params.toString();
-  return `${scheme}${authority}/${database}${search ? `?${search}` : ""}`;
-}
-
 const mongoUri = process.env.MONGODB_URI;
 if (mongoUri) {
   const uri = withDatabase(mongoUri, `tandem_contract_${randomBytes(6).toString("hex")}`);
@@ -44,14 +29,7 @@ if (mongoUri) {
     await store.init();
     return store;
   });
-  afterAll(async () => {
-    const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5_000 }).asPromise();
-    try {
-      await connection.dropDatabase();
-    } finally {
-      await connection.close();
-    }
-  });
+  afterAll(() => dropDatabase(uri));
 } else {
   console.warn(
     "MongoDB contract suite SKIPPED: MONGODB_URI is not set (point it at a replica-set mongod, or start shared/mongo-wire)",

@@ -2,6 +2,7 @@ import { describe } from "vitest";
 import { describeAccountStores } from "./contract/accounts.contract.js";
 import { describeChangeLog } from "./contract/changeLog.contract.js";
 import { ContractHarness, type MakeStore } from "./contract/harness.js";
+import { describeLimiters } from "./contract/limiters.contract.js";
 import { describeTodoRules } from "./contract/todoRules.contract.js";
 import { describeTodoStorage } from "./contract/todoStorage.contract.js";
 
@@ -9,7 +10,8 @@ export type { MakeStore } from "./contract/harness.js";
 
 /**
  * The behaviour every `Store` adapter must have: its narrow interface directly, and the todo
- * rules (`todos/`) running on it, so one suite proves both adapters behave alike.
+ * rules (`todos/`) running on it, and its rate-limit counters, so one suite proves both adapters
+ * behave alike.
  */
 export function describeStoreContract(name: string, make: MakeStore): void {
   describe(`Store contract: ${name}`, () => {
@@ -18,5 +20,6 @@ export function describeStoreContract(name: string, make: MakeStore): void {
     describeTodoStorage(h);
     describeTodoRules(h);
     describeChangeLog(h);
+    describeLimiters(h);
   });
 }

@@ -3,6 +3,8 @@ import type { Connection, Model } from "mongoose";
 import type { TokenInfo } from "@tandem/protocol";
 import { storeUnavailable } from "../storeErrors.js";
 import type { SessionRecord, SessionStore, Store, TokenStore, UserStore } from "../Store.js";
+import type { LimiterFactory } from "../../limits/LimiterFactory.js";
+import { createLimiterIndexes, mongoLimiters } from "./mongoLimiters.js";
 import { MongoTodoStorage } from "./MongoTodoStorage.js";
 import { toStoreError, withStoreErrors } from "./mongoErrors.js";
 import { eventSchema, objectId, sessionSchema, todoSchema, tokenSchema, userSchema } from "./schemas.js";
@@ -33,6 +35,7 @@ export class MongoStore implements Store {
   readonly sessions: SessionStore;
   readonly tokens: TokenStore;
   readonly todos: MongoTodoStorage;
+  readonly limiters: LimiterFactory;
 
   readonly #options: MongoStoreOptions;
   readonly #connection: Connection;
@@ -53,6 +56,7 @@ export class MongoStore implements Store {
     this.sessions = mongoSessions(sessions, users);
     this.tokens = mongoTokens(tokens);
     this.todos = new MongoTodoStorage(this.#connection, { users, todos, events });
+    this.limiters = mongoLimiters(this.#connection);
   }
 
   async init(): Promise<void> {
@@ -80,6 +84,7 @@ export class MongoStore implements Store {
       await model.createCollection();
       await model.createIndexes();
     }
+    await createLimiterIndexes(this.#connection);
   }
 
   async ping(): Promise<void> {

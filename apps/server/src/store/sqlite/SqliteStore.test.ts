@@ -1,6 +1,4 @@
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { createRequire } from "node:module";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -14,10 +12,9 @@ import { SqliteStore, type SqliteStoreOptions } from "./SqliteStore.js";
 import { WalCheckpointer } from "./walCheckpointer.js";
 import { SCHEMA_VERSION, migrate } from "./schema.js";
 import { isBusy, toStoreError } from "./sqliteErrors.js";
+import { holdWriteLock } from "../../../test/holdWriteLock.js";
 
 // SQLite-only behaviour; what every adapter must do is in store.contract.ts.
-
-const require = createRequire(import.meta.url);
 
 const dir = mkdtempSync(path.join(tmpdir(), "tandem-sqlite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,26 +46,6 @@ function rawConnection(file: string): Database.Database {
 }
 
 const ctx = { device: "device-aaaa", requestId: "r1" };
-
-/**
- * Another process that holds the file's write lock for `ms`, then lets go and exits. A real
- * process, because a write that blocks in SQLite's busy handler blocks this whole process: a
- * connection of this process could not let go meanwhile.
- */
-async function holdWriteLock(file: string, ms: number): Promise<{ exited: Promise<unknown> }> {
-  const driver = JSON.stringify(require.resolve("better-sqlite3"));
-  const holder = spawn(
-    process.execPath,
-    ["-e", `const db = new (require(${driver}))(${JSON.stringify(file)}); db.exec("BEGIN IMMEDIATE"); process.stdout.write("held\\n"); setTimeout(() => { db.exec("COMMIT"); db.close(); }, ${ms});`],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const exited = new Promise((resolve) => holder.once("exit", resolve));
-  await new Promise<void>((resolve, reject) => {
-    holder.stdout.once("data", () => resolve());
-    holder.once("exit", (code) => reject(new Error(`the lock holder exited (${code}) before taking the lock`)));
-  });
-  return { exited };
-}
 
 describe("SqliteStore", () => {
   it("puts the file in WAL mode and records the schema version", async () => {

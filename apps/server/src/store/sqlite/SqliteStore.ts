@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
+import type { LimiterFactory } from "../../limits/LimiterFactory.js";
 import { emailTaken } from "../storeErrors.js";
 import type { SessionStore, Store, TokenStore, UserStore } from "../Store.js";
 import { SqliteConnection } from "./connection.js";
 import { GroupCommit } from "./groupCommit.js";
+import { SqliteLimiters } from "./sqliteLimiters.js";
 import { SqliteTodoStorage } from "./SqliteTodoStorage.js";
 import { isBusy, isUniqueViolation, toStoreError } from "./sqliteErrors.js";
 import { toSessionRecord, toTokenInfo } from "./statements.js";
@@ -46,10 +48,12 @@ export class SqliteStore implements Store {
   readonly sessions: SessionStore;
   readonly tokens: TokenStore;
   readonly todos: SqliteTodoStorage;
+  readonly limiters: LimiterFactory;
 
   readonly #options: SqliteStoreOptions;
   readonly #connection: SqliteConnection;
   readonly #commits: GroupCommit;
+  readonly #limits: SqliteLimiters;
   #checkpointer: WalCheckpointer | null = null;
 
   constructor(options: SqliteStoreOptions) {
@@ -60,6 +64,8 @@ export class SqliteStore implements Store {
     this.users = sqliteUsers(this.#connection);
     this.sessions = sqliteSessions(this.#connection);
     this.tokens = sqliteTokens(this.#connection);
+    this.#limits = new SqliteLimiters(this.#connection);
+    this.limiters = this.#limits.make;
   }
 
   async init(): Promise<void> {
@@ -69,6 +75,7 @@ export class SqliteStore implements Store {
     } catch (err) {
       throw toStoreError(err);
     }
+    this.#limits.startPurging();
   }
 
   async ping(): Promise<void> {
@@ -76,6 +83,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.#limits.stopPurging();
     // First: the app's connection, closing last, makes the final checkpoint and removes the WAL.
     await this.#checkpointer?.stop();
     this.#checkpointer = null;

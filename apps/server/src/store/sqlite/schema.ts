@@ -123,6 +123,16 @@ const MIGRATIONS: readonly string[] = [
   DROP TABLE migration_4_check;
   ALTER TABLE events RENAME COLUMN event_json TO entry;
   `,
+  /* 5: rate-limit counters (the sign-in throttle, the sign-up limit) for rate-limiter-flexible's
+        RateLimiterSQLite (sqliteLimiters.ts), so a restart does not reset them. The columns are the
+        ones that library reads and writes; `expire` is when the key's window ends (epoch ms). */ `
+  CREATE TABLE rate_limits (
+    key TEXT PRIMARY KEY,
+    points INTEGER NOT NULL DEFAULT 0,
+    expire INTEGER
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX rate_limits_expire ON rate_limits (expire);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -73,6 +73,7 @@ export interface Statements {
   insertEvent: Statement<[userId: string, seq: number, entry: string], unknown>;
   trimEvents: Statement<[userId: string, upTo: number], unknown>;
   eventsAfter: Statement<[userId: string, after: number], { seq: number; entry: string }>;
+  purgeRateLimits: Statement<[now: number], unknown>;
 }
 
 /** Every statement the store runs, prepared once per connection. */
@@ -139,6 +140,9 @@ export function prepareStatements(db: Database.Database): Statements {
     eventsAfter: db.prepare(
       "SELECT seq, entry FROM events WHERE user_id = ? AND seq > ? ORDER BY seq",
     ),
+
+    // The counters themselves are read and written by rate-limiter-flexible (sqliteLimiters.ts).
+    purgeRateLimits: db.prepare("DELETE FROM rate_limits WHERE expire <= ?"),
   };
 }
 
