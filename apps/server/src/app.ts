@@ -75,7 +75,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   app.set("query parser", "simple");
 
   const feed = new ChangeFeed((err, event) => logger.error({ err, seq: event.meta.seq }, "change listener failed"));
-  const todos = new TodoService(store.todos, feed, { changeLogLimit: config.CHANGE_LOG_LIMIT });
+  const todos = new TodoService(store.todos, feed, { changeLogLimit: config.CHANGE_LOG_LIMIT, todosMaxPerUser: config.TODOS_MAX_PER_USER });
   const passwords = new Passwords(config.BCRYPT_COST, { maxConcurrent: config.BCRYPT_MAX_CONCURRENT, maxQueued: config.BCRYPT_MAX_QUEUED });
   const loginThrottle = new LoginThrottle({
     windowMs: config.LOGIN_THROTTLE_WINDOW_MS,

@@ -8,6 +8,8 @@ import { clearCompleted, createTodo, deleteTodo, setAllDone, toTodo, updateTodo,
 export interface TodoServiceOptions {
   /** How many recent changes per user the change log keeps for catch-up (CHANGE_LOG_LIMIT, ≥ 1). */
   changeLogLimit: number;
+  /** How many todos one user may have (TODOS_MAX_PER_USER); unlimited when left out. */
+  todosMaxPerUser?: number;
 }
 
 /**
@@ -19,6 +21,7 @@ export class TodoService {
   readonly #storage: TodoStorage;
   readonly #feed: ChangeFeed;
   readonly #limit: number;
+  readonly #maxTodos: number;
 
   constructor(storage: TodoStorage, feed: ChangeFeed, options: TodoServiceOptions) {
     // A user's newest change must always stay in the log (it is their seq on SQLite).
@@ -26,6 +29,7 @@ export class TodoService {
     this.#storage = storage;
     this.#feed = feed;
     this.#limit = options.changeLogLimit;
+    this.#maxTodos = options.todosMaxPerUser ?? Number.POSITIVE_INFINITY;
   }
 
   /** The list and the seq it is current at, from one snapshot: follow events after `seq`. */
@@ -34,10 +38,14 @@ export class TodoService {
     return { todos: todos.map(toTodo), seq };
   }
 
-  /** `event: null` when the user already had a todo with this id (a retried create). */
+  /**
+   * `event: null` when the user already had a todo with this id (a retried create).
+   * @throws AppError `limit_reached` when the user already has `todosMaxPerUser` todos
+   */
   async create(userId: string, input: { id?: string | undefined; text: string }, ctx: ChangeContext) {
     const id = input.id ?? randomUUID();
-    const result = await this.#storage.change(userId, { ids: [id] }, createTodo(userId, { id, text: input.text }, ctx, this.#limit));
+    const decide = createTodo(userId, { id, text: input.text }, ctx, this.#limit, this.#maxTodos);
+    const result = await this.#storage.change(userId, { ids: [id], count: true }, decide);
     this.#publish(result.event);
     return result;
   }

@@ -76,7 +76,8 @@ export class MongoTodoStorage implements TodoStorage {
       try {
         return await this.#connection.transaction(async (tx) => {
           const seq = await this.#currentSeq(userOid, tx);
-          const writes = decide({ seq, todos: await this.#select(userOid, select, tx) });
+          const todos = await this.#select(userOid, select, tx);
+          const writes = decide(select.count ? { seq, todos, count: await this.#models.todos.countDocuments({ userId: userOid }, { session: tx }) } : { seq, todos });
           const last = checkWrites(userId, seq, writes);
           if (last !== undefined) await this.#write(userOid, seq, last, writes, tx);
           return writes.result;
@@ -101,7 +102,7 @@ export class MongoTodoStorage implements TodoStorage {
     const { todos } = this.#models;
     const docs =
       "done" in select
-        ? await todos.find({ userId: userOid, done: select.done }, null, { session: tx }).sort(TODO_ORDER).lean<TodoDoc[]>()
+        ? await todos.find({ userId: userOid, done: select.done }, null, { session: tx }).sort(TODO_ORDER).limit(select.limit ?? 0).lean<TodoDoc[]>()
         : await todos.find({ _id: { $in: [...select.ids] } }, null, { session: tx }).lean<TodoDoc[]>();
     return docs.map(toTodoRecord);
   }

@@ -38,7 +38,8 @@ export class SqliteTodoStorage implements TodoStorage {
     return this.#commits.write(() => {
       const s = this.#connection.statements;
       const seq = s.userSeq.get(userId) ?? 0;
-      const writes = decide({ seq, todos: selected(s, userId, select) });
+      const todos = selected(s, userId, select);
+      const writes = decide(select.count ? { seq, todos, count: s.todoCount.get(userId) ?? 0 } : { seq, todos });
       apply(s, userId, seq, writes);
       return writes.result;
     });
@@ -46,7 +47,7 @@ export class SqliteTodoStorage implements TodoStorage {
 }
 
 function selected(s: Statements, userId: string, select: TodoSelection): TodoRecord[] {
-  if ("done" in select) return s.todosByDone.all(userId, select.done ? 1 : 0).map(toTodoRecord);
+  if ("done" in select) return s.todosByDone.all(userId, select.done ? 1 : 0, select.limit ?? -1).map(toTodoRecord);
   const rows: TodoRecord[] = [];
   for (const id of select.ids) {
     const row = s.todoById.get(id);
