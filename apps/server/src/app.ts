@@ -8,6 +8,7 @@ import type { Config } from "./config.js";
 import type { Store } from "./store/Store.js";
 import { ChangeFeed } from "./todos/ChangeFeed.js";
 import { TodoService } from "./todos/TodoService.js";
+import { WriteLimit } from "./todos/writeLimit.js";
 import { Passwords } from "./auth/passwords.js";
 import { ActionLimit, LoginThrottle, memoryLimiter, type LimiterFactory } from "./auth/loginThrottle.js";
 import { Sessions } from "./auth/sessions.js";
@@ -46,7 +47,7 @@ export interface ServerDeps {
    * owns it and closes it after the HTTP drain (requests in flight may still issue tickets).
    */
   kv: KeyValue;
-  /** Where sign-in counters live; default: in-process (one instance). Redis for several. */
+  /** Where sign-in and write-rate counters live; default: in-process (one instance). Redis for several. */
   limiter?: LimiterFactory;
 }
 
@@ -75,7 +76,8 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   app.set("query parser", "simple");
 
   const feed = new ChangeFeed((err, event) => logger.error({ err, seq: event.meta.seq }, "change listener failed"));
-  const todos = new TodoService(store.todos, feed, { changeLogLimit: config.CHANGE_LOG_LIMIT, todosMaxPerUser: config.TODOS_MAX_PER_USER });
+  const writeLimit = new WriteLimit({ ratePerSecond: config.WRITE_RATE_PER_USER, burst: config.WRITE_BURST_PER_USER, limiter });
+  const todos = new TodoService(store.todos, feed, { changeLogLimit: config.CHANGE_LOG_LIMIT, todosMaxPerUser: config.TODOS_MAX_PER_USER, writeLimit });
   const passwords = new Passwords(config.BCRYPT_COST, { maxConcurrent: config.BCRYPT_MAX_CONCURRENT, maxQueued: config.BCRYPT_MAX_QUEUED });
   const loginThrottle = new LoginThrottle({
     windowMs: config.LOGIN_THROTTLE_WINDOW_MS,

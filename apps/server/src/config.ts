@@ -68,6 +68,10 @@ const EnvSchema = z.object({
   CHANGE_LOG_LIMIT: int(10, 1_000_000).default(1000),
   /** Todos one user may have: bounds their list, and so what one request over it can cost. */
   TODOS_MAX_PER_USER: int(1, 1_000_000).default(5000),
+  /** Writes per second one user may keep up (a person makes a few at most). */
+  WRITE_RATE_PER_USER: int(1, 100_000).default(10),
+  /** Writes one user may make at once on top of the rate (an offline device's queue, say). */
+  WRITE_BURST_PER_USER: int(1, 100_000).default(100),
   PING_INTERVAL_MS: int(100, 50_000).default(25_000),
   SOCKET_TICKET_TTL_MS: int(1000, 10 * MINUTE).default(60_000),
   SOCKET_MAX_PER_USER: int(1, 10_000).default(20),

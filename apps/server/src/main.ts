@@ -179,7 +179,7 @@ function loadConfigOrExit(): Config {
   }
 }
 
-/** With REDIS_URL, sockets, tickets, webhook ids and sign-in counters are shared by every instance. */
+/** With REDIS_URL, sockets, tickets, webhook ids, sign-in and write-rate counters are shared by every instance. */
 function sharedState(config: Config): { bus: Bus; kv: KeyValue; limiter: LimiterFactory; redis?: Redis } {
   if (!config.REDIS_URL) return { bus: new MemoryBus(), kv: new MemoryKeyValue(), limiter: memoryLimiter };
   const redis = RedisKeyValue.client(config.REDIS_URL);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ChangeEvent, Seq, Todo } from "@tandem/protocol";
 import type { TodoStorage } from "../store/TodoStorage.js";
 import type { ChangeFeed } from "./ChangeFeed.js";
+import type { WriteLimit } from "./writeLimit.js";
 import { changesSince, type CatchUp } from "./changeLog.js";
 import { clearCompleted, createTodo, deleteTodo, setAllDone, toTodo, updateTodo, type ChangeContext, type TodoPatch } from "./todoChanges.js";
 
@@ -10,18 +11,22 @@ export interface TodoServiceOptions {
   changeLogLimit: number;
   /** How many todos one user may have (TODOS_MAX_PER_USER); unlimited when left out. */
   todosMaxPerUser?: number;
+  /** How fast one user may write (see writeLimit.ts); unlimited when left out. */
+  writeLimit?: Pick<WriteLimit, "consume">;
 }
 
 /**
  * The todos use cases: each commits one change through the storage's transaction, with the rules
  * of `todoChanges.ts`, then hands the committed events to the change feed. Nothing is published
- * for a write that changed nothing.
+ * for a write that changed nothing. Every write first counts against the user's write limit
+ * (AppError `too_many_requests` above it), whether or not it turns out to change anything.
  */
 export class TodoService {
   readonly #storage: TodoStorage;
   readonly #feed: ChangeFeed;
   readonly #limit: number;
   readonly #maxTodos: number;
+  readonly #writeLimit: Pick<WriteLimit, "consume"> | undefined;
 
   constructor(storage: TodoStorage, feed: ChangeFeed, options: TodoServiceOptions) {
     // A user's newest change must always stay in the log (it is their seq on SQLite).
@@ -30,6 +35,7 @@ export class TodoService {
     this.#feed = feed;
     this.#limit = options.changeLogLimit;
     this.#maxTodos = options.todosMaxPerUser ?? Number.POSITIVE_INFINITY;
+    this.#writeLimit = options.writeLimit;
   }
 
   /** The list and the seq it is current at, from one snapshot: follow events after `seq`. */
@@ -43,6 +49,7 @@ export class TodoService {
    * @throws AppError `limit_reached` when the user already has `todosMaxPerUser` todos
    */
   async create(userId: string, input: { id?: string | undefined; text: string }, ctx: ChangeContext) {
+    await this.#writeLimit?.consume(userId);
     const id = input.id ?? randomUUID();
     const decide = createTodo(userId, { id, text: input.text }, ctx, this.#limit, this.#maxTodos);
     const result = await this.#storage.change(userId, { ids: [id], count: true }, decide);
@@ -52,6 +59,7 @@ export class TodoService {
 
   /** Null when the user has no such todo. */
   async update(userId: string, id: string, patch: TodoPatch, ctx: ChangeContext) {
+    await this.#writeLimit?.consume(userId);
     const result = await this.#storage.change(userId, { ids: [id] }, updateTodo(userId, id, patch, ctx, this.#limit));
     this.#publish(result?.event ?? null);
     return result;
@@ -59,18 +67,21 @@ export class TodoService {
 
   /** The delete's event; null when the user has no such todo. */
   async remove(userId: string, id: string, ctx: ChangeContext): Promise<ChangeEvent | null> {
+    await this.#writeLimit?.consume(userId);
     const event = await this.#storage.change(userId, { ids: [id] }, deleteTodo(userId, id, ctx, this.#limit));
     this.#publish(event);
     return event;
   }
 
   async setAllDone(userId: string, done: boolean, ctx: ChangeContext) {
+    await this.#writeLimit?.consume(userId);
     const result = await this.#storage.change(userId, { done: !done }, setAllDone(userId, done, ctx, this.#limit));
     this.#feed.publish(result.events);
     return result;
   }
 
   async clearCompleted(userId: string, ctx: ChangeContext) {
+    await this.#writeLimit?.consume(userId);
     const result = await this.#storage.change(userId, { done: true }, clearCompleted(userId, ctx, this.#limit));
     this.#feed.publish(result.events);
     return result;
