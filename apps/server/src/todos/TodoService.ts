@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { ChangeEvent, Seq, Todo } from "@tandem/protocol";
+import type { ChangeEvent, Seq, Todo, TodoId } from "@tandem/protocol";
 import type { TodoStorage } from "../store/TodoStorage.js";
+import { BULK_CHUNK_SIZE, changeInChunks } from "./bulkChange.js";
 import type { ChangeFeed } from "./ChangeFeed.js";
 import type { WriteLimit } from "./writeLimit.js";
 import { changesSince, type CatchUp } from "./changeLog.js";
@@ -13,6 +14,8 @@ export interface TodoServiceOptions {
   todosMaxPerUser?: number;
   /** How fast one user may write (see writeLimit.ts); unlimited when left out. */
   writeLimit?: Pick<WriteLimit, "consume">;
+  /** Todos per transaction of a bulk change (default BULK_CHUNK_SIZE; tests make it small). */
+  bulkChunkSize?: number;
 }
 
 /**
@@ -27,6 +30,7 @@ export class TodoService {
   readonly #limit: number;
   readonly #maxTodos: number;
   readonly #writeLimit: Pick<WriteLimit, "consume"> | undefined;
+  readonly #chunkSize: number;
 
   constructor(storage: TodoStorage, feed: ChangeFeed, options: TodoServiceOptions) {
     // A user's newest change must always stay in the log (it is their seq on SQLite).
@@ -36,6 +40,8 @@ export class TodoService {
     this.#limit = options.changeLogLimit;
     this.#maxTodos = options.todosMaxPerUser ?? Number.POSITIVE_INFINITY;
     this.#writeLimit = options.writeLimit;
+    this.#chunkSize = options.bulkChunkSize ?? BULK_CHUNK_SIZE;
+    if (!(this.#chunkSize >= 1)) throw new RangeError(`bulkChunkSize must be at least 1, not ${this.#chunkSize}`);
   }
 
   /** The list and the seq it is current at, from one snapshot: follow events after `seq`. */
@@ -73,18 +79,24 @@ export class TodoService {
     return event;
   }
 
-  async setAllDone(userId: string, done: boolean, ctx: ChangeContext) {
+  /**
+   * Sets `done` on every todo that differs, a chunk of them per transaction (see bulkChange.ts):
+   * `todos` are the todos it changed, after the change, in the order of their events; `seq` is
+   * the user's seq after its last chunk.
+   */
+  async setAllDone(userId: string, done: boolean, ctx: ChangeContext): Promise<{ todos: Todo[]; events: ChangeEvent[]; seq: Seq }> {
     await this.#writeLimit?.consume(userId);
-    const result = await this.#storage.change(userId, { done: !done }, setAllDone(userId, done, ctx, this.#limit));
-    this.#feed.publish(result.events);
-    return result;
+    const select = { done: !done, chunkSize: this.#chunkSize };
+    const chunks = await changeInChunks(this.#storage, this.#published, userId, select, setAllDone(userId, done, ctx, this.#limit));
+    return { todos: chunks.flatMap((c) => c.todos), events: chunks.flatMap((c) => c.events), seq: lastSeq(chunks) };
   }
 
-  async clearCompleted(userId: string, ctx: ChangeContext) {
+  /** Deletes every done todo, a chunk of them per transaction (see bulkChange.ts). */
+  async clearCompleted(userId: string, ctx: ChangeContext): Promise<{ deleted: TodoId[]; events: ChangeEvent[]; seq: Seq }> {
     await this.#writeLimit?.consume(userId);
-    const result = await this.#storage.change(userId, { done: true }, clearCompleted(userId, ctx, this.#limit));
-    this.#feed.publish(result.events);
-    return result;
+    const select = { done: true, chunkSize: this.#chunkSize };
+    const chunks = await changeInChunks(this.#storage, this.#published, userId, select, clearCompleted(userId, ctx, this.#limit));
+    return { deleted: chunks.flatMap((c) => c.deleted), events: chunks.flatMap((c) => c.events), seq: lastSeq(chunks) };
   }
 
   /** For a socket's catch-up (see sockets/catchUp.ts). */
@@ -95,4 +107,12 @@ export class TodoService {
   #publish(event: ChangeEvent | null): void {
     if (event) this.#feed.publish([event]);
   }
+
+  readonly #published = (events: readonly ChangeEvent[]): void => this.#feed.publish(events);
+}
+
+function lastSeq(chunks: readonly { seq: Seq }[]): Seq {
+  const last = chunks.at(-1);
+  if (last === undefined) throw new Error("a bulk change runs at least one chunk");
+  return last.seq;
 }
