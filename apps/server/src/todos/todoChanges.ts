@@ -87,8 +87,8 @@ export function deleteTodo(userId: string, id: string, ctx: ChangeContext, logLi
 }
 
 /**
- * Sets `done` on every todo that differs (the state holds exactly those, in list order): one
- * event each, in list order. `todos` are the todos it changed, after the change.
+ * Sets `done` on every todo of the state that differs (a chunk of them, in list order; see
+ * bulkChange.ts): one event each, in list order. `todos` are the todos it changed, after the change.
  */
 export function setAllDone(userId: string, done: boolean, ctx: ChangeContext, logLimit: number) {
   return (state: TodoChangeState): TodoWrites<{ todos: Todo[]; events: ChangeEvent[]; seq: Seq }> => {
@@ -100,7 +100,7 @@ export function setAllDone(userId: string, done: boolean, ctx: ChangeContext, lo
   };
 }
 
-/** Deletes every done todo (the state holds exactly those, in list order): one event each. */
+/** Deletes every done todo of the state (a chunk of them, in list order; see bulkChange.ts): one event each. */
 export function clearCompleted(userId: string, ctx: ChangeContext, logLimit: number) {
   return (state: TodoChangeState): TodoWrites<{ deleted: string[]; events: ChangeEvent[]; seq: Seq }> => {
     const deleted = state.todos.filter((todo) => todo.userId === userId && todo.done).map((todo) => todo.id);
