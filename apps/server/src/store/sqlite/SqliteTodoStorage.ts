@@ -4,6 +4,7 @@ import type { TodoChangeState, TodoQuery, TodoRecord, TodoSelection, TodoSnapsho
 import { fromLogEntry, toLogEntry } from "./changeLogEntry.js";
 import type { SqliteConnection } from "./connection.js";
 import type { GroupCommit } from "./groupCommit.js";
+import { readListInPages } from "./listInPages.js";
 import { toTodoRecord, type Statements } from "./statements.js";
 
 /**
@@ -22,6 +23,11 @@ export class SqliteTodoStorage implements TodoStorage {
   }
 
   async read(userId: string, query: TodoQuery): Promise<TodoSnapshot> {
+    // A long list is read a page per turn (see listInPages.ts); one that keeps changing meanwhile, at once.
+    if (query.todos) {
+      const paged = await readListInPages(this.#connection, userId, query.eventsAfter);
+      if (paged !== null) return paged;
+    }
     return this.#connection.read(() => {
       const s = this.#connection.statements;
       const seq = s.userSeq.get(userId) ?? 0;

@@ -33,7 +33,10 @@ describe("query plans", () => {
     expect(planOf("todoCount", "u1")).toEqual([expect.stringMatching(/^SEARCH todos USING COVERING INDEX todos_user_\w+ \(user_id=\?\)$/)]);
   });
 
-  it("the list comes from its index in order, without a sort", () => {
+  it("the list comes from its index in order, without a sort, and so does each page of a long one", () => {
     expect(planOf("todosOf", "u1")).toEqual(["SEARCH todos USING INDEX todos_user_created (user_id=?)"]);
+    expect(planOf("todosPage", "u1", "2026-01-01T00:00:00.000Z", 7, 500)).toEqual([
+      "SEARCH todos USING INDEX todos_user_created (user_id=? AND (created_at,created_seq)>(?,?))",
+    ]);
   });
 });

@@ -63,6 +63,8 @@ export interface Statements {
   userSeq: Statement<[userId: string], number>;
   todoById: Statement<[id: string], TodoTableRow>;
   todosOf: Statement<[userId: string], TodoTableRow>;
+  /** The next `limit` todos of the list after the one at (createdAt, createdSeq). */
+  todosPage: Statement<[userId: string, createdAt: string, createdSeq: number, limit: number], TodoTableRow & { created_seq: number }>;
   /** `limit` -1: all of them. */
   todosByDone: Statement<[userId: string, done: number, limit: number], TodoTableRow>;
   todoCount: Statement<[userId: string], number>;
@@ -122,6 +124,9 @@ export function prepareStatements(db: Database.Database): Statements {
     userSeq: db.prepare<[userId: string], number>("SELECT coalesce(max(seq), 0) FROM events WHERE user_id = ?").pluck(),
     todoById: db.prepare(`SELECT ${TODO_COLUMNS} FROM todos WHERE id = ?`),
     todosOf: db.prepare(`SELECT ${TODO_COLUMNS} FROM todos WHERE user_id = ? ${TODO_ORDER}`),
+    todosPage: db.prepare(
+      `SELECT ${TODO_COLUMNS}, created_seq FROM todos WHERE user_id = ? AND (created_at, created_seq) > (?, ?) ${TODO_ORDER} LIMIT ?`,
+    ),
     todosByDone: db.prepare(
       `SELECT ${TODO_COLUMNS} FROM todos WHERE user_id = ? AND done = ? ${TODO_ORDER} LIMIT ?`,
     ),
