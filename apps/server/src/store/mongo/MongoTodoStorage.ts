@@ -9,6 +9,12 @@ import { objectId, type EventDoc, type TodoDoc, type UserDoc } from "./schemas.j
 
 /** Oldest first; `createdSeq` orders todos created within the same millisecond. */
 const TODO_ORDER = { createdAt: 1, createdSeq: 1 } as const;
+/**
+ * Documents per batch when reading a list. The driver decodes each batch in one go on the event
+ * loop, and after the first it would otherwise fetch up to 16 MB at once: the whole list at
+ * TODOS_MAX_PER_USER (6 MB of 1,000-character todos), tens of milliseconds of decoding.
+ */
+const LIST_BATCH_SIZE = 500;
 
 /**
  * How long a change that keeps losing races to other changes of the same user (or to a create of
@@ -54,7 +60,9 @@ export class MongoTodoStorage implements TodoStorage {
       this.#connection.transaction(
         async (tx) => {
           const seq = await this.#currentSeq(userOid, tx);
-          const list = query.todos ? await todos.find({ userId: userOid }, null, { session: tx }).sort(TODO_ORDER).lean<TodoDoc[]>() : [];
+          const list = query.todos
+            ? await todos.find({ userId: userOid }, null, { session: tx }).sort(TODO_ORDER).batchSize(LIST_BATCH_SIZE).lean<TodoDoc[]>()
+            : [];
           const after = query.eventsAfter;
           const log =
             after === undefined || after >= seq
