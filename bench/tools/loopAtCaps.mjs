@@ -3,9 +3,11 @@
 // `--todos` todos of `--chars` characters, opens `--sockets` devices of that user, then runs the
 // list, toggle-all (both ways) and clear-completed, each over the whole list. For each operation
 // it prints the longest event-loop delay inside the server (`monitorEventLoopDelay`, from this
-// file `--import`ed into the server) and the slowest `/healthz` answered meanwhile (polled back to
-// back from a worker thread, so this process's own work never delays a poll). An operation lasts
-// until every device has received its events, so the relay is inside the window.
+// file `--import`ed into the server), the most CPU time the server's main thread spent between
+// two ticks of a 1 ms timer (the longest task's own cost, which other processes competing for the
+// cores do not inflate, as they do the delay), and the slowest `/healthz` answered meanwhile
+// (polled back to back from a worker thread, so this process's own work never delays a poll).
+// An operation lasts until every device has received its events, so the relay is inside the window.
 //
 //   node bench/tools/loopAtCaps.mjs [--runs 5] [--todos 5000] [--chars 1000] [--sockets 2]
 //                                   [--server path/to/main.js]
@@ -36,9 +38,19 @@ const PROBE_ENV = "TANDEM_LOOP_PROBE";
 function runProbe() {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
+  let cpuMaxMs = 0;
+  let last = process.threadCpuUsage();
+  setInterval(() => {
+    const used = process.threadCpuUsage(last);
+    last = process.threadCpuUsage();
+    cpuMaxMs = Math.max(cpuMaxMs, (used.user + used.system) / 1000);
+  }, 1).unref();
   process.on("message", (message) => {
-    if (message === "loop:reset") delay.reset();
-    if (message === "loop:read") process.send?.({ loopMaxMs: delay.max / 1e6, loopP99Ms: delay.percentile(99) / 1e6 });
+    if (message === "loop:reset") {
+      delay.reset();
+      cpuMaxMs = 0;
+    }
+    if (message === "loop:read") process.send?.({ loopMaxMs: delay.max / 1e6, cpuMaxMs });
   });
 }
 
@@ -66,7 +78,7 @@ async function runPoller(/** @type {string} */ url) {
 
 /**
  * @typedef {{ op: string, status: number, requestMs: number, bytes: number, changes: number,
- *   loopMaxMs: number, healthzMaxMs: number, polls: number, delivered: number[], closes: string[] }} OpResult
+ *   loopMaxMs: number, cpuMaxMs: number, healthzMaxMs: number, polls: number, delivered: number[], closes: string[] }} OpResult
  */
 
 async function runDriver() {
@@ -98,7 +110,9 @@ async function runDriver() {
   const ops = all[0]?.map((r) => r.op) ?? [];
   for (const op of ops) {
     const of = (/** @type {(r: OpResult) => number} */ pick) => spread(all.map((rs) => pick(rs.find((r) => r.op === op) ?? rs[0] ?? fail())));
-    say(`${op.padEnd(22)} loop max ${of((r) => r.loopMaxMs)}   /healthz max ${of((r) => r.healthzMaxMs)}   request ${of((r) => r.requestMs)}`);
+    say(
+      `${op.padEnd(24)} loop max ${of((r) => r.loopMaxMs)}   turn CPU max ${of((r) => r.cpuMaxMs)}   /healthz max ${of((r) => r.healthzMaxMs)}   request ${of((r) => r.requestMs)}`,
+    );
   }
 }
 
@@ -161,8 +175,8 @@ async function oneRun(o) {
       const result = await measured(server, devices, op, () => api.request(method, pathname, body), changesOf);
       results.push(result);
       say(
-        `${o.label}: ${op.padEnd(22)} ${result.status} ${(result.bytes / 1e6).toFixed(2)} MB in ${result.requestMs.toFixed(0)} ms, ` +
-          `${result.changes} changes; loop max ${result.loopMaxMs.toFixed(1)} ms, /healthz max ${result.healthzMaxMs.toFixed(1)} ms (${result.polls} polls); ` +
+        `${o.label}: ${op.padEnd(24)} ${result.status} ${(result.bytes / 1e6).toFixed(2)} MB in ${result.requestMs.toFixed(0)} ms, ` +
+          `${result.changes} changes; loop max ${result.loopMaxMs.toFixed(1)} ms, turn CPU max ${result.cpuMaxMs.toFixed(1)} ms, /healthz max ${result.healthzMaxMs.toFixed(1)} ms (${result.polls} polls); ` +
           `delivered ${result.delivered.join("/")}${result.closes.length > 0 ? `; sockets closed: ${result.closes.join(", ")}` : ""}`,
       );
     };
@@ -206,7 +220,7 @@ async function measured(server, devices, op, request, changesOf) {
   poller.postMessage("stop");
   const { maxMs, polls } = /** @type {{ maxMs: number, polls: number }} */ (await polled);
   await poller.terminate();
-  const { loopMaxMs } = /** @type {{ loopMaxMs: number }} */ (await askProbe(server.child, "loop:read"));
+  const { loopMaxMs, cpuMaxMs } = /** @type {{ loopMaxMs: number, cpuMaxMs: number }} */ (await askProbe(server.child, "loop:read"));
   return {
     op,
     status: res.status,
@@ -214,6 +228,7 @@ async function measured(server, devices, op, request, changesOf) {
     bytes: Buffer.byteLength(res.text),
     changes,
     loopMaxMs,
+    cpuMaxMs,
     healthzMaxMs: maxMs,
     polls,
     delivered: devices.map((d, i) => d.received - (before[i] ?? 0)),
