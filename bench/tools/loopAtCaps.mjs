@@ -23,6 +23,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import WebSocket from "ws";
@@ -32,8 +33,8 @@ const SERVER_MAIN = path.resolve(path.dirname(THIS_FILE), "../../apps/server/dis
 const PROBE_ENV = "TANDEM_LOOP_PROBE";
 
 /**
- * Inside the server (loaded with `--import`): the event loop's delay since the last reset,
- * reported over the IPC channel when the driver asks.
+ * Inside the server (loaded with `--import`): the event loop's longest delay and its busiest
+ * turn's CPU time since the last reset, reported over the IPC channel when the driver asks.
  */
 function runProbe() {
   const delay = monitorEventLoopDelay({ resolution: 1 });
@@ -207,16 +208,14 @@ async function measured(server, devices, op, request, changesOf) {
   await askProbe(server.child, "loop:reset");
   const poller = new Worker(THIS_FILE, { workerData: { url: server.url } });
   const polled = new Promise((resolve) => poller.once("message", resolve));
-  // Let the poller get going before the operation starts.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await sleep(200); // the poller gets going before the operation starts
   const before = devices.map((d) => d.received);
   const started = performance.now();
   const res = await request();
   const requestMs = performance.now() - started;
   const changes = res.status < 300 && changesOf ? changesOf(res.text) : 0;
   await Promise.all(devices.map((d, i) => d.until((before[i] ?? 0) + changes, 30_000)));
-  // The relay's last sends are inside the window; then a little quiet.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await sleep(200); // the relay's last sends are inside the window, then a little quiet
   poller.postMessage("stop");
   const { maxMs, polls } = /** @type {{ maxMs: number, polls: number }} */ (await polled);
   await poller.terminate();
@@ -323,20 +322,14 @@ class Device {
   received = 0;
   /** @type {string | undefined} */
   closed;
-  /** @type {(() => void)[]} */
-  #waiters = [];
 
   /** @param {WebSocket} ws */
   constructor(ws) {
     this.ws = ws;
     ws.on("message", (data) => {
       if (String(data).includes('"type":"change"')) this.received += 1;
-      for (const wake of this.#waiters.splice(0)) wake();
     });
-    ws.on("close", (code) => {
-      this.closed = String(code);
-      for (const wake of this.#waiters.splice(0)) wake();
-    });
+    ws.on("close", (code) => (this.closed = String(code)));
   }
 
   /** @param {Api} api */
@@ -354,15 +347,7 @@ class Device {
   /** Resolves once `count` change events arrived, the socket closed, or `timeoutMs` passed. */
   async until(/** @type {number} */ count, /** @type {number} */ timeoutMs) {
     const deadline = Date.now() + timeoutMs;
-    while (this.received < count && this.closed === undefined && Date.now() < deadline) {
-      await new Promise((resolve) => {
-        const timer = setTimeout(resolve, deadline - Date.now());
-        this.#waiters.push(() => {
-          clearTimeout(timer);
-          resolve(undefined);
-        });
-      });
-    }
+    while (this.received < count && this.closed === undefined && Date.now() < deadline) await sleep(5);
   }
 }
 
