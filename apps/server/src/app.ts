@@ -8,9 +8,10 @@ import type { Config } from "./config.js";
 import type { Store } from "./store/Store.js";
 import { ChangeFeed } from "./todos/ChangeFeed.js";
 import { TodoService } from "./todos/TodoService.js";
+import { WriteLimit } from "./todos/writeLimit.js";
 import { Passwords } from "./auth/passwords.js";
 import { ActionLimit, LoginThrottle } from "./auth/loginThrottle.js";
-import type { LimiterFactory } from "./limits/LimiterFactory.js";
+import { memoryLimiter, type LimiterFactory } from "./limits/LimiterFactory.js";
 import { Sessions } from "./auth/sessions.js";
 import { startSessionPurge } from "./auth/sessionPurge.js";
 import { authenticate } from "./http/authenticate.js";
@@ -49,8 +50,10 @@ export interface ServerDeps {
    */
   kv: KeyValue;
   /**
-   * Where sign-in and sign-up counters live: Redis for several instances; default: the store's
-   * database (`Store.limiters`), so a restart does not reset them.
+   * Where counters shared by every instance live (Redis). Without it, sign-in and sign-up counters
+   * live in the store's database (`Store.limiters`), so a restart does not reset them, and
+   * write-rate counters in this process's memory (a counter in the database would cost a write
+   * per write).
    */
   limiter?: LimiterFactory;
 }
@@ -70,7 +73,8 @@ export interface TandemServer {
 }
 
 /** Builds the whole app (HTTP routes, sessions, change feed) without starting it. */
-export function createServer({ config, store, logger, sessionSecret, bus = new MemoryBus(), kv, limiter = store.limiters }: ServerDeps): TandemServer {
+export function createServer({ config, store, logger, sessionSecret, bus = new MemoryBus(), kv, limiter: sharedLimiter }: ServerDeps): TandemServer {
+  const limiter = sharedLimiter ?? store.limiters;
   const app = express();
   const httpServer = expressServer(app);
   app.set("trust proxy", config.TRUST_PROXY);
@@ -81,7 +85,8 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   app.set("query parser", "simple");
 
   const feed = new ChangeFeed((err, event) => logger.error({ err, seq: event.meta.seq }, "change listener failed"));
-  const todos = new TodoService(store.todos, feed, { changeLogLimit: config.CHANGE_LOG_LIMIT });
+  const writeLimit = new WriteLimit({ ratePerSecond: config.WRITE_RATE_PER_USER, burst: config.WRITE_BURST_PER_USER, limiter: sharedLimiter ?? memoryLimiter });
+  const todos = new TodoService(store.todos, feed, { changeLogLimit: config.CHANGE_LOG_LIMIT, todosMaxPerUser: config.TODOS_MAX_PER_USER, writeLimit });
   const passwords = new Passwords(config.BCRYPT_COST, {
     maxConcurrent: config.BCRYPT_MAX_CONCURRENT,
     maxQueued: config.BCRYPT_MAX_QUEUED,

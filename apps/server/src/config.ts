@@ -97,6 +97,12 @@ const EnvSchema = z.object({
   LOGIN_MAX_FAILURES_PER_IP: int(1, 100_000).default(50),
   SIGNUP_MAX_PER_IP_PER_HOUR: int(1, 100_000).default(30),
   CHANGE_LOG_LIMIT: int(10, 1_000_000).default(1000),
+  /** Todos one user may have: bounds their list, and so what one request over it can cost. */
+  TODOS_MAX_PER_USER: int(1, 1_000_000).default(5000),
+  /** Writes per second one user may keep up (a person makes a few at most). */
+  WRITE_RATE_PER_USER: int(1, 100_000).default(10),
+  /** Writes one user may make at once on top of the rate (an offline device's queue, say). */
+  WRITE_BURST_PER_USER: int(1, 100_000).default(100),
   PING_INTERVAL_MS: int(100, 50_000).default(25_000),
   SOCKET_TICKET_TTL_MS: int(1000, 10 * MINUTE).default(60_000),
   /** Socket grants per user per ticket lifetime: far above a person's reconnects, a bound on a loop's. */

@@ -186,9 +186,9 @@ function loadConfigOrExit(): Config {
 }
 
 /**
- * With REDIS_URL, sockets, tickets, webhook ids and sign-in counters are shared by every instance.
+ * With REDIS_URL, sockets, tickets, webhook ids, sign-in and write-rate counters are shared by every instance.
  * Without it, sign-in counters live in the store's database (no `limiter`: `createServer` takes
- * the store's), so a restart does not reset them.
+ * the store's), so a restart does not reset them; write-rate counters in this process's memory.
  */
 function sharedState(config: Config): { bus: Bus; kv: KeyValue; limiter?: LimiterFactory; redis?: Redis } {
   if (!config.REDIS_URL) return { bus: new MemoryBus(), kv: new MemoryKeyValue() };

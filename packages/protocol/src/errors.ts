@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   "not_found",
   "email_taken",
   "id_taken",
+  "limit_reached",
   "payload_too_large",
   "unsupported_media_type",
   "too_many_requests",
@@ -35,6 +36,8 @@ export const ERROR_STATUS = {
   not_found: 404,
   email_taken: 409,
   id_taken: 409,
+  /** A per-user limit on what can be kept (TODOS_MAX_PER_USER): nothing to retry until some goes. */
+  limit_reached: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,

@@ -9,11 +9,46 @@ export const TODO_OBJECT_TYPE = "objects.todos";
 export const TodoId = z.uuid();
 export type TodoId = z.infer<typeof TodoId>;
 
+/**
+ * C0 control characters other than tab (U+0009) and line feed (U+000A): they draw nothing, some
+ * end a string early for the code that stores or shows it (SQLite's `length()` stops at U+0000),
+ * and a terminal obeys an escape sequence (U+001B) in text it prints.
+ */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x20 && unit !== 0x09 && unit !== 0x0a) return true;
+  }
+  return false;
+}
+
+/**
+ * Half of a surrogate pair standing alone is no character: UTF-8 cannot encode it, so a store
+ * would keep U+FFFD instead and the list would no longer say what the answer said.
+ * (In a `u` regex a whole pair is one code point, never a `Surrogate`.)
+ */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * Nothing but white space and characters Unicode asks to be drawn as nothing
+ * (`Default_Ignorable_Code_Point`: zero-width space and joiners, the byte order mark, soft
+ * hyphens, bidirectional controls, variation selectors, Hangul fillers…): a todo that looks empty.
+ */
+const INVISIBLE_ONLY = /^[\s\p{Default_Ignorable_Code_Point}]*$/u;
+
+/**
+ * A todo's text, trimmed: 1–TODO_TEXT_MAX UTF-16 code units, well-formed Unicode, no control
+ * characters but tab and newline, and something visible. The server refuses anything else with
+ * 400; the web app checks the same rule before it queues a write.
+ */
 export const TodoText = z
   .string()
   .trim()
   .min(1, "text must not be empty")
-  .max(TODO_TEXT_MAX, `text must be at most ${TODO_TEXT_MAX} characters`);
+  .max(TODO_TEXT_MAX, `text must be at most ${TODO_TEXT_MAX} characters`)
+  .refine((text) => !hasControlCharacter(text), "text must not contain control characters (other than tab and newline)")
+  .refine((text) => !LONE_SURROGATE.test(text), "text must be well-formed Unicode (it has half of a surrogate pair on its own)")
+  .refine((text) => text.length === 0 || !INVISIBLE_ONLY.test(text), "text must contain something visible, not only invisible characters");
 
 export const Todo = z.object({
   id: TodoId,

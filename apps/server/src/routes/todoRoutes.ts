@@ -15,6 +15,7 @@ import type { TodoService } from "../todos/TodoService.js";
 import { AppError } from "../errors.js";
 import { deviceIdOf } from "../http/deviceId.js";
 import { parse } from "../http/validate.js";
+import { sendJsonInSlices } from "../http/sendJsonInSlices.js";
 import { principalOf, requireAuth } from "../http/authenticate.js";
 
 /** Who wrote: the device id header (validated; optional) and the request id for the event's meta. */
@@ -38,8 +39,9 @@ function todoIdParam(req: Request): string {
  */
 export function addTodoRoutes(router: Router, todos: TodoService): void {
 
+  // A list at TODOS_MAX_PER_USER is megabytes of JSON: it goes out a slice per turn.
   router.get("/todos", requireAuth, async (req, res) => {
-    res.json((await todos.list(principalOf(req).user.id)) satisfies TodoListResponse);
+    await sendJsonInSlices(res, (await todos.list(principalOf(req).user.id)) satisfies TodoListResponse, "todos");
   });
 
   router.post("/todos", requireAuth, async (req, res) => {
@@ -53,7 +55,7 @@ export function addTodoRoutes(router: Router, todos: TodoService): void {
     const ctx = changeContext(req);
     const { done } = parse(ToggleAllBody, req.body);
     const { todos: changed, seq } = await todos.setAllDone(principalOf(req).user.id, done, ctx);
-    res.json({ todos: changed, seq } satisfies ToggleAllResponse);
+    await sendJsonInSlices(res, { todos: changed, seq } satisfies ToggleAllResponse, "todos");
   });
 
   router.delete("/todos", requireAuth, async (req, res) => {

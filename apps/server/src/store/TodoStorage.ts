@@ -10,15 +10,23 @@ export type TodoRecord = Omit<Todo, "objectType">;
  * Which of the user's todos a change reads before it decides:
  * - `ids`: the rows with these ids, whoever owns them (todo ids are chosen by clients, so a create
  *   must see an id another user holds); the caller checks the owner;
- * - `done`: the user's rows whose `done` is this value, in list order.
+ * - `done`: the user's rows whose `done` is this value, in list order; with `limit`, only the
+ *   first `limit` of them (a bulk change works through a long list a slice at a time).
+ *
+ * With `count`, the change also sees how many todos the user has (a create checks the cap).
  */
-export type TodoSelection = { readonly ids: readonly string[] } | { readonly done: boolean };
+export type TodoSelection = (
+  | { readonly ids: readonly string[] }
+  | { readonly done: boolean; readonly limit?: number }
+) & { readonly count?: boolean };
 
 /** What a change sees, read inside its transaction. */
 export interface TodoChangeState {
   /** The user's seq now: the seq of their latest change, 0 before the first. */
   readonly seq: Seq;
   readonly todos: readonly TodoRecord[];
+  /** How many todos the user has; present exactly when the selection asked for `count`. */
+  readonly count?: number;
 }
 
 /** What a change writes, all in the transaction that read its state. */

@@ -1,5 +1,6 @@
 import { describe } from "vitest";
 import { describeAccountStores } from "./contract/accounts.contract.js";
+import { describeBulkChanges } from "./contract/bulkChanges.contract.js";
 import { describeChangeLog } from "./contract/changeLog.contract.js";
 import { ContractHarness, type MakeStore } from "./contract/harness.js";
 import { describeLimiters } from "./contract/limiters.contract.js";
@@ -19,6 +20,7 @@ export function describeStoreContract(name: string, make: MakeStore): void {
     describeAccountStores(h);
     describeTodoStorage(h);
     describeTodoRules(h);
+    describeBulkChanges(h);
     describeChangeLog(h);
     describeLimiters(h);
   });

@@ -1,24 +1,36 @@
 import { randomUUID } from "node:crypto";
-import type { ChangeEvent, Seq, Todo } from "@tandem/protocol";
+import type { ChangeEvent, Seq, Todo, TodoId } from "@tandem/protocol";
 import type { TodoStorage } from "../store/TodoStorage.js";
+import { BULK_CHUNK_SIZE, changeInChunks } from "./bulkChange.js";
 import type { ChangeFeed } from "./ChangeFeed.js";
+import type { WriteLimit } from "./writeLimit.js";
 import { changesSince, type CatchUp } from "./changeLog.js";
 import { clearCompleted, createTodo, deleteTodo, setAllDone, toTodo, updateTodo, type ChangeContext, type TodoPatch } from "./todoChanges.js";
 
 export interface TodoServiceOptions {
   /** How many recent changes per user the change log keeps for catch-up (CHANGE_LOG_LIMIT, ≥ 1). */
   changeLogLimit: number;
+  /** How many todos one user may have (TODOS_MAX_PER_USER); unlimited when left out. */
+  todosMaxPerUser?: number;
+  /** How fast one user may write (see writeLimit.ts); unlimited when left out. */
+  writeLimit?: Pick<WriteLimit, "consume">;
+  /** Todos per transaction of a bulk change (default BULK_CHUNK_SIZE; tests make it small). */
+  bulkChunkSize?: number;
 }
 
 /**
  * The todos use cases: each commits one change through the storage's transaction, with the rules
  * of `todoChanges.ts`, then hands the committed events to the change feed. Nothing is published
- * for a write that changed nothing.
+ * for a write that changed nothing. Every write first counts against the user's write limit
+ * (AppError `too_many_requests` above it), whether or not it turns out to change anything.
  */
 export class TodoService {
   readonly #storage: TodoStorage;
   readonly #feed: ChangeFeed;
   readonly #limit: number;
+  readonly #maxTodos: number;
+  readonly #writeLimit: Pick<WriteLimit, "consume"> | undefined;
+  readonly #chunkSize: number;
 
   constructor(storage: TodoStorage, feed: ChangeFeed, options: TodoServiceOptions) {
     // A user's newest change must always stay in the log (it is their seq on SQLite).
@@ -26,6 +38,10 @@ export class TodoService {
     this.#storage = storage;
     this.#feed = feed;
     this.#limit = options.changeLogLimit;
+    this.#maxTodos = options.todosMaxPerUser ?? Number.POSITIVE_INFINITY;
+    this.#writeLimit = options.writeLimit;
+    this.#chunkSize = options.bulkChunkSize ?? BULK_CHUNK_SIZE;
+    if (!(this.#chunkSize >= 1)) throw new RangeError(`bulkChunkSize must be at least 1, not ${this.#chunkSize}`);
   }
 
   /** The list and the seq it is current at, from one snapshot: follow events after `seq`. */
@@ -34,16 +50,22 @@ export class TodoService {
     return { todos: todos.map(toTodo), seq };
   }
 
-  /** `event: null` when the user already had a todo with this id (a retried create). */
+  /**
+   * `event: null` when the user already had a todo with this id (a retried create).
+   * @throws AppError `limit_reached` when the user already has `todosMaxPerUser` todos
+   */
   async create(userId: string, input: { id?: string | undefined; text: string }, ctx: ChangeContext) {
+    await this.#writeLimit?.consume(userId);
     const id = input.id ?? randomUUID();
-    const result = await this.#storage.change(userId, { ids: [id] }, createTodo(userId, { id, text: input.text }, ctx, this.#limit));
+    const decide = createTodo(userId, { id, text: input.text }, ctx, this.#limit, this.#maxTodos);
+    const result = await this.#storage.change(userId, { ids: [id], count: true }, decide);
     this.#publish(result.event);
     return result;
   }
 
   /** Null when the user has no such todo. */
   async update(userId: string, id: string, patch: TodoPatch, ctx: ChangeContext) {
+    await this.#writeLimit?.consume(userId);
     const result = await this.#storage.change(userId, { ids: [id] }, updateTodo(userId, id, patch, ctx, this.#limit));
     this.#publish(result?.event ?? null);
     return result;
@@ -51,21 +73,30 @@ export class TodoService {
 
   /** The delete's event; null when the user has no such todo. */
   async remove(userId: string, id: string, ctx: ChangeContext): Promise<ChangeEvent | null> {
+    await this.#writeLimit?.consume(userId);
     const event = await this.#storage.change(userId, { ids: [id] }, deleteTodo(userId, id, ctx, this.#limit));
     this.#publish(event);
     return event;
   }
 
-  async setAllDone(userId: string, done: boolean, ctx: ChangeContext) {
-    const result = await this.#storage.change(userId, { done: !done }, setAllDone(userId, done, ctx, this.#limit));
-    this.#feed.publish(result.events);
-    return result;
+  /**
+   * Sets `done` on every todo that differs, a chunk of them per transaction (see bulkChange.ts):
+   * `todos` are the todos it changed, after the change, in the order of their events; `seq` is
+   * the user's seq after its last chunk.
+   */
+  async setAllDone(userId: string, done: boolean, ctx: ChangeContext): Promise<{ todos: Todo[]; events: ChangeEvent[]; seq: Seq }> {
+    await this.#writeLimit?.consume(userId);
+    const select = { done: !done, chunkSize: this.#chunkSize };
+    const chunks = await changeInChunks(this.#storage, this.#published, userId, select, setAllDone(userId, done, ctx, this.#limit));
+    return { todos: chunks.flatMap((c) => c.todos), events: chunks.flatMap((c) => c.events), seq: lastSeq(chunks) };
   }
 
-  async clearCompleted(userId: string, ctx: ChangeContext) {
-    const result = await this.#storage.change(userId, { done: true }, clearCompleted(userId, ctx, this.#limit));
-    this.#feed.publish(result.events);
-    return result;
+  /** Deletes every done todo, a chunk of them per transaction (see bulkChange.ts). */
+  async clearCompleted(userId: string, ctx: ChangeContext): Promise<{ deleted: TodoId[]; events: ChangeEvent[]; seq: Seq }> {
+    await this.#writeLimit?.consume(userId);
+    const select = { done: true, chunkSize: this.#chunkSize };
+    const chunks = await changeInChunks(this.#storage, this.#published, userId, select, clearCompleted(userId, ctx, this.#limit));
+    return { deleted: chunks.flatMap((c) => c.deleted), events: chunks.flatMap((c) => c.events), seq: lastSeq(chunks) };
   }
 
   /** For a socket's catch-up (see sockets/catchUp.ts). */
@@ -76,4 +107,12 @@ export class TodoService {
   #publish(event: ChangeEvent | null): void {
     if (event) this.#feed.publish([event]);
   }
+
+  readonly #published = (events: readonly ChangeEvent[]): void => this.#feed.publish(events);
+}
+
+function lastSeq(chunks: readonly { seq: Seq }[]): Seq {
+  const last = chunks.at(-1);
+  if (last === undefined) throw new Error("a bulk change runs at least one chunk");
+  return last.seq;
 }

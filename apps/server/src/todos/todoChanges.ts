@@ -13,7 +13,8 @@ import { trimThrough } from "./changeLog.js";
  * - a patch that changes nothing is not a change: no new version, no seq, no event;
  * - a todo's `version` starts at 1 and grows by one per change; its `device` is the last writer's;
  * - a todo id is global (clients choose them): one that another user holds cannot be used, and a
- *   create repeated with an id the user already has is answered with the todo as it is.
+ *   create repeated with an id the user already has is answered with the todo as it is;
+ * - a user has at most `maxTodos` todos: a create beyond that is refused (a repeated one is not).
  *
  * They are pure functions of their arguments, as `TodoStorage.change` requires.
  */
@@ -34,13 +35,21 @@ function changeTime(ctx: ChangeContext): string {
   return (ctx.now ?? new Date()).toISOString();
 }
 
-/** @throws AppError `id_taken` when another user has a todo with `id` */
-export function createTodo(userId: string, input: { id: string; text: string }, ctx: ChangeContext, logLimit: number) {
+/**
+ * Needs the state's `count` (select with `count: true`).
+ * @throws AppError `id_taken` when another user has a todo with `id`
+ * @throws AppError `limit_reached` when the user already has `maxTodos` todos
+ */
+export function createTodo(userId: string, input: { id: string; text: string }, ctx: ChangeContext, logLimit: number, maxTodos: number) {
   return (state: TodoChangeState): TodoWrites<{ todo: Todo; event: ChangeEvent | null }> => {
     const existing = state.todos.find((todo) => todo.id === input.id);
     if (existing !== undefined) {
       if (existing.userId !== userId) throw new AppError("id_taken", "this id cannot be used");
       return { result: { todo: toTodo(existing), event: null }, events: [] };
+    }
+    if (state.count === undefined) throw new Error("createTodo needs the user's todo count (select with count: true)");
+    if (state.count >= maxTodos) {
+      throw new AppError("limit_reached", `your list is full at ${maxTodos.toLocaleString("en-US")} todos; delete some to make room`);
     }
     const now = changeTime(ctx);
     const record: TodoRecord = { id: input.id, userId, text: input.text, done: false, createdAt: now, updatedAt: now, device: ctx.device, version: 1 };
@@ -78,8 +87,8 @@ export function deleteTodo(userId: string, id: string, ctx: ChangeContext, logLi
 }
 
 /**
- * Sets `done` on every todo that differs (the state holds exactly those, in list order): one
- * event each, in list order. `todos` are the todos it changed, after the change.
+ * Sets `done` on every todo of the state that differs (a chunk of them, in list order; see
+ * bulkChange.ts): one event each, in list order. `todos` are the todos it changed, after the change.
  */
 export function setAllDone(userId: string, done: boolean, ctx: ChangeContext, logLimit: number) {
   return (state: TodoChangeState): TodoWrites<{ todos: Todo[]; events: ChangeEvent[]; seq: Seq }> => {
@@ -91,7 +100,7 @@ export function setAllDone(userId: string, done: boolean, ctx: ChangeContext, lo
   };
 }
 
-/** Deletes every done todo (the state holds exactly those, in list order): one event each. */
+/** Deletes every done todo of the state (a chunk of them, in list order; see bulkChange.ts): one event each. */
 export function clearCompleted(userId: string, ctx: ChangeContext, logLimit: number) {
   return (state: TodoChangeState): TodoWrites<{ deleted: string[]; events: ChangeEvent[]; seq: Seq }> => {
     const deleted = state.todos.filter((todo) => todo.userId === userId && todo.done).map((todo) => todo.id);

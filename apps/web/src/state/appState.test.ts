@@ -65,6 +65,26 @@ describe("todos slice: optimistic writes", () => {
     expect(appState.getState().notices).toHaveLength(2);
   });
 
+  it("refuses, as the server would, text with control characters, half a surrogate pair, or nothing visible", () => {
+    const milk = makeTodo({ text: "milk" });
+    const appState = stateWith(milk);
+    const refusals = [
+      ["\u0000milk", "text must not contain control characters (other than tab and newline)"],
+      ["half \ud83d", "text must be well-formed Unicode (it has half of a surrogate pair on its own)"],
+      ["\u200b\u200d\ufeff", "text must contain something visible, not only invisible characters"],
+    ] as const;
+    for (const [text, reason] of refusals) {
+      expect(appState.getState().addTodo(text)).toBe(false);
+      appState.getState().editTodo(milk.id, text);
+      expect(appState.getState().notices.slice(-2).map((notice) => notice.message)).toEqual([reason, reason]);
+    }
+    expect(appState.getState().pending).toEqual([]);
+    expect(texts(appState)).toEqual(["milk"]);
+    // Tab, newline and emoji are text like any other.
+    expect(appState.getState().addTodo("eggs\tand 🥚\nbread")).toBe(true);
+    expect(texts(appState)).toEqual(["milk", "eggs\tand 🥚\nbread"]);
+  });
+
   it("edits with trimmed text, deletes on empty text, and skips unchanged text", () => {
     const milk = makeTodo({ text: "milk" });
     const appState = stateWith(milk);

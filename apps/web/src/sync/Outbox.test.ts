@@ -148,6 +148,69 @@ describe("Outbox", () => {
     expect(env.pendingDelays()).toEqual([7_000]);
   });
 
+  it("keeps every write queued and shown through a 429, says nothing, and sends them in order after Retry-After", async () => {
+    const { appState, env, server } = setup();
+    server.script.push(() => new ApiError(429, "too_many_requests", "too many changes, try again in 2 s", [], 2));
+    appState.getState().addTodo("a");
+    appState.getState().addTodo("b");
+    await settle();
+    appState.getState().addTodo("c");
+    await settle();
+    // One request was refused; nothing else was tried while the server asked us to wait.
+    expect(server.attempts).toBe(1);
+    expect(env.pendingDelays()).toEqual([2_000]);
+    expect(appState.getState().pending.map((w) => w.kind === "create" && w.text)).toEqual(["a", "b", "c"]);
+    expect(appState.getState().todos.map((item) => [item.text, item.pending])).toEqual([
+      ["a", true],
+      ["b", true],
+      ["c", true],
+    ]);
+    expect(appState.getState().notices).toEqual([]);
+
+    env.advance(1_999);
+    await settle();
+    expect(server.attempts).toBe(1);
+    env.advance(1);
+    await settle();
+    expect(server.received.map((w) => w.kind === "create" && w.text)).toEqual(["a", "a", "b", "c"]);
+    expect(appState.getState().pending).toEqual([]);
+    expect(appState.getState().notices).toEqual([]);
+  });
+
+  it("backs off further while the server keeps answering 429, never dropping a write", async () => {
+    const { appState, env, server } = setup();
+    for (let i = 0; i < 3; i++) server.script.push(() => new ApiError(429, "too_many_requests", "slow down", [], 1));
+    appState.getState().addTodo("a");
+    await settle();
+    for (let i = 0; i < 3; i++) {
+      const [delay] = env.pendingDelays();
+      // At least what the server asked for, and the backoff when that is longer.
+      expect(delay).toBeGreaterThanOrEqual(1_000);
+      env.advance(delay ?? 0);
+      await settle();
+    }
+    expect(server.attempts).toBe(4);
+    expect(appState.getState().pending).toEqual([]);
+    expect(texts(appState)).toEqual(["a"]);
+    expect(appState.getState().notices).toEqual([]);
+  });
+
+  it("rolls back a create refused because the list is full, says so, and goes on with the next write", async () => {
+    const { appState, server } = setup();
+    const milk = makeTodo({ text: "milk" });
+    appState.getState().loadSnapshot([milk], appState.getState().confirmed.revision);
+    server.script.push(() => new ApiError(409, "limit_reached", "your list is full at 5,000 todos; delete some to make room"));
+    appState.getState().addTodo("one too many");
+    appState.getState().deleteTodo(milk.id);
+    await settle();
+    expect(appState.getState().notices.map((n) => n.message)).toEqual([
+      "Couldn't add “one too many”: your list is full at 5,000 todos; delete some to make room",
+    ]);
+    expect(server.received.map((w) => w.kind)).toEqual(["create", "delete"]);
+    expect(appState.getState().pending).toEqual([]);
+    expect(appState.getState().todos).toEqual([]);
+  });
+
   it("rolls back a refused write, shows the server's message, and goes on with the next", async () => {
     const { appState, server } = setup();
     server.script.push(() => new ApiError(400, "validation_failed", "text must be at most 1000 characters"));

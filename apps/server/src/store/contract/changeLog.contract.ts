@@ -42,7 +42,7 @@ export function describeChangeLog(h: ContractHarness): void {
     });
 
     it("keeps the newest changeLogLimit events and reports older catch-ups as incomplete", async () => {
-      const small = h.todosOf(h.store, 5);
+      const small = h.todosOf(h.store, { changeLogLimit: 5 });
       const user = await h.newUser();
       const id = randomUUID();
       const returned: ChangeEvent[] = [];

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterEach, beforeEach } from "vitest";
 import type { ChangeEvent, Seq, User } from "@tandem/protocol";
 import { ChangeFeed } from "../../todos/ChangeFeed.js";
-import { TodoService } from "../../todos/TodoService.js";
+import { TodoService, type TodoServiceOptions } from "../../todos/TodoService.js";
 import type { ChangeContext } from "../../todos/todoChanges.js";
 import type { Store } from "../Store.js";
 
@@ -54,9 +54,9 @@ export class ContractHarness {
     return s;
   };
 
-  /** The todo rules on a store's storage, publishing to a feed nobody listens to. */
-  readonly todosOf = (s: Store, changeLogLimit = CHANGE_LOG_LIMIT): TodoService =>
-    new TodoService(s.todos, new ChangeFeed(() => {}), { changeLogLimit });
+  /** The todo rules on a store's storage, publishing to a feed nobody listens to (or to `feed`). */
+  readonly todosOf = (s: Store, options: Partial<TodoServiceOptions> = {}, feed = new ChangeFeed(() => {})): TodoService =>
+    new TodoService(s.todos, feed, { changeLogLimit: CHANGE_LOG_LIMIT, ...options });
 
   /** A change context with its own clock, one millisecond after the previous one. */
   readonly ctx = (device: string | null = this.DEVICE_A, now = new Date(this.#clock++)): ChangeContext => ({

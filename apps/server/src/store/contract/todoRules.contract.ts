@@ -232,6 +232,37 @@ export function describeTodoRules(h: ContractHarness): void {
     });
   });
 
+  describe("the cap on todos per user", () => {
+    it("refuses a create past todosMaxPerUser with limit_reached, and nothing else", async () => {
+      const capped = h.todosOf(h.store, { todosMaxPerUser: 2 });
+      const [user, other] = [await h.newUser(), await h.newUser()];
+      const first = await capped.create(user.id, { id: randomUUID(), text: "a" }, h.ctx());
+      await capped.create(user.id, { id: randomUUID(), text: "b" }, h.ctx());
+      const over = capped.create(user.id, { id: randomUUID(), text: "c" }, h.ctx());
+      await expect(over).rejects.toBeInstanceOf(AppError);
+      await expect(over).rejects.toMatchObject({ code: "limit_reached" });
+      expect(await capped.create(user.id, { id: first.todo.id, text: "a" }, h.ctx())).toEqual({ todo: first.todo, event: null });
+      const listed = await capped.list(user.id);
+      expect(listed.todos.map((t) => t.text)).toEqual(["a", "b"]);
+      expect(listed.seq).toBe(2);
+      // Another user's list is counted on its own; a delete makes room.
+      expect((await capped.create(other.id, { id: randomUUID(), text: "x" }, h.ctx())).event?.meta.seq).toBe(1);
+      await capped.remove(user.id, first.todo.id, h.ctx());
+      expect((await capped.create(user.id, { id: randomUUID(), text: "c" }, h.ctx())).event?.meta.seq).toBe(4);
+    });
+
+    it("holds when creates race: never more than the cap", async () => {
+      const capped = h.todosOf(h.store, { todosMaxPerUser: 3 });
+      const user = await h.newUser();
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) => capped.create(user.id, { id: randomUUID(), text: `t${i}` }, h.ctx())),
+      );
+      expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(3);
+      for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toMatchObject({ code: "limit_reached" });
+      expect((await capped.list(user.id)).todos).toHaveLength(3);
+    });
+  });
+
   describe("concurrency", () => {
     it("gives concurrent changes of one user distinct, gapless seqs", async () => {
       const user = await h.newUser();

@@ -54,6 +54,30 @@ export function describeTodoStorage(h: ContractHarness): void {
       expect(byDone).toEqual(["bob's"]);
     });
 
+    it("hands a `done` selection with a limit only the first rows in list order", async () => {
+      const user = await h.newUser();
+      for (const text of ["a", "b", "c", "d"]) await h.todos.create(user.id, { id: randomUUID(), text }, h.ctx());
+      const texts = (select: { done: boolean; limit?: number }) =>
+        h.store.todos.change(user.id, select, (state) => ({ result: state.todos.map((t) => t.text), events: [] }));
+      expect(await texts({ done: false, limit: 3 })).toEqual(["a", "b", "c"]);
+      expect(await texts({ done: false, limit: 10 })).toEqual(["a", "b", "c", "d"]);
+      expect(await texts({ done: false })).toEqual(["a", "b", "c", "d"]);
+      expect(await texts({ done: true, limit: 3 })).toEqual([]);
+    });
+
+    it("counts the user's todos when the selection asks, and only theirs", async () => {
+      const [alice, bob] = [await h.newUser(), await h.newUser()];
+      for (let i = 0; i < 3; i++) await h.todos.create(alice.id, { id: randomUUID(), text: `a${i}` }, h.ctx());
+      await h.todos.create(bob.id, { id: randomUUID(), text: "b" }, h.ctx());
+      const seen = (userId: string, select: Parameters<typeof h.store.todos.change>[1]) =>
+        h.store.todos.change(userId, select, (state) => ({ result: state, events: [] }));
+      expect((await seen(alice.id, { ids: [], count: true })).count).toBe(3);
+      expect((await seen(alice.id, { done: true, count: true })).count).toBe(3);
+      expect((await seen(bob.id, { ids: [], count: true })).count).toBe(1);
+      expect(await seen(alice.id, { ids: [] })).toEqual({ seq: 3, todos: [] });
+      expect((await seen((await h.newUser()).id, { ids: [], count: true })).count).toBe(0);
+    });
+
     it("writes nothing when the decision throws, and rejects with its error", async () => {
       const user = await h.newUser();
       const failure = new Error("decided against it");

@@ -9,6 +9,12 @@ import { objectId, type EventDoc, type TodoDoc, type UserDoc } from "./schemas.j
 
 /** Oldest first; `createdSeq` orders todos created within the same millisecond. */
 const TODO_ORDER = { createdAt: 1, createdSeq: 1 } as const;
+/**
+ * Documents per batch when reading a list. The driver decodes each batch in one go on the event
+ * loop, and after the first it would otherwise fetch up to 16 MB at once: the whole list at
+ * TODOS_MAX_PER_USER (6 MB of 1,000-character todos), tens of milliseconds of decoding.
+ */
+const LIST_BATCH_SIZE = 500;
 
 /**
  * How long a change that keeps losing races to other changes of the same user (or to a create of
@@ -54,7 +60,9 @@ export class MongoTodoStorage implements TodoStorage {
       this.#connection.transaction(
         async (tx) => {
           const seq = await this.#currentSeq(userOid, tx);
-          const list = query.todos ? await todos.find({ userId: userOid }, null, { session: tx }).sort(TODO_ORDER).lean<TodoDoc[]>() : [];
+          const list = query.todos
+            ? await todos.find({ userId: userOid }, null, { session: tx }).sort(TODO_ORDER).batchSize(LIST_BATCH_SIZE).lean<TodoDoc[]>()
+            : [];
           const after = query.eventsAfter;
           const log =
             after === undefined || after >= seq
@@ -76,7 +84,8 @@ export class MongoTodoStorage implements TodoStorage {
       try {
         return await this.#connection.transaction(async (tx) => {
           const seq = await this.#currentSeq(userOid, tx);
-          const writes = decide({ seq, todos: await this.#select(userOid, select, tx) });
+          const todos = await this.#select(userOid, select, tx);
+          const writes = decide(select.count ? { seq, todos, count: await this.#models.todos.countDocuments({ userId: userOid }, { session: tx }) } : { seq, todos });
           const last = checkWrites(userId, seq, writes);
           if (last !== undefined) await this.#write(userOid, seq, last, writes, tx);
           return writes.result;
@@ -101,7 +110,7 @@ export class MongoTodoStorage implements TodoStorage {
     const { todos } = this.#models;
     const docs =
       "done" in select
-        ? await todos.find({ userId: userOid, done: select.done }, null, { session: tx }).sort(TODO_ORDER).lean<TodoDoc[]>()
+        ? await todos.find({ userId: userOid, done: select.done }, null, { session: tx }).sort(TODO_ORDER).limit(select.limit ?? 0).lean<TodoDoc[]>()
         : await todos.find({ _id: { $in: [...select.ids] } }, null, { session: tx }).lean<TodoDoc[]>();
     return docs.map(toTodoRecord);
   }

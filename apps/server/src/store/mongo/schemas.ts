@@ -119,8 +119,11 @@ export const todoSchema = new Schema<TodoDoc>(
 );
 // The list query: one user's todos, oldest first (`createdSeq` breaks ties).
 todoSchema.index({ userId: 1, createdAt: 1, createdSeq: 1 });
-// setAllDone / deleteDone select one user's todos by `done`; the list index serves them (a
-// user's list is small), so no second index is kept up to date on every write.
+// Toggle-all and clear-completed take one user's todos by `done`, a chunk at a time in list order
+// (todos/bulkChange.ts): from the list index alone each chunk would examine every todo that
+// earlier chunks already changed, so a toggle-all over a list at TODOS_MAX_PER_USER examined
+// documents quadratically.
+todoSchema.index({ userId: 1, done: 1, createdAt: 1, createdSeq: 1 });
 
 export interface EventDoc {
   _id: Types.ObjectId;

@@ -4,6 +4,7 @@ import type { TodoChangeState, TodoQuery, TodoRecord, TodoSelection, TodoSnapsho
 import { fromLogEntry, toLogEntry } from "./changeLogEntry.js";
 import type { SqliteConnection } from "./connection.js";
 import type { GroupCommit } from "./groupCommit.js";
+import { readListInPages } from "./listInPages.js";
 import { toTodoRecord, type Statements } from "./statements.js";
 
 /**
@@ -22,6 +23,11 @@ export class SqliteTodoStorage implements TodoStorage {
   }
 
   async read(userId: string, query: TodoQuery): Promise<TodoSnapshot> {
+    // A long list is read a page per turn (see listInPages.ts); one that keeps changing meanwhile, at once.
+    if (query.todos) {
+      const paged = await readListInPages(this.#connection, userId, query.eventsAfter);
+      if (paged !== null) return paged;
+    }
     return this.#connection.read(() => {
       const s = this.#connection.statements;
       const seq = s.userSeq.get(userId) ?? 0;
@@ -38,7 +44,8 @@ export class SqliteTodoStorage implements TodoStorage {
     return this.#commits.write(() => {
       const s = this.#connection.statements;
       const seq = s.userSeq.get(userId) ?? 0;
-      const writes = decide({ seq, todos: selected(s, userId, select) });
+      const todos = selected(s, userId, select);
+      const writes = decide(select.count ? { seq, todos, count: s.todoCount.get(userId) ?? 0 } : { seq, todos });
       apply(s, userId, seq, writes);
       return writes.result;
     });
@@ -46,7 +53,7 @@ export class SqliteTodoStorage implements TodoStorage {
 }
 
 function selected(s: Statements, userId: string, select: TodoSelection): TodoRecord[] {
-  if ("done" in select) return s.todosByDone.all(userId, select.done ? 1 : 0).map(toTodoRecord);
+  if ("done" in select) return s.todosByDone.all(userId, select.done ? 1 : 0, select.limit ?? -1).map(toTodoRecord);
   const rows: TodoRecord[] = [];
   for (const id of select.ids) {
     const row = s.todoById.get(id);

@@ -63,7 +63,11 @@ export interface Statements {
   userSeq: Statement<[userId: string], number>;
   todoById: Statement<[id: string], TodoTableRow>;
   todosOf: Statement<[userId: string], TodoTableRow>;
-  todosByDone: Statement<[userId: string, done: number], TodoTableRow>;
+  /** The next `limit` todos of the list after the one at (createdAt, createdSeq). */
+  todosPage: Statement<[userId: string, createdAt: string, createdSeq: number, limit: number], TodoTableRow & { created_seq: number }>;
+  /** `limit` -1: all of them. */
+  todosByDone: Statement<[userId: string, done: number, limit: number], TodoTableRow>;
+  todoCount: Statement<[userId: string], number>;
   insertTodo: Statement<
     [id: string, userId: string, text: string, done: number, createdAt: string, updatedAt: string, device: string | null, version: number, createdSeq: number],
     unknown
@@ -121,9 +125,14 @@ export function prepareStatements(db: Database.Database): Statements {
     userSeq: db.prepare<[userId: string], number>("SELECT coalesce(max(seq), 0) FROM events WHERE user_id = ?").pluck(),
     todoById: db.prepare(`SELECT ${TODO_COLUMNS} FROM todos WHERE id = ?`),
     todosOf: db.prepare(`SELECT ${TODO_COLUMNS} FROM todos WHERE user_id = ? ${TODO_ORDER}`),
-    todosByDone: db.prepare(
-      `SELECT ${TODO_COLUMNS} FROM todos WHERE user_id = ? AND done = ? ${TODO_ORDER}`,
+    todosPage: db.prepare(
+      `SELECT ${TODO_COLUMNS}, created_seq FROM todos WHERE user_id = ? AND (created_at, created_seq) > (?, ?) ${TODO_ORDER} LIMIT ?`,
     ),
+    todosByDone: db.prepare(
+      `SELECT ${TODO_COLUMNS} FROM todos WHERE user_id = ? AND done = ? ${TODO_ORDER} LIMIT ?`,
+    ),
+    // Counts the entries of the list's index (todos_user_created) without reading a row.
+    todoCount: db.prepare<[userId: string], number>("SELECT count(*) FROM todos WHERE user_id = ?").pluck(),
     insertTodo: db.prepare(
       `INSERT INTO todos (id, user_id, text, done, created_at, updated_at, device, version, created_seq)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
