@@ -2,7 +2,7 @@ import type http from "node:http";
 import express from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
-import { CloseCode } from "@tandem/protocol";
+import { CloseCode, SignOutReason, devicesMessage } from "@tandem/protocol";
 import { createGateway, MemoryBus, type Bus, type Gateway } from "@tandem/gateway";
 import type { Config } from "./config.js";
 import type { Store } from "./store/Store.js";
@@ -23,18 +23,19 @@ import { publicOrigin } from "./http/publicOrigin.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { apiHeaders } from "./http/apiHeaders.js";
 import { defaultWebDist, webApp } from "./http/webApp.js";
-import { authRoutes, type RevokedCredential } from "./routes/authRoutes.js";
+import { authRoutes } from "./routes/authRoutes.js";
 import { addTodoRoutes } from "./routes/todoRoutes.js";
 import { healthRoutes } from "./routes/health.js";
 import { socketGrantRoute } from "./routes/socketGrantRoute.js";
 import { webhookReceiverRoute } from "./routes/webhookReceiverRoute.js";
 import type { KeyValue } from "./kv/KeyValue.js";
-import { Tickets, type TicketClaims } from "./sockets/tickets.js";
-import { socketAuth } from "./sockets/socketAuth.js";
+import { Tickets } from "./sockets/tickets.js";
+import { socketAuth, type SocketData } from "./sockets/socketAuth.js";
 import { catchUp } from "./sockets/catchUp.js";
 import { relay } from "./sockets/relay.js";
-import { SessionExpiry } from "./sockets/sessionExpiry.js";
-import { credentialTag, sessionTag } from "./sockets/tags.js";
+import { CredentialExpiry } from "./sockets/credentialExpiry.js";
+import { credentialTag, sessionTag, userTag } from "./sockets/tags.js";
+import type { AccountEvents } from "./devices/accountEvents.js";
 
 export interface ServerDeps {
   config: Config;
@@ -63,7 +64,7 @@ export interface TandemServer {
   httpServer: http.Server;
   app: express.Express;
   feed: ChangeFeed;
-  gateway: Gateway<TicketClaims>;
+  gateway: Gateway<SocketData>;
   bus: Bus;
   /**
    * Closes every socket with `code` (1012 by default: clients reconnect to the next instance and
@@ -106,16 +107,22 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     absoluteMs: config.SESSION_ABSOLUTE_TIMEOUT_MS,
     secureCookie: config.production,
   });
-  // The sockets of a session that expires while they are open are closed as a sign-out's are.
+  // The sockets of a session or token that expires while they are open are closed as a sign-out's are.
   const stopSessionPurge = startSessionPurge(store.sessions, logger);
-  const sessionExpiry = new SessionExpiry({
+  const credentialExpiry = new CredentialExpiry({
     sessions: store.sessions,
+    tokens: store.tokens,
     intervalMs: config.SESSION_EXPIRY_CHECK_MS,
-    onExpired: (sessionId) => gateway.close({ tags: [sessionTag(sessionId)] }, CloseCode.SIGNED_OUT, "session expired"),
+    onExpired: (credential) =>
+      gateway.close(
+        { tags: [credentialTag(credential)] },
+        CloseCode.SIGNED_OUT,
+        "sessionId" in credential ? SignOutReason.SESSION_EXPIRED : SignOutReason.TOKEN_EXPIRED,
+      ),
     logger,
   });
-  const gateway = createGateway<TicketClaims>({
-    authenticate: socketAuth({ store, sessions, tickets, originOf, allowedOrigins: config.ALLOWED_ORIGINS, sessionExpiry }),
+  const gateway = createGateway<SocketData>({
+    authenticate: socketAuth({ store, sessions, tickets, originOf, allowedOrigins: config.ALLOWED_ORIGINS, credentialExpiry }),
     onOpen: (socket) => catchUp(todos, socket),
     bus,
     maxPayload: config.SOCKET_MAX_PAYLOAD_BYTES,
@@ -126,9 +133,12 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     logger: logger.child({ component: "gateway" }),
   });
   feed.subscribe((event) => relay(gateway, event));
-  // Signing out (or revoking a token) closes, on every instance, the sockets that credential opened.
-  const onRevoked = (credential: RevokedCredential) => {
-    gateway.close({ tags: [credentialTag(credential)] }, CloseCode.SIGNED_OUT, "signed out");
+  // Signing out, revoking a device, a password change or reset, deleting the account: the sockets
+  // a credential opened close on every instance, and the user's other sockets hear of it.
+  const events: AccountEvents = {
+    revoked: (credential, reason) => gateway.close({ tags: [credentialTag(credential)] }, CloseCode.SIGNED_OUT, reason),
+    renewed: (sessionId) => gateway.close({ tags: [sessionTag(sessionId)] }, CloseCode.SESSION_RENEWED, "session renewed"),
+    rosterChanged: (userId, change, deviceId) => gateway.send({ tags: [userTag(userId)] }, JSON.stringify(devicesMessage(change, deviceId))),
   };
 
   app.use(requestLogger(app, logger));
@@ -148,7 +158,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   api.use(jsonBody(config.JSON_BODY_LIMIT_BYTES));
   api.use(originCheck(originOf, config.ALLOWED_ORIGINS));
   api.use(authenticate(store, sessions));
-  api.use("/auth", authRoutes({ store, sessions, passwords, loginThrottle, signupLimit, onRevoked }));
+  api.use("/auth", authRoutes({ store, sessions, passwords, loginThrottle, signupLimit, events, tokensMaxPerUser: config.TOKENS_MAX_PER_USER }));
   addTodoRoutes(api, todos);
   api.use("/websocket", socketGrantRoute(tickets, originOf));
   api.use(notFoundHandler);
@@ -176,7 +186,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     gateway,
     bus,
     async close(code: CloseCode = CloseCode.SERVICE_RESTART) {
-      sessionExpiry.stop();
+      credentialExpiry.stop();
       stopSessionPurge();
       await gateway.shutdown(code, code === CloseCode.SERVICE_RESTART ? "server restarting" : "server going away");
       httpServer.closeIdleConnections();
