@@ -21,7 +21,8 @@ export class Mailbox {
   ) {}
 
   static async start(): Promise<Mailbox> {
-    let box: Mailbox | undefined;
+    // The server is made before the mailbox it delivers to.
+    const ref: { box?: Mailbox } = {};
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ["STARTTLS", "AUTH"],
@@ -30,15 +31,15 @@ export class Mailbox {
         const chunks: Buffer[] = [];
         stream.on("data", (chunk: Buffer) => chunks.push(chunk));
         stream.on("end", () => {
-          box?.receive({ to: session.envelope.rcptTo.map((r) => r.address), text: decodeQuotedPrintable(Buffer.concat(chunks).toString("utf8")) });
+          ref.box?.receive({ to: session.envelope.rcptTo.map((r) => r.address), text: decodeQuotedPrintable(Buffer.concat(chunks).toString("utf8")) });
           callback();
         });
       },
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.server.address() as AddressInfo;
-    box = new Mailbox(server, `smtp://127.0.0.1:${port}`);
-    return box;
+    ref.box = new Mailbox(server, `smtp://127.0.0.1:${port}`);
+    return ref.box;
   }
 
   /** Resolves with the first mail to `address` after the first `skip` of them. */
