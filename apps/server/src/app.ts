@@ -140,7 +140,8 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     webhookReceiverRoute({
       gateway,
       kv,
-      secret: config.WEBHOOK_SECRET,
+      todos,
+      secrets: [config.WEBHOOK_SECRET, config.WEBHOOK_SECRET_PREVIOUS].filter((secret) => secret !== undefined),
       bodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
       idempotencyTtlMs: config.WEBHOOK_IDEMPOTENCY_TTL_MS,
     }),

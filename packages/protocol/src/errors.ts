@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   "email_taken",
   "id_taken",
   "limit_reached",
+  "conflict",
   "payload_too_large",
   "unsupported_media_type",
   "too_many_requests",
@@ -38,6 +39,8 @@ export const ERROR_STATUS = {
   id_taken: 409,
   /** A per-user limit on what can be kept (TODOS_MAX_PER_USER): nothing to retry until some goes. */
   limit_reached: 409,
+  /** The request contradicts what the server has recorded (a relayed event's seq that is not the stored change's). */
+  conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,

@@ -99,6 +99,15 @@ export class TodoService {
     return { deleted: chunks.flatMap((c) => c.deleted), events: chunks.flatMap((c) => c.events), seq: lastSeq(chunks) };
   }
 
+  /**
+   * The change the store recorded as the user's `seq`, while the change log keeps it. Reads the
+   * log from `seq` on: a producer relays a change soon after it was made, so that is a few entries.
+   */
+  async storedChange(userId: string, seq: Seq): Promise<ChangeEvent | undefined> {
+    const { events } = await this.#storage.read(userId, { eventsAfter: seq - 1 });
+    return events.find((event) => event.meta.seq === seq);
+  }
+
   /** For a socket's catch-up (see sockets/catchUp.ts). */
   changesSince(userId: string, since: Seq): Promise<CatchUp> {
     return changesSince(this.#storage, userId, since, this.#limit);
