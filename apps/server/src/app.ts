@@ -199,7 +199,8 @@ export function createServer({
     webhookReceiverRoute({
       gateway,
       kv,
-      secret: config.WEBHOOK_SECRET,
+      todos,
+      secrets: [config.WEBHOOK_SECRET, config.WEBHOOK_SECRET_PREVIOUS].filter((secret) => secret !== undefined),
       bodyLimitBytes: config.WEBHOOK_BODY_LIMIT_BYTES,
       idempotencyTtlMs: config.WEBHOOK_IDEMPOTENCY_TTL_MS,
     }),

@@ -49,3 +49,37 @@ describe("loadConfig: TRUST_PROXY and PUBLIC_URL", () => {
     }
   });
 });
+
+describe("loadConfig: WEBHOOK_SECRET and WEBHOOK_SECRET_PREVIOUS", () => {
+  const whsec = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+  const plain = "webhook-secret-0123456789abcdef0123456789";
+
+  it("reads both forms, and a previous secret beside the current one", () => {
+    const config = loadConfig({ ...base, WEBHOOK_SECRET: whsec, WEBHOOK_SECRET_PREVIOUS: plain });
+    expect(config.WEBHOOK_SECRET?.text).toBe(whsec);
+    expect(config.WEBHOOK_SECRET?.key).toHaveLength(24);
+    expect(config.WEBHOOK_SECRET_PREVIOUS?.text).toBe(plain);
+    expect(loadConfig(base).WEBHOOK_SECRET).toBeUndefined();
+  });
+
+  it("refuses a bad secret in one line naming the variable, and a previous secret on its own", () => {
+    const refusal = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ...base, ...env });
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as Error).message;
+      }
+      throw new Error("expected a ConfigError");
+    };
+    expect(refusal({ WEBHOOK_SECRET: "whsec_not base64!" })).toMatch(/^invalid WEBHOOK_SECRET: a whsec_ secret must be whsec_ followed by standard base64/);
+    expect(refusal({ WEBHOOK_SECRET: plain, WEBHOOK_SECRET_PREVIOUS: "short" })).toMatch(/^invalid WEBHOOK_SECRET_PREVIOUS: must be whsec_/);
+    expect(refusal({ WEBHOOK_SECRET_PREVIOUS: plain })).toMatch(/^invalid WEBHOOK_SECRET_PREVIOUS: set it only beside WEBHOOK_SECRET/);
+    for (const message of [refusal({ WEBHOOK_SECRET: "whsec_x" }), refusal({ WEBHOOK_SECRET_PREVIOUS: plain })]) expect(message).not.toContain("\n");
+  });
+
+  it("remembers webhook ids for at least the ten minutes a signature's timestamp is accepted", () => {
+    expect(() => loadConfig({ ...base, WEBHOOK_IDEMPOTENCY_TTL_MS: String(9 * 60_000) })).toThrow(/invalid WEBHOOK_IDEMPOTENCY_TTL_MS/);
+    expect(loadConfig({ ...base, WEBHOOK_IDEMPOTENCY_TTL_MS: String(10 * 60_000) }).WEBHOOK_IDEMPOTENCY_TTL_MS).toBe(600_000);
+  });
+});

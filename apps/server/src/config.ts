@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { usableCores } from "./usableCores.js";
+import { SIGNATURE_TOLERANCE_MS } from "./http/webhookAuth.js";
+import { parseWebhookSecret, type WebhookSecret } from "./http/webhookSecret.js";
 
 /**
  * The one place that reads `process.env`. Every variable, its default and its limits are here
@@ -18,6 +20,16 @@ const optionalString = z
 const KIB = 1024;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
+
+const webhookSecret = optionalString.transform((value, ctx): WebhookSecret | undefined => {
+  if (value === undefined) return undefined;
+  try {
+    return parseWebhookSecret(value);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: (err as Error).message });
+    return z.NEVER;
+  }
+});
 
 /** An http(s) URL that is nothing but an origin (a trailing "/" is allowed). */
 function isOrigin(value: string): boolean {
@@ -40,7 +52,10 @@ const EnvSchema = z.object({
   /** How long start-up waits for Redis before giving up (the process exits 1 rather than serve 503s). */
   REDIS_CONNECT_TIMEOUT_MS: int(1000, 10 * MINUTE).default(30_000),
   SESSION_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
-  WEBHOOK_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  /** Authenticates the webhook receiver: `whsec_` + base64 (Standard Webhooks) or ≥ 32 characters. */
+  WEBHOOK_SECRET: webhookSecret,
+  /** The secret being rotated out: still accepted, beside WEBHOOK_SECRET, until it is unset. */
+  WEBHOOK_SECRET_PREVIOUS: webhookSecret,
   BCRYPT_COST: int(4, 15).default(12),
   /**
    * bcrypt hashes running at once. Each takes a core for tens of milliseconds; left unbounded, a
@@ -111,8 +126,12 @@ const EnvSchema = z.object({
   SOCKET_MAX_BUFFERED_BYTES: int(16 * KIB, 256 * 1024 * KIB).default(1024 * KIB),
   SOCKET_MAX_PAYLOAD_BYTES: int(KIB, 16 * 1024 * KIB).default(64 * KIB),
   SOCKET_MAX_INBOUND_PER_SECOND: int(1, 10_000).default(10),
-  /** How long a webhook-id is remembered: a redelivery within it is acknowledged, not relayed. */
-  WEBHOOK_IDEMPOTENCY_TTL_MS: int(1000, 7 * DAY).default(DAY),
+  /**
+   * How long a webhook-id is remembered: a redelivery within it is acknowledged, not relayed. At
+   * least the ±5 min a signature's timestamp is accepted for, so a captured signed delivery cannot
+   * be replayed once its id is forgotten.
+   */
+  WEBHOOK_IDEMPOTENCY_TTL_MS: int(2 * SIGNATURE_TOLERANCE_MS, 7 * DAY).default(DAY),
   SHUTDOWN_TIMEOUT_MS: int(1000, 60_000).default(10_000),
   /** API tokens one user may hold unexpired at once: a native app needs one per install. */
   TOKENS_MAX_PER_USER: int(1, 10_000).default(50),
@@ -183,6 +202,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         "MONGODB_URI is not set: in production the embedded SQLite store would lose data on every restart; set MONGODB_URI (or ALLOW_EMBEDDED_DB=1 to accept that)",
       );
     }
+  }
+  if (config.WEBHOOK_SECRET_PREVIOUS && !config.WEBHOOK_SECRET) {
+    throw new ConfigError("invalid WEBHOOK_SECRET_PREVIOUS: set it only beside WEBHOOK_SECRET, the secret that replaces it");
   }
   if (config.SESSION_ABSOLUTE_TIMEOUT_MS < config.SESSION_IDLE_TIMEOUT_MS) {
     throw new ConfigError("invalid SESSION_ABSOLUTE_TIMEOUT_MS: must not be shorter than SESSION_IDLE_TIMEOUT_MS");

@@ -4,7 +4,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ErrorBody, type ChangeEvent } from "@tandem/protocol";
+import { ErrorBody, type RelayedChangeEvent } from "@tandem/protocol";
 import { startRedis, type RedisServer } from "@tandem/gateway/testing";
 import { SERVER_MAIN, startServerProcess, type ServerProcess } from "../test/serverProcess.js";
 import { ApiClient } from "../test/ApiClient.js";
@@ -94,12 +94,12 @@ function connects(port: number): Promise<boolean> {
   });
 }
 
-/** A change event as a data store's webhook would deliver it. */
-function changeEvent(userId: string): ChangeEvent {
+/** A change event as a data store's webhook would deliver it (without a seq: only Tandem's store assigns those). */
+function changeEvent(userId: string): RelayedChangeEvent {
   const at = "2026-11-25T10:00:00.000Z";
   return {
     object: { id: "0b6f8e2e-4a53-4c1b-9a55-0f5f4b0f1a12", text: "from the webhook", done: false, createdAt: at, updatedAt: at, device: null, userId, objectType: "objects.todos", version: 1 },
-    meta: { eventName: "update", requestId: "r-redis-gone", userId, seq: 1, device: null },
+    meta: { eventName: "update", requestId: "r-redis-gone", userId, device: null },
     type: "change",
   };
 }

@@ -91,7 +91,8 @@ export class SocketClient {
     return this.until(() => this.closed !== undefined, "close", timeoutMs).then(() => this.closed as { code: number; reason: string });
   }
 
-  seqs(): number[] {
+  /** Each message's seq; undefined for a relayed event that came without one. */
+  seqs(): (number | undefined)[] {
     return this.messages.map((m) => m.meta.seq);
   }
 

@@ -16,6 +16,7 @@ describe("parseBusMessage", () => {
   it("round-trips both kinds of message, a send with or without its seq", () => {
     expect(parseBusMessage(JSON.stringify(send))).toEqual(send);
     expect(parseBusMessage(JSON.stringify({ ...send, seq: 42 }))).toEqual({ ...send, seq: 42 });
+    expect(parseBusMessage(JSON.stringify({ ...send, within: "user:1" }))).toEqual({ ...send, within: "user:1" });
     expect(parseBusMessage(JSON.stringify(close))).toEqual(close);
   });
 
@@ -26,6 +27,8 @@ describe("parseBusMessage", () => {
     expect(parseBusMessage(JSON.stringify({ ...send, text: 1 }))).toBeUndefined();
     expect(parseBusMessage(JSON.stringify({ ...send, seq: "1" }))).toBeUndefined();
     expect(parseBusMessage(JSON.stringify({ ...send, seq: 1.5 }))).toBeUndefined();
+    // A send that cannot say whose sockets it is limited to must not reach everyone's.
+    expect(parseBusMessage(JSON.stringify({ ...send, within: 1 }))).toBeUndefined();
     expect(parseBusMessage(JSON.stringify({ ...close, code: 1000 }))).toBeUndefined();
     expect(parseBusMessage(JSON.stringify({ ...send, type: "other" }))).toBeUndefined();
   });

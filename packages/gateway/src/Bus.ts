@@ -6,6 +6,8 @@ export interface BusSendMessage {
   /** The instance that published it; that instance has already delivered to its own sockets. */
   readonly origin: string;
   readonly receivers: Receivers;
+  /** Only sockets that carry this tag may receive it (see `Gateway.sendWithin`). */
+  readonly within?: string;
   readonly text: string;
   /** The sender's sequence number for it, if it gave one (see `Gateway.send`). */
   readonly seq?: number;
@@ -83,9 +85,22 @@ export function parseBusMessage(json: string): BusMessage | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const m = value as Record<string, unknown>;
   if (typeof m.origin !== "string" || !isReceivers(m.receivers)) return undefined;
-  if (m.type === "send" && typeof m.text === "string" && (m.seq === undefined || Number.isSafeInteger(m.seq))) {
+  if (
+    m.type === "send" &&
+    typeof m.text === "string" &&
+    (m.seq === undefined || Number.isSafeInteger(m.seq)) &&
+    (m.within === undefined || typeof m.within === "string")
+  ) {
     const seq = m.seq as number | undefined;
-    return { type: "send", origin: m.origin, receivers: m.receivers, text: m.text, ...(seq === undefined ? {} : { seq }) };
+    const within = m.within as string | undefined;
+    return {
+      type: "send",
+      origin: m.origin,
+      receivers: m.receivers,
+      ...(within === undefined ? {} : { within }),
+      text: m.text,
+      ...(seq === undefined ? {} : { seq }),
+    };
   }
   if (m.type === "close" && isCloseCode(m.code) && typeof m.reason === "string") {
     return { type: "close", origin: m.origin, receivers: m.receivers, code: m.code, reason: m.reason };

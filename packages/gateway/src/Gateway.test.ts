@@ -144,6 +144,27 @@ describe("fan-out", () => {
   });
 });
 
+describe("sending within a group", () => {
+  it("narrows to the group's sockets on every instance, and never reaches beyond it", async () => {
+    const bus = new MemoryBus();
+    const a = await start({ bus });
+    const b = await start({ bus });
+    const mineOnA = await open(a.server, "token=k1&tags=user:1,device:1:phone&id=m1");
+    const mineOnB = await open(b.server, "token=k1&tags=user:1,device:1:laptop");
+    const theirsOnA = await open(a.server, "token=k2&tags=user:2,device:2:phone&id=t2");
+    const theirsOnB = await open(b.server, "token=k2&tags=user:2");
+    expect(a.gateway.sendWithin("user:1", { sockets: ["*"] }, "all of mine")).toBe(1);
+    expect(a.gateway.sendWithin("user:1", { tags: ["device:1:laptop"] }, "my laptop")).toBe(0);
+    expect(a.gateway.sendWithin("user:1", { tags: ["user:2", "device:2:phone"], sockets: ["t2"] }, "theirs")).toBe(0);
+    expect(b.gateway.sendWithin("user:1", { sockets: ["m1", "t2"] }, "by id")).toBe(0);
+    await settle(a.gateway, [mineOnA, mineOnB, theirsOnA, theirsOnB]);
+    expect(mineOnA.messages).toEqual(["all of mine", "by id"]);
+    expect(mineOnB.messages).toEqual(["all of mine", "my laptop"]);
+    expect(theirsOnA.messages).toEqual([]);
+    expect(theirsOnB.messages).toEqual([]);
+  });
+});
+
 describe("closing by receivers", () => {
   it("closes exactly the matching sockets, on every instance", async () => {
     const bus = new MemoryBus();

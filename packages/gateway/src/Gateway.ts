@@ -150,8 +150,28 @@ export class Gateway<TData = unknown> {
    * queued).
    */
   send(receivers: ReceiversInput, text: string, seq?: number): number {
-    const delivered = this.#deliver(receivers, outbound(text, seq));
-    this.#bus.publish({ type: "send", origin: this.instanceId, receivers: normalizeReceivers(receivers), text, ...(seq === undefined ? {} : { seq }) });
+    return this.#send(receivers, undefined, text, seq);
+  }
+
+  /**
+   * {@link Gateway.send}, but only to sockets that also carry the tag `within` (say `user:42`),
+   * on this instance and on every other: `receivers` narrow delivery inside that group and can
+   * never widen it, whatever ids or tags they name (`"*"` is every socket of the group).
+   */
+  sendWithin(within: string, receivers: ReceiversInput, text: string, seq?: number): number {
+    return this.#send(receivers, within, text, seq);
+  }
+
+  #send(receivers: ReceiversInput, within: string | undefined, text: string, seq: number | undefined): number {
+    const delivered = this.#deliver(receivers, within, outbound(text, seq));
+    this.#bus.publish({
+      type: "send",
+      origin: this.instanceId,
+      receivers: normalizeReceivers(receivers),
+      ...(within === undefined ? {} : { within }),
+      text,
+      ...(seq === undefined ? {} : { seq }),
+    });
     return delivered;
   }
 
@@ -291,9 +311,9 @@ export class Gateway<TData = unknown> {
     }
   }
 
-  #deliver(receivers: ReceiversInput, message: Outbound): number {
+  #deliver(receivers: ReceiversInput, within: string | undefined, message: Outbound): number {
     let delivered = 0;
-    for (const socket of this.#index.match(receivers)) {
+    for (const socket of this.#index.match(receivers, within)) {
       if (socket.deliver(message)) delivered += 1;
     }
     return delivered;
@@ -312,7 +332,7 @@ export class Gateway<TData = unknown> {
   #onBusMessage(message: BusMessage): void {
     // This instance delivered to its own sockets when it published.
     if (message.origin === this.instanceId) return;
-    if (message.type === "send") this.#deliver(message.receivers, outbound(message.text, message.seq));
+    if (message.type === "send") this.#deliver(message.receivers, message.within, outbound(message.text, message.seq));
     else this.#closeMatching(message.receivers, message.code, message.reason);
   }
 

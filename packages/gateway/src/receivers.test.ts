@@ -55,8 +55,17 @@ describe("ReceiverIndex.match", () => {
     expect(() => index.add({ id: "a", tags: [] })).toThrow(/already indexed/);
   });
 
+  it("with `within`, keeps only the sockets of that group, whatever the receivers name", () => {
+    const index = indexOf([a, b, c]);
+    const ids = (within: string, r: Parameters<ReceiverIndex<Item>["match"]>[0]) => [...index.match(r, within)].map((i) => i.id).sort();
+    expect(ids("user:1", { sockets: ["*"] })).toEqual(["a", "b"]);
+    expect(ids("user:1", { sockets: ["c"], tags: ["user:2"] })).toEqual([]);
+    expect(ids("user:1", { sockets: ["a", "c"], tags: ["session:2"] })).toEqual(["a", "b"]);
+    expect(ids("user:9", { sockets: ["*"] })).toEqual([]);
+  });
+
   it("agrees with a scan of every socket (property)", () => {
-    const tag = fc.constantFrom("t1", "t2", "t3", "t4");
+    const tag = fc.constantFrom<string>("t1", "t2", "t3", "t4");
     const items = fc.uniqueArray(fc.record({ id: fc.constantFrom("s1", "s2", "s3", "s4", "s5"), tags: fc.uniqueArray(tag) }), {
       selector: (item) => item.id,
     });
@@ -64,12 +73,14 @@ describe("ReceiverIndex.match", () => {
       sockets: fc.array(fc.constantFrom("s1", "s2", "s3", "s6")),
       tags: fc.array(fc.constantFrom("t1", "t2", "t3", "t9")),
     });
+    const within = fc.option(fc.constantFrom("t1", "t2", "t9"), { nil: undefined });
     fc.assert(
-      fc.property(items, receivers, (all, r) => {
-        const sockets: string[] = r.sockets;
+      fc.property(items, receivers, fc.boolean(), within, (all, r, everyone, group) => {
+        const sockets: string[] = everyone ? [...r.sockets, "*"] : r.sockets;
         const tags: string[] = r.tags;
-        const expected = all.filter((item) => sockets.includes(item.id) || item.tags.some((t) => tags.includes(t)));
-        const actual = [...indexOf(all).match(r)];
+        const named = (item: Item) => everyone || sockets.includes(item.id) || item.tags.some((t) => tags.includes(t));
+        const expected = all.filter((item) => named(item) && (group === undefined || item.tags.includes(group)));
+        const actual = [...indexOf(all).match({ sockets, tags }, group)];
         expect(actual.length).toBe(new Set(actual).size);
         expect(new Set(actual)).toEqual(new Set(expected));
       }),

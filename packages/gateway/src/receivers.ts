@@ -75,20 +75,24 @@ export class ReceiverIndex<T extends Addressable> {
 
   /**
    * The union of the sockets named by id and the sockets carrying any named tag, each once.
+   * With `within`, only the sockets that also carry that tag: receivers then narrow delivery
+   * inside that group and can never reach beyond it (`"*"` is every socket of the group).
    * A fresh set, so callers may close sockets (and so change the index) while iterating it.
    */
-  match(receivers: ReceiversInput): Set<T> {
+  match(receivers: ReceiversInput, within?: string): Set<T> {
+    const group = within === undefined ? undefined : (this.#byTag.get(within) ?? new Set<T>());
+    const allowed = (item: T): boolean => group === undefined || group.has(item);
     const sockets = receivers.sockets ?? [];
-    if (sockets.includes(EVERY_SOCKET)) return new Set(this.#byId.values());
+    if (sockets.includes(EVERY_SOCKET)) return new Set(group ?? this.#byId.values());
     const matched = new Set<T>();
     for (const id of sockets) {
       const item = this.#byId.get(id);
-      if (item !== undefined) matched.add(item);
+      if (item !== undefined && allowed(item)) matched.add(item);
     }
     for (const tag of receivers.tags ?? []) {
       const set = this.#byTag.get(tag);
       if (set === undefined) continue;
-      for (const item of set) matched.add(item);
+      for (const item of set) if (allowed(item)) matched.add(item);
     }
     return matched;
   }

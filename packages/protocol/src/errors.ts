@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   "id_taken",
   "limit_reached",
   "invalid_reset_token",
+  "conflict",
   "payload_too_large",
   "unsupported_media_type",
   "too_many_requests",
@@ -41,6 +42,8 @@ export const ERROR_STATUS = {
   limit_reached: 409,
   /** A password-reset link that is unknown, already used or past its 30 minutes: ask for a new one. */
   invalid_reset_token: 400,
+  /** The request contradicts what the server has recorded (a relayed event's seq that is not the stored change's). */
+  conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,

@@ -15,41 +15,49 @@ export type ChangeEventName = z.infer<typeof ChangeEventName>;
 export const CHANGE_MESSAGE = "change";
 export const RESYNC_MESSAGE = "resync";
 
-const ChangeMeta = <E extends z.ZodType<ChangeEventName>>(eventName: E) =>
+/** A seq that Tandem's store assigned: the user's change counter after the change. */
+const StoredSeq = Seq.min(1);
+
+const ChangeMeta = <E extends z.ZodType<ChangeEventName>, S extends z.ZodType<Seq | undefined>>(eventName: E, seq: S) =>
   z.object({
     eventName,
     /** Id of the HTTP request that made the change (also in the server's logs). */
     requestId: z.string().min(1).max(128),
     userId: UserId,
     /** The user's change counter after this change: exactly one more than the change before. */
-    seq: Seq.min(1),
+    seq,
     device: DeviceId.nullable(),
   });
 
 const changeType = z.literal(CHANGE_MESSAGE).default(CHANGE_MESSAGE);
 
-const UpsertEvent = z.object({
-  type: changeType,
-  object: Todo,
-  meta: ChangeMeta(z.enum(["create", "update"])),
-});
-
-const DeleteEvent = z.object({
-  type: changeType,
-  object: DeletedTodo,
-  meta: ChangeMeta(z.literal("delete")),
-});
+const changeEvent = <S extends z.ZodType<Seq | undefined>>(seq: S) =>
+  z
+    .union([
+      z.object({ type: changeType, object: Todo, meta: ChangeMeta(z.enum(["create", "update"]), seq) }),
+      z.object({ type: changeType, object: DeletedTodo, meta: ChangeMeta(z.literal("delete"), seq) }),
+    ])
+    .superRefine((event, ctx) => {
+      if (event.object.userId !== event.meta.userId) {
+        ctx.addIssue({ code: "custom", path: ["meta", "userId"], message: "must equal object.userId" });
+      }
+    });
 
 /**
- * The envelope every committed change produces: `{ type, object, meta }`. The relay sends it to
- * the user's sockets as one JSON text frame, and the webhook receiver accepts exactly this shape.
+ * The envelope every committed change produces: `{ type, object, meta }`, its `meta.seq` the one
+ * Tandem's store assigned. The relay sends it to the user's sockets as one JSON text frame.
  */
-export const ChangeEvent = z.union([UpsertEvent, DeleteEvent]).superRefine((event, ctx) => {
-  if (event.object.userId !== event.meta.userId) {
-    ctx.addIssue({ code: "custom", path: ["meta", "userId"], message: "must equal object.userId" });
-  }
-});
+export const ChangeEvent = changeEvent(StoredSeq);
 export type ChangeEvent = z.infer<typeof ChangeEvent>;
+
+/**
+ * A change event as the webhook receiver accepts it and as it may reach a socket: a producer may
+ * leave `meta.seq` out. Only Tandem's store assigns seqs, so a relayed event either carries the
+ * seq of the very change the store recorded, or none; clients apply one without a seq by
+ * `object.version` alone, and it does not move their seq (docs/protocol.md).
+ */
+export const RelayedChangeEvent = changeEvent(StoredSeq.optional());
+export type RelayedChangeEvent = z.infer<typeof RelayedChangeEvent>;
 
 /**
  * Sent first on a socket opened with `since=N` when N is older than the retained change log:
@@ -64,14 +72,14 @@ export const ResyncMessage = z.object({
 export type ResyncMessage = z.infer<typeof ResyncMessage>;
 
 /** The change stream: the messages a client's sync follows (`change`, `resync`). */
-export const ServerMessage = z.union([ChangeEvent, ResyncMessage]);
+export const ServerMessage = z.union([RelayedChangeEvent, ResyncMessage]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
 
 /**
  * Everything the server sends down a socket: the change stream and the live roster (`devices`).
  * Switch on `type`; a client ignores a `type` it does not know (later servers may add some).
  */
-export const SocketMessage = z.union([ChangeEvent, ResyncMessage, DevicesMessage]);
+export const SocketMessage = z.union([RelayedChangeEvent, ResyncMessage, DevicesMessage]);
 export type SocketMessage = z.infer<typeof SocketMessage>;
 
 export function isResync(message: ServerMessage): message is ResyncMessage {

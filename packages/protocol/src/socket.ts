@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ChangeEvent } from "./events.js";
+import { RelayedChangeEvent } from "./events.js";
 
 /** The one path sockets are opened on. */
 export const SOCKET_PATH = "/ws";
@@ -83,7 +83,7 @@ export type Receivers = z.infer<typeof Receivers>;
 
 /** `POST /api/websocket/messages`: what the data store's webhook sends. */
 export const WebhookBody = z.strictObject({
-  payload: ChangeEvent,
+  payload: RelayedChangeEvent,
   receivers: Receivers.optional(),
 });
 export type WebhookBody = z.infer<typeof WebhookBody>;

@@ -136,7 +136,7 @@ describe("errors of todos and the webhook", () => {
     const wrong = await post(configured.url);
     expect({ status: wrong.status, body: await wrong.json() }).toEqual({
       status: 401,
-      body: { error: { code: "unauthorized", message: "missing or wrong webhook secret" } },
+      body: { error: { code: "unauthorized", message: "wrong webhook secret" } },
     });
   });
 });

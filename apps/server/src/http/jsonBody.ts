@@ -17,7 +17,7 @@ export const MAX_DISCARD_BYTES = 1024 * 1024;
  * Written here rather than with `express.json()`: body-parser's layers (type-is, content-type,
  * raw-body, iconv) were ~7 % of a write's CPU, for bodies that are at most a few KB of UTF-8.
  */
-export function jsonBody(limitBytes: number): RequestHandler {
+export function jsonBody(limitBytes: number, options: { keepRaw?: boolean } = {}): RequestHandler {
   return (req, res, next) => {
     if (!hasBody(req)) {
       next();
@@ -58,7 +58,9 @@ export function jsonBody(limitBytes: number): RequestHandler {
       chunks.push(chunk);
     };
     const onEnd = () => {
-      const text = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks, received).toString("utf8");
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
+      if (options.keepRaw) rawBodies.set(req, bytes);
+      const text = bytes.toString("utf8");
       try {
         req.body = parseStrict(text);
       } catch {
@@ -72,6 +74,16 @@ export function jsonBody(limitBytes: number): RequestHandler {
     const onError = () => settle(() => next(new AppError("bad_request", "the request body could not be read")));
     req.on("data", onData).on("end", onEnd).on("error", onError);
   };
+}
+
+const rawBodies = new WeakMap<Request, Buffer>();
+
+/**
+ * The body's bytes exactly as received, when `jsonBody` was asked to keep them (a signature is
+ * over those bytes, not over what parsing and serializing again would give).
+ */
+export function rawBodyOf(req: Request): Buffer | undefined {
+  return rawBodies.get(req);
 }
 
 export function isStateChanging(method: string): boolean {

@@ -38,6 +38,10 @@ class Device {
         return;
       }
       const { seq } = message.meta;
+      if (seq === undefined) {
+        this.problems.push("an event of Tandem's store without its seq");
+        return;
+      }
       if (seq <= this.lastSeq) this.problems.push(`seq ${seq} seen again (last ${this.lastSeq})`);
       else if (seq > this.lastSeq + 1) this.problems.push(`seq ${seq} skipped from ${this.lastSeq}`);
       this.lastSeq = Math.max(this.lastSeq, seq);

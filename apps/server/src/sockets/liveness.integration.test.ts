@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { CloseCode, type ChangeEvent } from "@tandem/protocol";
+import { CloseCode, type RelayedChangeEvent } from "@tandem/protocol";
 import { startTestServer, uniqueEmail, type TestServer } from "../../test/testServer.js";
 import { SocketClient, settle } from "../../test/SocketClient.js";
 import type { ApiClient } from "../../test/ApiClient.js";
@@ -84,7 +84,8 @@ describe("backpressure", () => {
     (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
 
     const big = "x".repeat(60 * 1024);
-    const event = (seq: number): ChangeEvent => ({
+    // Relayed without a seq (only the store assigns seqs), so each is told apart by its version.
+    const event = (version: number): RelayedChangeEvent => ({
       object: {
         id: "0b6f8e2e-4a53-4c1b-9a55-0f5f4b0f1a11",
         text: big,
@@ -94,22 +95,22 @@ describe("backpressure", () => {
         device: null,
         userId: user.id,
         objectType: "objects.todos",
-        version: seq,
+        version,
       },
-      meta: { eventName: "update", requestId: `r${seq}`, userId: user.id, seq, device: null },
+      meta: { eventName: "update", requestId: `r${version}`, userId: user.id, device: null },
       type: "change",
     });
     const count = 200;
-    for (let seq = 1; seq <= count; seq++) {
+    for (let version = 1; version <= count; version++) {
       const res = await fetch(`${t.url}/api/websocket/messages`, {
         method: "POST",
         headers: { authorization: `Bearer ${WEBHOOK_SECRET}`, "content-type": "application/json" },
-        body: JSON.stringify({ payload: event(seq) }),
+        body: JSON.stringify({ payload: event(version) }),
       });
       expect(res.status).toBe(202);
     }
     await fast.untilMessages(count, 15_000);
-    expect(fast.seqs()).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    expect(fast.messages.map((m) => (m.type === "change" && "version" in m.object ? m.object.version : 0))).toEqual(Array.from({ length: count }, (_, i) => i + 1));
     // The slow socket's close frame is stuck behind its unread data; resume to read it.
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     const closed = await slow.untilClosed(10_000);

@@ -46,7 +46,7 @@ describe("GET /api/websocket", () => {
     const grant = await SocketClient.grant(c!);
     expect(grant.uri).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:\\d+/ws\\?ticket=[A-Za-z0-9_-]{43}$`));
     // The session's stored id (a keyed hash of the cookie's secret), never the cookie itself.
-    expect(grant.tags).toEqual([`user:${me.id}`, "device:device-grant-1", expect.stringMatching(/^session:[0-9a-f]{64}$/)]);
+    expect(grant.tags).toEqual([`user:${me.id}`, `device:${me.id}:device-grant-1`, expect.stringMatching(/^session:[0-9a-f]{64}$/)]);
     expect(grant.tags.join()).not.toContain(c!.cookie?.split("=")[1] ?? "no cookie");
     const ttl = Date.parse(grant.expiresAt) - Date.now();
     expect(ttl).toBeGreaterThan(55_000);

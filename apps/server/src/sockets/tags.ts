@@ -1,11 +1,14 @@
 /**
  * The tags a Tandem socket carries. `user:` is what the relay sends to; `device:` lets a webhook
- * caller target one device (device ids are chosen by clients, so never use them as a security
- * boundary: they are not unique across users); `session:` and `token:` let sign-out close exactly
- * the sockets a credential opened.
+ * caller target one device of a user; `session:` and `token:` let sign-out close exactly the
+ * sockets a credential opened.
  */
 export const userTag = (userId: string) => `user:${userId}`;
-export const deviceTag = (device: string) => `device:${device}`;
+/**
+ * Device ids are chosen by clients, so two users may well pick the same one: the tag names the
+ * user too, so that it can never address another user's socket.
+ */
+export const deviceTag = (userId: string, device: string) => `device:${userId}:${device}`;
 /** A session's id is already a keyed hash of its cookie (auth/sessions.ts), never the credential. */
 export const sessionTag = (sessionId: string) => `session:${sessionId}`;
 /** A token's id names it in `GET /api/auth/tokens`; it is not the token's secret. */
@@ -24,5 +27,5 @@ export function credentialTag(credential: Credential): string {
  * socket grant lists exactly these, and the upgrade gives the socket exactly these.
  */
 export function socketTags({ userId, device, credential }: { userId: string; device: string | null; credential: Credential }): string[] {
-  return device ? [userTag(userId), deviceTag(device), credentialTag(credential)] : [userTag(userId), credentialTag(credential)];
+  return device ? [userTag(userId), deviceTag(userId, device), credentialTag(credential)] : [userTag(userId), credentialTag(credential)];
 }

@@ -99,6 +99,17 @@ export class TodoService {
     return { deleted: chunks.flatMap((c) => c.deleted), events: chunks.flatMap((c) => c.events), seq: lastSeq(chunks) };
   }
 
+  /**
+   * The change the store recorded as the user's `seq`, if it is among the newest `changeLogLimit`
+   * (as for catch-up: entries past it may linger until the next trim). Reads the log from `seq`
+   * on: a producer relays a change soon after it was made, so that is a few entries.
+   */
+  async storedChange(userId: string, seq: Seq): Promise<ChangeEvent | undefined> {
+    const snapshot = await this.#storage.read(userId, { eventsAfter: seq - 1 });
+    if (seq <= snapshot.seq - this.#limit) return undefined;
+    return snapshot.events.find((event) => event.meta.seq === seq);
+  }
+
   /** For a socket's catch-up (see sockets/catchUp.ts). */
   changesSince(userId: string, since: Seq): Promise<CatchUp> {
     return changesSince(this.#storage, userId, since, this.#limit);

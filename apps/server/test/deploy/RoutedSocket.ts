@@ -40,8 +40,9 @@ export class RoutedSocket {
     return socket;
   }
 
+  /** The seqs of the events received (the deploy tests relay none without one). */
   seqs(): number[] {
-    return this.messages.map((m) => m.meta.seq);
+    return this.messages.flatMap((m) => m.meta.seq ?? []);
   }
 
   async untilMessages(n: number, timeoutMs = 10_000): Promise<void> {

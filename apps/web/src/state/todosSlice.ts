@@ -1,4 +1,4 @@
-import { TodoText, type ChangeEvent, type Todo, type TodoId } from "@tandem/protocol";
+import { TodoText, type RelayedChangeEvent, type Todo, type TodoId } from "@tandem/protocol";
 import type { StateCreator } from "zustand/vanilla";
 import { randomId } from "../randomId";
 import type { AppState } from "./appState";
@@ -24,7 +24,7 @@ export interface TodosSlice {
 
   // ---- from the server
   loadSnapshot(todos: readonly Todo[], mark: number): void;
-  applyChange(event: ChangeEvent): void;
+  applyChange(event: RelayedChangeEvent): void;
   writeSucceeded(writeId: string, result: WriteResult): void;
   /** Rolls the write back and tells the user why. */
   writeFailed(writeId: string, reason: string): void;

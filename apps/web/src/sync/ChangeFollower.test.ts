@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { NetworkError } from "../api/errors";
 import { createAppState } from "../state/appState";
 import { FakeEnvironment, settle } from "../testing/FakeEnvironment";
-import { deleteEvent, makeTodo, MY_DEVICE, OTHER_DEVICE, upsertEvent } from "../testing/fixtures";
+import { deleteEvent, makeTodo, MY_DEVICE, OTHER_DEVICE, upsertEvent, withoutSeq } from "../testing/fixtures";
 import { ChangeFollower } from "./ChangeFollower";
 import { stateSink } from "./liveSync";
 
@@ -104,6 +104,21 @@ describe("ChangeFollower: applying messages", () => {
     follower.receive(upsertEvent({ ...todo, text: "stale replay", version: 3 }, 7));
     expect(texts()).toEqual(["v2"]);
     expect(follower.state).toEqual({ kind: "live", lastSeq: 7 });
+    expect(calls.snapshots).toBe(1);
+  });
+
+  it("applies a relayed event without a seq by version alone: the next real change still counts", async () => {
+    const todo = makeTodo({ text: "v1", device: OTHER_DEVICE });
+    const { follower, texts, calls } = await following({ todos: [todo], seq: 7 });
+    follower.receive(withoutSeq(upsertEvent({ ...todo, text: "v2 relayed", version: 2 }, 99)));
+    expect(texts()).toEqual(["v2 relayed"]);
+    follower.receive(withoutSeq(upsertEvent({ ...todo, text: "older, relayed late" }, 99)));
+    expect(texts()).toEqual(["v2 relayed"]);
+    expect(follower.state).toEqual({ kind: "live", lastSeq: 7 });
+    // Tandem's own seq 8 is neither a duplicate nor a gap after it.
+    follower.receive(upsertEvent({ ...todo, text: "v3", version: 3 }, 8));
+    expect(texts()).toEqual(["v3"]);
+    expect(follower.state).toEqual({ kind: "live", lastSeq: 8 });
     expect(calls.snapshots).toBe(1);
   });
 

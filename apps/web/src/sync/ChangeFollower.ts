@@ -1,4 +1,4 @@
-import type { ChangeEvent, DeviceId, ServerMessage, TodoListResponse } from "@tandem/protocol";
+import type { DeviceId, RelayedChangeEvent, ServerMessage, TodoListResponse } from "@tandem/protocol";
 import { decide } from "./sequencer";
 
 /**
@@ -8,7 +8,8 @@ export interface FollowerSink {
   /** Read just before a snapshot request leaves; handed back with its answer. */
   snapshotMark(): number;
   snapshotLoaded(snapshot: TodoListResponse, mark: number): void;
-  changeReceived(event: ChangeEvent): void;
+  /** Merged by the todo's `version`, so a change that arrives twice or late is harmless. */
+  changeReceived(event: RelayedChangeEvent): void;
   /** The follower just confirmed it is up to date with the server (epoch ms). */
   synced(at: number): void;
 }
@@ -97,6 +98,9 @@ export class ChangeFollower {
       case "apply":
         this.options.sink.changeReceived(decision.event);
         this.current = { kind: "live", lastSeq: decision.seq };
+        break;
+      case "applyUnsequenced":
+        this.options.sink.changeReceived(decision.event);
         break;
       case "skipOwn":
         this.current = { kind: "live", lastSeq: decision.seq };

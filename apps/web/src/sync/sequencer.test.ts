@@ -1,6 +1,6 @@
 import { resyncMessage, type ServerMessage } from "@tandem/protocol";
 import { describe, expect, it } from "vitest";
-import { deleteEvent, makeTodo, MY_DEVICE, OTHER_DEVICE, upsertEvent } from "../testing/fixtures";
+import { deleteEvent, makeTodo, MY_DEVICE, OTHER_DEVICE, upsertEvent, withoutSeq } from "../testing/fixtures";
 import { decide } from "./sequencer";
 
 describe("decide", () => {
@@ -32,6 +32,12 @@ describe("decide", () => {
       action: "refetch",
       reason: "gap",
     });
+  });
+
+  it("applies a relayed event without a seq by version, whatever the seq so far, and counts nothing", () => {
+    const event = withoutSeq(upsertEvent(makeTodo({ device: MY_DEVICE }), 1));
+    expect(decide(event, 0, MY_DEVICE)).toEqual({ action: "applyUnsequenced", event });
+    expect(decide(event, 40, MY_DEVICE)).toEqual({ action: "applyUnsequenced", event });
   });
 
   it("asks for a refetch on a resync message, whatever its seq", () => {

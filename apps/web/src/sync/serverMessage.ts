@@ -1,4 +1,4 @@
-import { CHANGE_MESSAGE, ChangeEvent, RESYNC_MESSAGE, ResyncMessage, type ServerMessage } from "@tandem/protocol";
+import { CHANGE_MESSAGE, RESYNC_MESSAGE, RelayedChangeEvent, ResyncMessage, type ServerMessage } from "@tandem/protocol";
 
 /** One text frame from the server, read by its top-level `type`. */
 export type Frame =
@@ -24,7 +24,7 @@ export function readFrame(data: string): Frame {
   if (typeof type !== "string") return INVALID;
   switch (type) {
     case CHANGE_MESSAGE:
-      return checked(ChangeEvent.safeParse(json));
+      return checked(RelayedChangeEvent.safeParse(json));
     case RESYNC_MESSAGE:
       return checked(ResyncMessage.safeParse(json));
     default:

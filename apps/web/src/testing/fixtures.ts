@@ -1,4 +1,4 @@
-import { deleteEvent as buildDeleteEvent, upsertEvent as buildUpsertEvent, type ChangeEvent, type Todo, type TodoId } from "@tandem/protocol";
+import { deleteEvent as buildDeleteEvent, upsertEvent as buildUpsertEvent, type ChangeEvent, type RelayedChangeEvent, type Todo, type TodoId } from "@tandem/protocol";
 
 export const USER_ID = "user-1";
 export const MY_DEVICE = "web-this-tab";
@@ -34,4 +34,10 @@ export function upsertEvent(todo: Todo, seq: number, eventName: "create" | "upda
 
 export function deleteEvent(id: TodoId, seq: number, device: string | null = OTHER_DEVICE): ChangeEvent {
   return buildDeleteEvent(USER_ID, id, seq, { requestId: `req-${seq}`, device });
+}
+
+/** The event as a webhook producer may relay it: without the seq only Tandem's store assigns. */
+export function withoutSeq(event: ChangeEvent): RelayedChangeEvent {
+  const { seq: _seq, ...meta } = event.meta;
+  return { ...event, meta } as RelayedChangeEvent;
 }

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { Todo } from "@tandem/protocol";
 import type { User , ChangeEvent} from "@tandem/protocol";
 import type { ContractHarness } from "./harness.js";
+import { checkRelayedSeq } from "../../todos/relayedSeq.js";
 
 /** The change log: catch-up from a seq, trimming, durability across reopening, and the replay property. */
 export function describeChangeLog(h: ContractHarness): void {
@@ -26,6 +27,27 @@ export function describeChangeLog(h: ContractHarness): void {
       expect(await h.todos.changesSince(user.id, 0)).toEqual({ events: returned, complete: true, seq: 4 });
       expect(await h.todos.changesSince(user.id, 2)).toEqual({ events: returned.slice(2), complete: true, seq: 4 });
       expect(await h.todos.changesSince(user.id, 3)).toEqual({ events: returned.slice(3), complete: true, seq: 4 });
+    });
+
+    it("hands back the very change recorded under a seq, which the webhook's seq rule accepts, and nothing else", async () => {
+      const small = h.todosOf(h.store, { changeLogLimit: 10 });
+      const user = await h.newUser();
+      const id = randomUUID();
+      const created = await small.create(user.id, { id, text: "milk" }, h.ctx());
+      const updated = await small.update(user.id, id, { done: true }, h.ctx(null));
+      const events = [created.event, updated?.event].filter((e): e is ChangeEvent => e !== null && e !== undefined);
+      expect(h.seqsOf(events)).toEqual([1, 2]);
+      for (const event of events) {
+        expect(await small.storedChange(user.id, event.meta.seq)).toEqual(event);
+        await expect(checkRelayedSeq(small, event)).resolves.toBeUndefined();
+      }
+      expect(await small.storedChange(user.id, 3)).toBeUndefined();
+      const altered = { ...events[1]!, meta: { ...events[1]!.meta, requestId: "another-request" } } as ChangeEvent;
+      await expect(checkRelayedSeq(small, altered)).rejects.toMatchObject({ code: "conflict" });
+      // Past the log's limit the change is no longer kept, so its seq can no longer be relayed.
+      for (let i = 0; i < 9; i++) await small.update(user.id, id, { text: `v${i}` }, h.ctx());
+      expect(await small.storedChange(user.id, 1)).toBeUndefined();
+      await expect(checkRelayedSeq(small, events[0]!)).rejects.toMatchObject({ code: "conflict" });
     });
 
     it("answers since == current with nothing, complete", async () => {
