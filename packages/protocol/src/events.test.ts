@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ChangeEvent, ServerMessage, isResync, resyncMessage } from "./index.js";
+import { ChangeEvent, RelayedChangeEvent, ServerMessage, isResync, resyncMessage } from "./index.js";
 
 const todo = {
   id: "0b6f8e2e-4a53-4c1b-9a55-0f5f4b0f1a11",
@@ -38,6 +38,15 @@ describe("ChangeEvent", () => {
     expect(ChangeEvent.safeParse({ object: todo, meta: { ...meta, seq: 0 } }).success).toBe(false);
     expect(ChangeEvent.safeParse({ object: todo, meta: { ...meta, eventName: "upsert" } }).success).toBe(false);
     expect(ChangeEvent.safeParse({ object: { ...todo, device: "a b" }, meta }).success).toBe(false);
+  });
+
+  it("requires the store's seq; only a relayed event (webhook payload, socket message) may leave it out", () => {
+    const { seq: _seq, ...unsequenced } = meta;
+    expect(ChangeEvent.safeParse({ object: todo, meta: unsequenced }).success).toBe(false);
+    expect(RelayedChangeEvent.parse({ object: todo, meta: unsequenced }).meta).not.toHaveProperty("seq");
+    expect(ServerMessage.safeParse({ object: todo, meta: unsequenced }).success).toBe(true);
+    expect(RelayedChangeEvent.safeParse({ object: todo, meta: { ...meta, seq: 0 } }).success).toBe(false);
+    expect(RelayedChangeEvent.safeParse({ object: todo, meta: { ...unsequenced, userId: "u2" } }).success).toBe(false);
   });
 
   it("tells a resync message from a change", () => {
