@@ -1,31 +1,30 @@
 import { Password, PASSWORD_MIN_BYTES } from "@tandem/protocol";
 import { useState, type FormEvent } from "react";
-import { ApiError, errorMessage } from "../../api/errors";
 import { checkField } from "../auth/fieldError";
 import { TextField } from "../auth/TextField";
 import { useServices } from "../AppContext";
+import { FormAlert } from "../FormAlert";
 import { useAsyncAction } from "../useAsyncAction";
-
-const WRONG_PASSWORD = "That is not your current password.";
-const describe = (error: unknown) =>
-  error instanceof ApiError && error.code === "invalid_credentials" ? WRONG_PASSWORD : errorMessage(error);
+import { describeAccountFailure, WRONG_PASSWORD } from "./accountFailure";
 
 /** Changing the password signs out every other device and token; this tab stays signed in. */
 export function ChangePasswordSection() {
   const { account } = useServices();
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
-  const [nextError, setNextError] = useState<string | undefined>();
-  const [currentEmpty, setCurrentEmpty] = useState(false);
+  const [invalid, setInvalid] = useState<{ current?: string; next?: string }>({});
   const [done, setDone] = useState(false);
-  const change = useAsyncAction(describe);
+  const change = useAsyncAction(describeAccountFailure);
+  const wrong = change.error === WRONG_PASSWORD;
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setDone(false);
     const checked = checkField(Password, next, "Choose a new password.");
-    setNextError(checked.ok ? undefined : checked.error);
-    setCurrentEmpty(current === "");
+    setInvalid({
+      ...(current === "" ? { current: "Enter your current password." } : {}),
+      ...(checked.ok ? {} : { next: checked.error }),
+    });
     if (!checked.ok || current === "") return;
     void change.run(async () => {
       await account.changePassword({ currentPassword: current, newPassword: checked.value });
@@ -35,9 +34,6 @@ export function ChangePasswordSection() {
     });
   }
 
-  // A wrong current password belongs to its field; anything else to the form.
-  const wrong = change.error === WRONG_PASSWORD;
-  const currentError = currentEmpty ? "Enter your current password." : wrong ? WRONG_PASSWORD : undefined;
   return (
     <section className="account-section" aria-labelledby="password-title">
       <h2 id="password-title">Password</h2>
@@ -49,7 +45,7 @@ export function ChangePasswordSection() {
           name="current-password"
           autoComplete="current-password"
           value={current}
-          error={currentError}
+          error={invalid.current ?? (wrong ? WRONG_PASSWORD : undefined)}
           onChange={setCurrent}
         />
         <TextField
@@ -59,15 +55,11 @@ export function ChangePasswordSection() {
           name="new-password"
           autoComplete="new-password"
           value={next}
-          error={nextError}
-          hint={`At least ${PASSWORD_MIN_BYTES} characters. Your other devices will be signed out.`}
+          error={invalid.next}
           onChange={setNext}
+          hint={`At least ${PASSWORD_MIN_BYTES} characters. Your other devices will be signed out.`}
         />
-        {change.error && !wrong && (
-          <p className="auth-error" role="alert">
-            {change.error}
-          </p>
-        )}
+        <FormAlert message={wrong ? null : change.error} />
         <button className="primary" type="submit" disabled={change.pending}>
           {change.pending ? "Changing…" : "Change password"}
         </button>

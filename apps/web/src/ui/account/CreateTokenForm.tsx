@@ -1,20 +1,11 @@
-import {
-  CreateTokenBody,
-  TOKEN_EXPIRY_DEFAULT_DAYS,
-  TOKEN_EXPIRY_MAX_DAYS,
-  type CreateTokenResponse,
-} from "@tandem/protocol";
+import { TOKEN_EXPIRY_DEFAULT_DAYS, TOKEN_EXPIRY_MAX_DAYS, type CreateTokenResponse } from "@tandem/protocol";
 import { useState, type FormEvent } from "react";
-import { ApiError, errorMessage } from "../../api/errors";
-import { sentence } from "../auth/authFailure";
 import { TextField } from "../auth/TextField";
 import { useAppState, useServices } from "../AppContext";
 import { useAsyncAction } from "../useAsyncAction";
-
-const describe = (error: unknown) =>
-  error instanceof ApiError && error.code === "invalid_credentials"
-    ? "That is not your password."
-    : errorMessage(error);
+import { FormAlert } from "../FormAlert";
+import { describeAccountFailure, WRONG_PASSWORD } from "./accountFailure";
+import { checkTokenForm, type TokenField } from "./tokenForm";
 
 /** Name, lifetime in days, and the password again (the server checks it, as at sign-in). */
 export function CreateTokenForm({ onCreated }: { onCreated(created: CreateTokenResponse): void }) {
@@ -23,32 +14,15 @@ export function CreateTokenForm({ onCreated }: { onCreated(created: CreateTokenR
   const [name, setName] = useState("");
   const [days, setDays] = useState(String(TOKEN_EXPIRY_DEFAULT_DAYS));
   const [password, setPassword] = useState("");
-  const [invalid, setInvalid] = useState<Partial<Record<"name" | "expiresInDays" | "password", string>>>({});
-  const create = useAsyncAction(describe);
+  const [invalid, setInvalid] = useState<Partial<Record<TokenField, string>>>({});
+  const create = useAsyncAction(describeAccountFailure);
+  const wrong = create.error === WRONG_PASSWORD;
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const parsed = CreateTokenBody.safeParse({
-      email,
-      password,
-      name,
-      expiresInDays: days.trim() === "" ? NaN : Number(days),
-    });
-    if (!parsed.success) {
-      const errors: typeof invalid = {};
-      for (const issue of parsed.error.issues) {
-        const field = issue.path[0];
-        if (field === "name" || field === "expiresInDays" || field === "password")
-          errors[field] ??= sentence(issue.message);
-      }
-      if (name.trim() === "") errors.name = "Give the token a name.";
-      if (password === "") errors.password = "Enter your password.";
-      return setInvalid(errors);
-    }
-    setInvalid({});
-    void create.run(async () => {
-      onCreated(await account.createToken(parsed.data));
-    });
+    const checked = checkTokenForm({ email, name, days, password });
+    setInvalid(checked.ok ? {} : checked.errors);
+    if (checked.ok) void create.run(async () => onCreated(await account.createToken(checked.body)));
   }
 
   return (
@@ -90,9 +64,10 @@ export function CreateTokenForm({ onCreated }: { onCreated(created: CreateTokenR
         name="password"
         autoComplete="current-password"
         value={password}
-        error={invalid.password ?? create.error ?? undefined}
+        error={invalid.password ?? (wrong ? WRONG_PASSWORD : undefined)}
         onChange={setPassword}
       />
+      <FormAlert message={wrong ? null : create.error} />
       <button className="primary" type="submit" disabled={create.pending}>
         {create.pending ? "Creating…" : "Create token"}
       </button>

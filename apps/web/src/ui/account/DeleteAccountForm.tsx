@@ -1,14 +1,10 @@
 import { useState, type FormEvent } from "react";
-import { ApiError, errorMessage } from "../../api/errors";
 import { TextField } from "../auth/TextField";
 import { useAppState, useServices } from "../AppContext";
+import { FormAlert } from "../FormAlert";
 import { useAsyncAction } from "../useAsyncAction";
+import { describeAccountFailure, WRONG_PASSWORD } from "./accountFailure";
 import { confirmsEmail } from "./confirmsEmail";
-
-const describe = (error: unknown) =>
-  error instanceof ApiError && error.code === "invalid_credentials"
-    ? "That is not your password."
-    : errorMessage(error);
 
 /**
  * The account goes only once its email is typed out (no slip of a finger deletes it) and the
@@ -19,13 +15,13 @@ export function DeleteAccountForm({ onCancel }: { onCancel(): void }) {
   const email = useAppState((state) => state.user?.email ?? "");
   const [typed, setTyped] = useState("");
   const [password, setPassword] = useState("");
-  const remove = useAsyncAction(describe);
-  const confirmed = confirmsEmail(typed, email);
+  const remove = useAsyncAction(describeAccountFailure);
+  const wrong = remove.error === WRONG_PASSWORD;
+  const ready = confirmsEmail(typed, email) && password !== "";
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (!confirmed || password === "") return;
-    void remove.run(() => account.deleteAccount(password));
+    if (ready) void remove.run(() => account.deleteAccount(password));
   }
 
   return (
@@ -53,16 +49,12 @@ export function DeleteAccountForm({ onCancel }: { onCancel(): void }) {
         name="password"
         autoComplete="current-password"
         value={password}
-        error={remove.error ?? undefined}
+        error={wrong ? WRONG_PASSWORD : undefined}
         onChange={setPassword}
       />
+      <FormAlert message={wrong ? null : remove.error} />
       <div className="form-buttons">
-        <button
-          type="submit"
-          className="danger"
-          data-testid="delete-account"
-          disabled={!confirmed || password === "" || remove.pending}
-        >
+        <button type="submit" className="danger" data-testid="delete-account" disabled={!ready || remove.pending}>
           {remove.pending ? "Deleting…" : "Delete my account forever"}
         </button>
         <button type="button" className="secondary" onClick={onCancel}>

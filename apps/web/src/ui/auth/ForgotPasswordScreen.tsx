@@ -1,10 +1,12 @@
 import { Email } from "@tandem/protocol";
 import { useState, type FormEvent } from "react";
 import { useServices } from "../AppContext";
+import { FormAlert } from "../FormAlert";
 import { RouteLink } from "../RouteLink";
 import { useAsyncAction } from "../useAsyncAction";
 import { useFocusOnMount } from "../useFocusOnMount";
 import { checkField } from "./fieldError";
+import { ResetRequested } from "./ResetRequested";
 import { TextField } from "./TextField";
 
 /** Asks for a reset link. The answer never says whether the email has an account. */
@@ -12,19 +14,18 @@ export function ForgotPasswordScreen() {
   const { account } = useServices();
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const [email, setEmail] = useState("");
-  const [fieldError, setFieldError] = useState<string | undefined>();
+  const [invalid, setInvalid] = useState<string | undefined>();
   const [sentTo, setSentTo] = useState<string | null>(null);
   const request = useAsyncAction();
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const checked = checkField(Email, email, "Enter your email address.");
-    setFieldError(checked.ok ? undefined : checked.error);
-    if (!checked.ok) return;
-    void request.run(async () => {
-      await account.requestPasswordReset({ email: checked.value });
-      setSentTo(checked.value);
-    });
+    setInvalid(checked.ok ? undefined : checked.error);
+    if (checked.ok)
+      void request.run(() =>
+        account.requestPasswordReset({ email: checked.value }).then(() => setSentTo(checked.value)),
+      );
   }
 
   return (
@@ -40,7 +41,9 @@ export function ForgotPasswordScreen() {
         <h2 id="forgot-title" ref={heading} tabIndex={-1}>
           Reset your password
         </h2>
-        {sentTo === null ? (
+        {sentTo !== null ? (
+          <ResetRequested email={sentTo} />
+        ) : (
           <>
             <p className="auth-note">
               Enter the email you signed up with and we'll send you a link to choose a new password.
@@ -51,20 +54,14 @@ export function ForgotPasswordScreen() {
               type="email"
               autoComplete="email"
               value={email}
-              error={fieldError}
+              error={invalid}
               onChange={setEmail}
             />
-            {request.error && (
-              <p className="auth-error" role="alert" data-testid="auth-error">
-                {request.error}
-              </p>
-            )}
+            <FormAlert message={request.error} />
             <button className="primary" type="submit" disabled={request.pending}>
               {request.pending ? "Sending…" : "Send reset link"}
             </button>
           </>
-        ) : (
-          <ResetRequested email={sentTo} />
         )}
         <p className="auth-switch">
           <RouteLink to={{ name: "todos" }} testId="back-to-signin">
@@ -73,16 +70,5 @@ export function ForgotPasswordScreen() {
         </p>
       </form>
     </main>
-  );
-}
-
-/** Replaces the form once sent; focused, so the sentence is read out and the keyboard goes on from it. */
-function ResetRequested({ email }: { email: string }) {
-  const message = useFocusOnMount<HTMLParagraphElement>();
-  return (
-    <p className="auth-success" role="status" tabIndex={-1} ref={message} data-testid="reset-requested">
-      If an account exists for {email}, we sent it a link to choose a new password. The link works once, for a short
-      while: if it has expired, ask for another here.
-    </p>
   );
 }

@@ -1,40 +1,36 @@
 import { Password, PASSWORD_MIN_BYTES } from "@tandem/protocol";
 import { useState, type FormEvent } from "react";
-import { ApiError, errorMessage } from "../../api/errors";
+import { describeAccountFailure, LINK_SPENT } from "../account/accountFailure";
 import { useServices } from "../AppContext";
+import { FormAlert } from "../FormAlert";
 import { RouteLink } from "../RouteLink";
 import { useAsyncAction } from "../useAsyncAction";
 import { useFocusOnMount } from "../useFocusOnMount";
 import { checkField } from "./fieldError";
+import { ResetDone } from "./ResetDone";
 import { TextField } from "./TextField";
-
-const LINK_SPENT = "This link can't be used any more: it was used already, or it expired. Ask for a new one.";
-
-function describeFailure(error: unknown): string {
-  return error instanceof ApiError && error.code === "invalid_reset_token" ? LINK_SPENT : errorMessage(error);
-}
 
 /** The page an emailed reset link opens: choose a new password, then sign in with it. */
 export function ResetPasswordScreen({ token }: { token: string }) {
   const { account } = useServices();
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const [password, setPassword] = useState("");
-  const [fieldError, setFieldError] = useState<string | undefined>();
+  const [invalid, setInvalid] = useState<string | undefined>();
   const [done, setDone] = useState(false);
-  const reset = useAsyncAction(describeFailure);
+  const reset = useAsyncAction(describeAccountFailure);
+  // A link without its token (cut short by a mail client) is as good as a spent one.
+  const spent = token === "" || reset.error === LINK_SPENT;
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const checked = checkField(Password, password, "Choose a new password.");
-    setFieldError(checked.ok ? undefined : checked.error);
-    if (!checked.ok) return;
-    void reset.run(async () => {
-      await account.confirmPasswordReset({ token, newPassword: checked.value });
-      setDone(true);
-    });
+    setInvalid(checked.ok ? undefined : checked.error);
+    if (checked.ok && !spent)
+      void reset.run(() =>
+        account.confirmPasswordReset({ token, newPassword: checked.value }).then(() => setDone(true)),
+      );
   }
 
-  const spent = token === "" || reset.error === LINK_SPENT;
   return (
     <main className="auth">
       <h1 className="brand">todos</h1>
@@ -58,22 +54,18 @@ export function ResetPasswordScreen({ token }: { token: string }) {
               type="password"
               autoComplete="new-password"
               value={password}
-              error={fieldError}
+              error={invalid}
               hint={`At least ${PASSWORD_MIN_BYTES} characters.`}
               onChange={setPassword}
             />
-            {(reset.error ?? (token === "" ? LINK_SPENT : null)) && (
-              <p className="auth-error" role="alert" data-testid="auth-error">
-                {reset.error ?? LINK_SPENT}
-              </p>
-            )}
-            <button className="primary" type="submit" disabled={reset.pending || token === ""}>
+            <FormAlert message={spent ? LINK_SPENT : reset.error} />
+            <button className="primary" type="submit" disabled={reset.pending || spent}>
               {reset.pending ? "Saving…" : "Set new password"}
             </button>
           </>
         )}
         <p className="auth-switch">
-          {spent && !done ? (
+          {spent ? (
             <RouteLink to={{ name: "forgotPassword" }}>Ask for a new link</RouteLink>
           ) : (
             <RouteLink to={{ name: "todos" }} testId="back-to-signin">
@@ -83,14 +75,5 @@ export function ResetPasswordScreen({ token }: { token: string }) {
         </p>
       </form>
     </main>
-  );
-}
-
-function ResetDone() {
-  const message = useFocusOnMount<HTMLParagraphElement>();
-  return (
-    <p className="auth-success" role="status" tabIndex={-1} ref={message} data-testid="reset-done">
-      Your password was changed, and you were signed out on every device. Sign in with your new password.
-    </p>
   );
 }
