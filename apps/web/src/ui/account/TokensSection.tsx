@@ -15,11 +15,6 @@ export function TokensSection() {
       <p className="section-note">
         A token lets an app or a script use your list as you: send it as <code>Authorization: Bearer …</code>.
       </p>
-      {created ? (
-        <NewTokenSecret created={created} onDone={() => setCreated(null)} />
-      ) : (
-        <CreateTokenForm onCreated={setCreated} />
-      )}
       {tokens.length === 0 ? (
         <p className="section-note">You have no API tokens.</p>
       ) : (
@@ -28,6 +23,11 @@ export function TokensSection() {
             <TokenRow key={token.id} token={token} />
           ))}
         </ul>
+      )}
+      {created ? (
+        <NewTokenSecret created={created} onDone={() => setCreated(null)} />
+      ) : (
+        <CreateTokenForm onCreated={setCreated} />
       )}
     </section>
   );
