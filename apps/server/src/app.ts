@@ -36,6 +36,13 @@ import { relay } from "./sockets/relay.js";
 import { CredentialExpiry } from "./sockets/credentialExpiry.js";
 import { credentialTag, sessionTag, userTag } from "./sockets/tags.js";
 import type { AccountEvents } from "./devices/accountEvents.js";
+import { DeviceRoster } from "./devices/DeviceRoster.js";
+import { MemoryPresence, type Presence } from "./devices/Presence.js";
+import { CredentialCheck } from "./auth/credentialCheck.js";
+import { PasswordReset } from "./auth/passwordReset.js";
+import { createMailer } from "./mail/Mailer.js";
+import { accountRoutes } from "./routes/accountRoutes.js";
+import { passwordResetRoutes } from "./routes/passwordResetRoutes.js";
 
 export interface ServerDeps {
   config: Config;
@@ -57,6 +64,8 @@ export interface ServerDeps {
    * per write).
    */
   limiter?: LimiterFactory;
+  /** How many sockets each device has open, across instances; default: this process's (one instance). */
+  presence?: Presence;
 }
 
 export interface TandemServer {
@@ -74,7 +83,16 @@ export interface TandemServer {
 }
 
 /** Builds the whole app (HTTP routes, sessions, change feed) without starting it. */
-export function createServer({ config, store, logger, sessionSecret, bus = new MemoryBus(), kv, limiter: sharedLimiter }: ServerDeps): TandemServer {
+export function createServer({
+  config,
+  store,
+  logger,
+  sessionSecret,
+  bus = new MemoryBus(),
+  kv,
+  limiter: sharedLimiter,
+  presence = new MemoryPresence(),
+}: ServerDeps): TandemServer {
   const limiter = sharedLimiter ?? store.limiters;
   const app = express();
   const httpServer = expressServer(app);
@@ -100,6 +118,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     limiter,
   });
   const signupLimit = new ActionLimit("signup_ip", config.SIGNUP_MAX_PER_IP_PER_HOUR, 3600, limiter);
+  const credentials = new CredentialCheck(store, passwords, loginThrottle);
   const tickets = new Tickets(kv, config.SOCKET_TICKET_TTL_MS, config.SOCKET_TICKETS_PER_USER);
   const sessions = new Sessions(store.sessions, {
     key: sessionSecret,
@@ -123,7 +142,10 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   });
   const gateway = createGateway<SocketData>({
     authenticate: socketAuth({ store, sessions, tickets, originOf, allowedOrigins: config.ALLOWED_ORIGINS, credentialExpiry }),
-    onOpen: (socket) => catchUp(todos, socket),
+    onOpen: (socket) => {
+      trackPresence(socket.data.userId, socket.data.accountDeviceId, socket.closed);
+      return catchUp(todos, socket);
+    },
     bus,
     maxPayload: config.SOCKET_MAX_PAYLOAD_BYTES,
     maxConnectionsPerKey: config.SOCKET_MAX_PER_USER,
@@ -139,7 +161,34 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     revoked: (credential, reason) => gateway.close({ tags: [credentialTag(credential)] }, CloseCode.SIGNED_OUT, reason),
     renewed: (sessionId) => gateway.close({ tags: [sessionTag(sessionId)] }, CloseCode.SESSION_RENEWED, "session renewed"),
     rosterChanged: (userId, change, deviceId) => gateway.send({ tags: [userTag(userId)] }, JSON.stringify(devicesMessage(change, deviceId))),
+    accountDeleted: (userId) => gateway.close({ tags: [userTag(userId)] }, CloseCode.SIGNED_OUT, SignOutReason.ACCOUNT_DELETED),
   };
+  const roster = new DeviceRoster({ store, presence, events });
+
+  // A device is online while it has a socket open anywhere; its user's sockets hear when that changes.
+  const presenceFailed = (err: unknown) => logger.warn({ err }, "updating presence failed");
+  function trackPresence(userId: string, deviceId: string, closed: Promise<void>): void {
+    const joined = presence.join(userId, deviceId).then((first) => first && events.rosterChanged(userId, "online", deviceId), presenceFailed);
+    void closed
+      .then(() => joined)
+      .then(() => presence.leave(userId, deviceId))
+      .then((last) => last && events.rosterChanged(userId, "offline", deviceId), presenceFailed);
+  }
+  // An instance that died held sockets: their devices' users hear of it from a survivor.
+  presence.start((userId, deviceIds) => deviceIds.forEach((deviceId) => events.rosterChanged(userId, "offline", deviceId)));
+
+  const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, production: config.production, logger });
+  if (mailer === null) logger.warn("password reset is off: SMTP_URL is not set, so no reset email can be sent");
+  const passwordReset = new PasswordReset({
+    store,
+    mailer,
+    passwords,
+    roster,
+    ttlMs: config.PASSWORD_RESET_TTL_MS,
+    perEmail: new ActionLimit("reset_email", config.PASSWORD_RESET_MAX_PER_EMAIL_PER_HOUR, 3600, limiter),
+    logger,
+  });
+  const resetIpLimit = new ActionLimit("reset_ip", config.PASSWORD_RESET_MAX_PER_IP_PER_HOUR, 3600, limiter);
 
   app.use(requestLogger(app, logger));
 
@@ -158,7 +207,9 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   api.use(jsonBody(config.JSON_BODY_LIMIT_BYTES));
   api.use(originCheck(originOf, config.ALLOWED_ORIGINS));
   api.use(authenticate(store, sessions));
-  api.use("/auth", authRoutes({ store, sessions, passwords, loginThrottle, signupLimit, events, tokensMaxPerUser: config.TOKENS_MAX_PER_USER }));
+  api.use("/auth/password-reset", passwordResetRoutes(passwordReset, resetIpLimit, originOf));
+  api.use("/auth", authRoutes({ store, sessions, passwords, credentials, signupLimit, events, tokensMaxPerUser: config.TOKENS_MAX_PER_USER }));
+  api.use("/account", accountRoutes({ store, sessions, passwords, credentials, roster, todos, events }));
   addTodoRoutes(api, todos);
   api.use("/websocket", socketGrantRoute(tickets, originOf));
   api.use(notFoundHandler);
@@ -189,6 +240,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
       credentialExpiry.stop();
       stopSessionPurge();
       await gateway.shutdown(code, code === CloseCode.SERVICE_RESTART ? "server restarting" : "server going away");
+      await presence.stop();
       httpServer.closeIdleConnections();
     },
   };

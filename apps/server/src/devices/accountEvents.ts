@@ -11,4 +11,6 @@ export interface AccountEvents {
   revoked(credential: Credential, reason: SignOutReason): void;
   renewed(sessionId: string): void;
   rosterChanged(userId: string, change: DeviceChange, deviceId: string): void;
+  /** The account is gone: every socket of the user closes with 4001. */
+  accountDeleted(userId: string): void;
 }

@@ -3,17 +3,16 @@ import {
   CreateTokenBody,
   Credentials,
   LoginBody,
-  PASSWORD_MAX_BYTES,
   SignOutReason,
-  utf8Length,
   type CreateTokenResponse,
   type TokenListResponse,
   type User,
   type UserResponse,
 } from "@tandem/protocol";
-import type { Store, UserRecord } from "../store/Store.js";
+import type { Store } from "../store/Store.js";
 import type { Passwords } from "../auth/passwords.js";
-import type { ActionLimit, LoginThrottle } from "../auth/loginThrottle.js";
+import type { ActionLimit } from "../auth/loginThrottle.js";
+import type { CredentialCheck } from "../auth/credentialCheck.js";
 import { hashToken, newTokenSecret } from "../auth/apiTokens.js";
 import { clientNetwork } from "../auth/clientNetwork.js";
 import type { Sessions } from "../auth/sessions.js";
@@ -26,7 +25,7 @@ export interface AuthRoutesDeps {
   store: Store;
   sessions: Sessions;
   passwords: Passwords;
-  loginThrottle: LoginThrottle;
+  credentials: CredentialCheck;
   signupLimit: ActionLimit;
   events: AccountEvents;
   /** Unexpired API tokens one user may hold (TOKENS_MAX_PER_USER). */
@@ -35,37 +34,10 @@ export interface AuthRoutesDeps {
 
 const DAY_MS = 24 * 60 * 60_000;
 
-const invalidCredentials = () => new AppError("invalid_credentials", "email or password is wrong");
 const notFound = (what: string) => new AppError("not_found", what);
 
-export function authRoutes({ store, sessions, passwords, loginThrottle, signupLimit, events, tokensMaxPerUser }: AuthRoutesDeps): Router {
+export function authRoutes({ store, sessions, passwords, credentials, signupLimit, events, tokensMaxPerUser }: AuthRoutesDeps): Router {
   const router = Router();
-
-  /**
-   * Checks email+password with throttling and equal timing for unknown emails and wrong passwords.
-   * The attempt is counted before the check and given back if it was right or never made.
-   */
-  async function verifyCredentials(req: Request, email: string, password: string): Promise<User> {
-    const client = clientNetwork(req.ip);
-    const attempt = await loginThrottle.reserve(email, client);
-    let record: UserRecord | null;
-    let ok: boolean;
-    try {
-      record = await store.users.findByEmail(email);
-      // bcrypt ignores bytes past 72: such a password must never match by its first 72 bytes.
-      const tooLong = utf8Length(password) > PASSWORD_MAX_BYTES;
-      ok = await passwords.verify(password, tooLong ? null : (record?.passwordHash ?? null), client);
-    } catch (err) {
-      await attempt.abandoned().catch((refundErr: unknown) => req.log.warn({ err: refundErr }, "giving back a sign-in attempt failed"));
-      throw err;
-    }
-    if (!ok || !record) {
-      req.log.info({ event: "login_failed" }, "sign-in failed");
-      throw invalidCredentials();
-    }
-    await attempt.succeeded();
-    return { id: record.id, email: record.email };
-  }
 
   /** A new session at every sign-in; the one the request came with (if any) ends. */
   async function startSession(req: Request, res: Response, user: User): Promise<void> {
@@ -101,7 +73,7 @@ export function authRoutes({ store, sessions, passwords, loginThrottle, signupLi
   router.post("/login", async (req, res) => {
     const { email, password } = parse(LoginBody, req.body);
     sessions.assertCanStart(req);
-    const user = await verifyCredentials(req, email, password);
+    const user = await credentials.verify(req, email, password);
     await startSession(req, res, user);
     req.log.info({ userId: user.id, event: "login" }, "signed in");
     res.json({ user } satisfies UserResponse);
@@ -134,7 +106,7 @@ export function authRoutes({ store, sessions, passwords, loginThrottle, signupLi
 
   router.post("/tokens", async (req, res) => {
     const { email, password, name, expiresInDays } = parse(CreateTokenBody, req.body);
-    const user = await verifyCredentials(req, email, password);
+    const user = await credentials.verify(req, email, password);
     const token = newTokenSecret();
     const now = new Date();
     const info = await store.tokens.create(
