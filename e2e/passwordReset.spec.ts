@@ -24,6 +24,8 @@ test("a forgotten password is reset through the emailed link, and every device i
   newDevice,
   mailbox,
 }) => {
+  // Four browser contexts and two sign-ins: longer than one test's usual budget on a busy machine.
+  test.slow();
   const email = await signUp(page);
   const elsewhere = await newDevice();
   await signIn(elsewhere, email);
