@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode, CreateTokenResponse, DeviceListResponse, DeviceResponse, ErrorBody, SignOutReason, type Device } from "@tandem/protocol";
 import { startTestServer, uniqueEmail, type TestServer } from "../../test/testServer.js";
-import { ApiClient } from "../../test/ApiClient.js";
+import type { ApiClient } from "../../test/ApiClient.js";
 import { SocketClient } from "../../test/SocketClient.js";
 
 let t: TestServer;
