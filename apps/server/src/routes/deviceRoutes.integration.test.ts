@@ -87,6 +87,17 @@ describe("the devices roster", () => {
     expect((await devicesOf(laptop)).find((d) => d.id === desktopId)?.online).toBe(0);
   });
 
+  it("tells the user's sockets when a device is added, by a sign-in or a new token", async () => {
+    const { email, laptop } = await person();
+    const watcher = await open(laptop);
+    const tablet = t.client();
+    expect((await tablet.post("/api/auth/login", { email, password: PASSWORD })).status).toBe(200);
+    const tabletId = (await devicesOf(tablet)).find((d) => d.current)!.id;
+    const created = CreateTokenResponse.parse((await t.client().post("/api/auth/tokens", { email, password: PASSWORD, name: "cli" })).body);
+    await watcher.until(() => watcher.roster.filter((m) => m.change === "added").length === 2, "two added");
+    expect(watcher.roster.filter((m) => m.change === "added").map((m) => m.deviceId)).toEqual([tabletId, created.info.id]);
+  });
+
   it("renames a session or a token, and refuses an empty or unknown name", async () => {
     const { laptop, desktop, app } = await person();
     const watcher = await open(desktop);
