@@ -28,6 +28,10 @@ import { addTodoRoutes } from "./routes/todoRoutes.js";
 import { healthRoutes } from "./routes/health.js";
 import { socketGrantRoute } from "./routes/socketGrantRoute.js";
 import { webhookReceiverRoute } from "./routes/webhookReceiverRoute.js";
+import { webhookRoutes } from "./routes/webhookRoutes.js";
+import { withOutbox } from "./webhooks/outbox.js";
+import { WebhookDeliverer } from "./webhooks/WebhookDeliverer.js";
+import { WebhookService } from "./webhooks/WebhookService.js";
 import type { KeyValue } from "./kv/KeyValue.js";
 import { Tickets, type TicketClaims } from "./sockets/tickets.js";
 import { socketAuth } from "./sockets/socketAuth.js";
@@ -72,6 +76,9 @@ export interface TandemServer {
   close(code?: CloseCode): Promise<void>;
 }
 
+/** Attempts kept, and listed, per webhook endpoint (`GET /api/webhooks/:id/deliveries`). */
+const WEBHOOK_ATTEMPTS_LISTED = 50;
+
 /** Builds the whole app (HTTP routes, sessions, change feed) without starting it. */
 export function createServer({ config, store, logger, sessionSecret, bus = new MemoryBus(), kv, limiter: sharedLimiter }: ServerDeps): TandemServer {
   const limiter = sharedLimiter ?? store.limiters;
@@ -86,7 +93,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
 
   const feed = new ChangeFeed((err, event) => logger.error({ err, seq: event.meta.seq }, "change listener failed"));
   const writeLimit = new WriteLimit({ ratePerSecond: config.WRITE_RATE_PER_USER, burst: config.WRITE_BURST_PER_USER, limiter: sharedLimiter ?? memoryLimiter });
-  const todos = new TodoService(store.todos, feed, { changeLogLimit: config.CHANGE_LOG_LIMIT, todosMaxPerUser: config.TODOS_MAX_PER_USER, writeLimit });
+  const todos = new TodoService(withOutbox(store.todos), feed, { changeLogLimit: config.CHANGE_LOG_LIMIT, todosMaxPerUser: config.TODOS_MAX_PER_USER, writeLimit });
   const passwords = new Passwords(config.BCRYPT_COST, {
     maxConcurrent: config.BCRYPT_MAX_CONCURRENT,
     maxQueued: config.BCRYPT_MAX_QUEUED,
@@ -126,6 +133,24 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     logger: logger.child({ component: "gateway" }),
   });
   feed.subscribe((event) => relay(gateway, event));
+  const webhooks = new WebhookService(store.webhooks, {
+    maxPerUser: config.WEBHOOKS_MAX_PER_USER,
+    allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    attemptsListed: WEBHOOK_ATTEMPTS_LISTED,
+  });
+  const deliverer = new WebhookDeliverer(store.webhooks, {
+    pollMs: config.WEBHOOK_POLL_MS,
+    baseMs: config.WEBHOOK_RETRY_BASE_MS,
+    maxDelayMs: config.WEBHOOK_RETRY_MAX_DELAY_MS,
+    giveUpAfterMs: config.WEBHOOK_GIVE_UP_AFTER_MS,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    maxResponseBytes: config.WEBHOOK_RESPONSE_MAX_BYTES,
+    allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    keepAttempts: WEBHOOK_ATTEMPTS_LISTED,
+    logger: logger.child({ component: "webhooks" }),
+  });
+  // A commit may have queued deliveries: look now rather than at the next poll.
+  feed.subscribe(() => deliverer.wake());
   // Signing out (or revoking a token) closes, on every instance, the sockets that credential opened.
   const onRevoked = (credential: RevokedCredential) => {
     gateway.close({ tags: [credentialTag(credential)] }, CloseCode.SIGNED_OUT, "signed out");
@@ -150,6 +175,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   api.use(authenticate(store, sessions));
   api.use("/auth", authRoutes({ store, sessions, passwords, loginThrottle, signupLimit, onRevoked }));
   addTodoRoutes(api, todos);
+  api.use("/webhooks", webhookRoutes(webhooks));
   api.use("/websocket", socketGrantRoute(tickets, originOf));
   api.use(notFoundHandler);
   app.use("/api", api);
@@ -169,6 +195,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   app.use(errorHandler);
 
   gateway.attach(httpServer);
+  deliverer.start();
   return {
     httpServer,
     app,
@@ -176,10 +203,13 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     gateway,
     bus,
     async close(code: CloseCode = CloseCode.SERVICE_RESTART) {
+      // Attempts in flight finish and are recorded before the store closes: a restart repeats none.
+      const delivering = deliverer.stop();
       sessionExpiry.stop();
       stopSessionPurge();
       await gateway.shutdown(code, code === CloseCode.SERVICE_RESTART ? "server restarting" : "server going away");
       httpServer.closeIdleConnections();
+      await delivering;
     },
   };
 }

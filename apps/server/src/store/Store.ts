@@ -1,6 +1,7 @@
 import type { TokenInfo, User } from "@tandem/protocol";
 import type { LimiterFactory } from "../limits/LimiterFactory.js";
 import type { TodoStorage } from "./TodoStorage.js";
+import type { WebhookStorage } from "./WebhookStorage.js";
 
 /**
  * Everything Tandem keeps, behind one narrow interface per concern. Adapters: `SqliteStore`
@@ -22,6 +23,8 @@ export interface Store {
   readonly tokens: TokenStore;
   /** Todos and their change log: the one part written in transactions (see TodoStorage). */
   readonly todos: TodoStorage;
+  /** Outbound webhook endpoints, their outbox and attempts (see WebhookStorage). */
+  readonly webhooks: WebhookStorage;
   /**
    * Rate-limit counters (the sign-in throttle, the sign-up limit) kept in this database, for when
    * there is no Redis: a restart must not hand an attacker a fresh budget. Each counter falls back

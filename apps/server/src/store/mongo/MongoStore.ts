@@ -6,6 +6,9 @@ import type { SessionRecord, SessionStore, Store, TokenStore, UserStore } from "
 import type { LimiterFactory } from "../../limits/LimiterFactory.js";
 import { createLimiterIndexes, mongoLimiters } from "./mongoLimiters.js";
 import { MongoTodoStorage } from "./MongoTodoStorage.js";
+import { MongoWebhookStorage } from "./MongoWebhookStorage.js";
+import { webhookAttemptSchema, webhookEndpointSchema, webhookOutboxSchema } from "./webhookSchemas.js";
+import type { WebhookAttemptDoc, WebhookEndpointDoc, WebhookOutboxDoc } from "./webhookSchemas.js";
 import { toStoreError, withStoreErrors } from "./mongoErrors.js";
 import { eventSchema, objectId, sessionSchema, todoSchema, tokenSchema, userSchema } from "./schemas.js";
 import type { EventDoc, SessionDoc, TodoDoc, TokenDoc, UserDoc } from "./schemas.js";
@@ -35,6 +38,7 @@ export class MongoStore implements Store {
   readonly sessions: SessionStore;
   readonly tokens: TokenStore;
   readonly todos: MongoTodoStorage;
+  readonly webhooks: MongoWebhookStorage;
   readonly limiters: LimiterFactory;
 
   readonly #options: MongoStoreOptions;
@@ -51,11 +55,15 @@ export class MongoStore implements Store {
     const todos = this.#connection.model<TodoDoc>("Todo", todoSchema);
     const events = this.#connection.model<EventDoc>("Event", eventSchema);
     const sessions = this.#connection.model<SessionDoc>("Session", sessionSchema);
-    this.#models = [users, tokens, todos, events, sessions] as Model<unknown>[];
+    const endpoints = this.#connection.model<WebhookEndpointDoc>("WebhookEndpoint", webhookEndpointSchema);
+    const outbox = this.#connection.model<WebhookOutboxDoc>("WebhookOutbox", webhookOutboxSchema);
+    const attempts = this.#connection.model<WebhookAttemptDoc>("WebhookAttempt", webhookAttemptSchema);
+    this.#models = [users, tokens, todos, events, sessions, endpoints, outbox, attempts] as Model<unknown>[];
     this.users = mongoUsers(users);
     this.sessions = mongoSessions(sessions, users);
     this.tokens = mongoTokens(tokens);
-    this.todos = new MongoTodoStorage(this.#connection, { users, todos, events });
+    this.todos = new MongoTodoStorage(this.#connection, { users, todos, events, endpoints, outbox });
+    this.webhooks = new MongoWebhookStorage(this.#connection, { users, endpoints, outbox, attempts });
     this.limiters = mongoLimiters(this.#connection);
   }
 

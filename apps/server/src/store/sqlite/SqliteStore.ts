@@ -6,6 +6,7 @@ import { SqliteConnection } from "./connection.js";
 import { GroupCommit } from "./groupCommit.js";
 import { SqliteLimiters } from "./sqliteLimiters.js";
 import { SqliteTodoStorage } from "./SqliteTodoStorage.js";
+import { SqliteWebhookStorage } from "./SqliteWebhookStorage.js";
 import { isBusy, isUniqueViolation, toStoreError } from "./sqliteErrors.js";
 import { toSessionRecord, toTokenInfo } from "./statements.js";
 import { WalCheckpointer } from "./walCheckpointer.js";
@@ -48,6 +49,7 @@ export class SqliteStore implements Store {
   readonly sessions: SessionStore;
   readonly tokens: TokenStore;
   readonly todos: SqliteTodoStorage;
+  readonly webhooks: SqliteWebhookStorage;
   readonly limiters: LimiterFactory;
 
   readonly #options: SqliteStoreOptions;
@@ -61,6 +63,7 @@ export class SqliteStore implements Store {
     this.#connection = new SqliteConnection(options.file, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
     this.#commits = new GroupCommit(this.#connection);
     this.todos = new SqliteTodoStorage(this.#connection, this.#commits);
+    this.webhooks = new SqliteWebhookStorage(this.#connection, this.#commits);
     this.users = sqliteUsers(this.#connection);
     this.sessions = sqliteSessions(this.#connection);
     this.tokens = sqliteTokens(this.#connection);
