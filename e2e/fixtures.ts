@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
 import { startServerProcess, type ServerProcess } from "../apps/server/test/serverProcess.js";
+import { startMailbox, type Mailbox } from "./mailbox.js";
 
 /** The real, built server for one worker: its own port and data dir; restartable on the same port. */
 export interface E2EServer {
@@ -26,11 +27,23 @@ async function freePort(): Promise<number> {
 /** Opens a page in a fresh browser context: another device, with its own cookies and storage. */
 export type NewDevice = () => Promise<Page>;
 
-export const test = base.extend<{ server: E2EServer; newDevice: NewDevice }, { workerServer: E2EServer }>({
-  workerServer: [
+export const test = base.extend<
+  { server: E2EServer; newDevice: NewDevice; mailbox: Mailbox },
+  { workerServer: E2EServer; workerMailbox: Mailbox }
+>({
+  // The server's mail (password-reset links) goes to a real SMTP server on loopback.
+  workerMailbox: [
     // Playwright reads a fixture's dependencies from its first parameter, so it must be a pattern.
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
+      const mailbox = await startMailbox();
+      await use(mailbox);
+      await mailbox.close();
+    },
+    { scope: "worker" },
+  ],
+  workerServer: [
+    async ({ workerMailbox }, use) => {
       const dataDir = mkdtempSync(path.join(tmpdir(), "tandem-e2e-"));
       const port = await freePort();
       const env = {
@@ -41,6 +54,8 @@ export const test = base.extend<{ server: E2EServer; newDevice: NewDevice }, { w
         SIGNUP_MAX_PER_IP_PER_HOUR: "10000",
         LOGIN_MAX_FAILURES_PER_IP: "10000",
         LOGIN_MAX_FAILURES_PER_EMAIL_IP: "100",
+        SMTP_URL: workerMailbox.url,
+        MAIL_FROM: "Tandem <no-reply@tandem.test>",
       };
       let proc: ServerProcess = await startServerProcess(env);
       const server: E2EServer = {
@@ -57,6 +72,7 @@ export const test = base.extend<{ server: E2EServer; newDevice: NewDevice }, { w
     { scope: "worker" },
   ],
   server: async ({ workerServer }, use) => use(workerServer),
+  mailbox: async ({ workerMailbox }, use) => use(workerMailbox),
   baseURL: async ({ workerServer }, use) => use(workerServer.url),
   // Contexts made with browser.newContext() inherit the project's `use` options (baseURL,
   // viewport), but nothing closes them: this fixture does, after the test.
@@ -154,3 +170,14 @@ export async function expectNotReloaded(page: Page): Promise<void> {
 /** The list item whose title is exactly `text`. */
 export const item = (page: Page, text: string) =>
   items(page).filter({ has: page.getByTestId("todo-title").getByText(text, { exact: true }) });
+
+/** Opens the account page from the header and waits until the roster has loaded. */
+export async function openAccount(page: Page): Promise<void> {
+  await page.getByTestId("account-link").click();
+  await expect(page.getByTestId("account-page")).toBeVisible();
+  await expect(page.getByTestId("roster-summary")).toHaveText(/\d+ devices?, \d+ online now/);
+}
+
+/** The roster's rows on the account page; `online` narrows to those with an open socket. */
+export const deviceRows = (page: Page, online?: boolean) =>
+  page.locator(online === undefined ? '[data-testid="device"]' : `[data-testid="device"][data-online="${online}"]`);

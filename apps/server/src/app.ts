@@ -2,7 +2,7 @@ import type http from "node:http";
 import express from "express";
 import helmet from "helmet";
 import type { Logger } from "pino";
-import { CloseCode } from "@tandem/protocol";
+import { CloseCode, SignOutReason, devicesMessage } from "@tandem/protocol";
 import { createGateway, MemoryBus, type Bus, type Gateway } from "@tandem/gateway";
 import type { Config } from "./config.js";
 import type { Store } from "./store/Store.js";
@@ -23,7 +23,7 @@ import { publicOrigin } from "./http/publicOrigin.js";
 import { requestLogger } from "./http/requestLogger.js";
 import { apiHeaders } from "./http/apiHeaders.js";
 import { defaultWebDist, webApp } from "./http/webApp.js";
-import { authRoutes, type RevokedCredential } from "./routes/authRoutes.js";
+import { authRoutes } from "./routes/authRoutes.js";
 import { addTodoRoutes } from "./routes/todoRoutes.js";
 import { healthRoutes } from "./routes/health.js";
 import { socketGrantRoute } from "./routes/socketGrantRoute.js";
@@ -33,12 +33,20 @@ import { withOutbox } from "./webhooks/outbox.js";
 import { WebhookDeliverer } from "./webhooks/WebhookDeliverer.js";
 import { WebhookService } from "./webhooks/WebhookService.js";
 import type { KeyValue } from "./kv/KeyValue.js";
-import { Tickets, type TicketClaims } from "./sockets/tickets.js";
-import { socketAuth } from "./sockets/socketAuth.js";
+import { Tickets } from "./sockets/tickets.js";
+import { socketAuth, type SocketData } from "./sockets/socketAuth.js";
 import { catchUp } from "./sockets/catchUp.js";
 import { relay } from "./sockets/relay.js";
-import { SessionExpiry } from "./sockets/sessionExpiry.js";
-import { credentialTag, sessionTag } from "./sockets/tags.js";
+import { CredentialExpiry } from "./sockets/credentialExpiry.js";
+import { credentialTag, sessionTag, userTag } from "./sockets/tags.js";
+import type { AccountEvents } from "./devices/accountEvents.js";
+import { DeviceRoster } from "./devices/DeviceRoster.js";
+import { MemoryPresence, type Presence } from "./devices/Presence.js";
+import { CredentialCheck } from "./auth/credentialCheck.js";
+import { PasswordReset } from "./auth/passwordReset.js";
+import { createMailer } from "./mail/Mailer.js";
+import { accountRoutes } from "./routes/accountRoutes.js";
+import { passwordResetRoutes } from "./routes/passwordResetRoutes.js";
 
 export interface ServerDeps {
   config: Config;
@@ -60,6 +68,8 @@ export interface ServerDeps {
    * per write).
    */
   limiter?: LimiterFactory;
+  /** How many sockets each device has open, across instances; default: this process's (one instance). */
+  presence?: Presence;
 }
 
 export interface TandemServer {
@@ -67,7 +77,7 @@ export interface TandemServer {
   httpServer: http.Server;
   app: express.Express;
   feed: ChangeFeed;
-  gateway: Gateway<TicketClaims>;
+  gateway: Gateway<SocketData>;
   bus: Bus;
   /**
    * Closes every socket with `code` (1012 by default: clients reconnect to the next instance and
@@ -80,7 +90,16 @@ export interface TandemServer {
 const WEBHOOK_ATTEMPTS_LISTED = 50;
 
 /** Builds the whole app (HTTP routes, sessions, change feed) without starting it. */
-export function createServer({ config, store, logger, sessionSecret, bus = new MemoryBus(), kv, limiter: sharedLimiter }: ServerDeps): TandemServer {
+export function createServer({
+  config,
+  store,
+  logger,
+  sessionSecret,
+  bus = new MemoryBus(),
+  kv,
+  limiter: sharedLimiter,
+  presence = new MemoryPresence(),
+}: ServerDeps): TandemServer {
   const limiter = sharedLimiter ?? store.limiters;
   const app = express();
   const httpServer = expressServer(app);
@@ -106,6 +125,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     limiter,
   });
   const signupLimit = new ActionLimit("signup_ip", config.SIGNUP_MAX_PER_IP_PER_HOUR, 3600, limiter);
+  const credentials = new CredentialCheck(store, passwords, loginThrottle);
   const tickets = new Tickets(kv, config.SOCKET_TICKET_TTL_MS, config.SOCKET_TICKETS_PER_USER);
   const sessions = new Sessions(store.sessions, {
     key: sessionSecret,
@@ -113,17 +133,26 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     absoluteMs: config.SESSION_ABSOLUTE_TIMEOUT_MS,
     secureCookie: config.production,
   });
-  // The sockets of a session that expires while they are open are closed as a sign-out's are.
+  // The sockets of a session or token that expires while they are open are closed as a sign-out's are.
   const stopSessionPurge = startSessionPurge(store.sessions, logger);
-  const sessionExpiry = new SessionExpiry({
+  const credentialExpiry = new CredentialExpiry({
     sessions: store.sessions,
+    tokens: store.tokens,
     intervalMs: config.SESSION_EXPIRY_CHECK_MS,
-    onExpired: (sessionId) => gateway.close({ tags: [sessionTag(sessionId)] }, CloseCode.SIGNED_OUT, "session expired"),
+    onExpired: (credential) =>
+      gateway.close(
+        { tags: [credentialTag(credential)] },
+        CloseCode.SIGNED_OUT,
+        "sessionId" in credential ? SignOutReason.SESSION_EXPIRED : SignOutReason.TOKEN_EXPIRED,
+      ),
     logger,
   });
-  const gateway = createGateway<TicketClaims>({
-    authenticate: socketAuth({ store, sessions, tickets, originOf, allowedOrigins: config.ALLOWED_ORIGINS, sessionExpiry }),
-    onOpen: (socket) => catchUp(todos, socket),
+  const gateway = createGateway<SocketData>({
+    authenticate: socketAuth({ store, sessions, tickets, originOf, allowedOrigins: config.ALLOWED_ORIGINS, credentialExpiry }),
+    onOpen: (socket) => {
+      trackPresence(socket.data.userId, socket.data.accountDeviceId, socket.closed);
+      return catchUp(todos, socket);
+    },
     bus,
     maxPayload: config.SOCKET_MAX_PAYLOAD_BYTES,
     maxConnectionsPerKey: config.SOCKET_MAX_PER_USER,
@@ -151,10 +180,40 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   });
   // A commit may have queued deliveries: look now rather than at the next poll.
   feed.subscribe(() => deliverer.wake());
-  // Signing out (or revoking a token) closes, on every instance, the sockets that credential opened.
-  const onRevoked = (credential: RevokedCredential) => {
-    gateway.close({ tags: [credentialTag(credential)] }, CloseCode.SIGNED_OUT, "signed out");
+  // Signing out, revoking a device, a password change or reset, deleting the account: the sockets
+  // a credential opened close on every instance, and the user's other sockets hear of it.
+  const events: AccountEvents = {
+    revoked: (credential, reason) => gateway.close({ tags: [credentialTag(credential)] }, CloseCode.SIGNED_OUT, reason),
+    renewed: (sessionId) => gateway.close({ tags: [sessionTag(sessionId)] }, CloseCode.SESSION_RENEWED, "session renewed"),
+    rosterChanged: (userId, change, deviceId) => gateway.send({ tags: [userTag(userId)] }, JSON.stringify(devicesMessage(change, deviceId))),
+    accountDeleted: (userId) => gateway.close({ tags: [userTag(userId)] }, CloseCode.SIGNED_OUT, SignOutReason.ACCOUNT_DELETED),
   };
+  const roster = new DeviceRoster({ store, presence, events });
+
+  // A device is online while it has a socket open anywhere; its user's sockets hear when that changes.
+  const presenceFailed = (err: unknown) => logger.warn({ err }, "updating presence failed");
+  function trackPresence(userId: string, deviceId: string, closed: Promise<void>): void {
+    const joined = presence.join(userId, deviceId).then((first) => first && events.rosterChanged(userId, "online", deviceId), presenceFailed);
+    void closed
+      .then(() => joined)
+      .then(() => presence.leave(userId, deviceId))
+      .then((last) => last && events.rosterChanged(userId, "offline", deviceId), presenceFailed);
+  }
+  // An instance that died held sockets: their devices' users hear of it from a survivor.
+  presence.start((userId, deviceIds) => deviceIds.forEach((deviceId) => events.rosterChanged(userId, "offline", deviceId)));
+
+  const mailer = createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, production: config.production, logger });
+  if (mailer === null) logger.warn("password reset is off: SMTP_URL is not set, so no reset email can be sent");
+  const passwordReset = new PasswordReset({
+    store,
+    mailer,
+    passwords,
+    roster,
+    ttlMs: config.PASSWORD_RESET_TTL_MS,
+    perEmail: new ActionLimit("reset_email", config.PASSWORD_RESET_MAX_PER_EMAIL_PER_HOUR, 3600, limiter),
+    logger,
+  });
+  const resetIpLimit = new ActionLimit("reset_ip", config.PASSWORD_RESET_MAX_PER_IP_PER_HOUR, 3600, limiter);
 
   app.use(requestLogger(app, logger));
 
@@ -173,7 +232,9 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   api.use(jsonBody(config.JSON_BODY_LIMIT_BYTES));
   api.use(originCheck(originOf, config.ALLOWED_ORIGINS));
   api.use(authenticate(store, sessions));
-  api.use("/auth", authRoutes({ store, sessions, passwords, loginThrottle, signupLimit, onRevoked }));
+  api.use("/auth/password-reset", passwordResetRoutes(passwordReset, resetIpLimit, originOf));
+  api.use("/auth", authRoutes({ store, sessions, passwords, credentials, signupLimit, events, tokensMaxPerUser: config.TOKENS_MAX_PER_USER }));
+  api.use("/account", accountRoutes({ store, sessions, passwords, credentials, roster, todos, events }));
   addTodoRoutes(api, todos);
   api.use("/webhooks", webhookRoutes(webhooks));
   api.use("/websocket", socketGrantRoute(tickets, originOf));
@@ -205,9 +266,10 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     async close(code: CloseCode = CloseCode.SERVICE_RESTART) {
       // Attempts in flight finish and are recorded before the store closes: a restart repeats none.
       const delivering = deliverer.stop();
-      sessionExpiry.stop();
+      credentialExpiry.stop();
       stopSessionPurge();
       await gateway.shutdown(code, code === CloseCode.SERVICE_RESTART ? "server restarting" : "server going away");
+      await presence.stop();
       httpServer.closeIdleConnections();
       await delivering;
     },

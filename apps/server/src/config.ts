@@ -137,6 +137,18 @@ const EnvSchema = z.object({
    */
   WEBHOOK_POLL_MS: int(50, 10 * MINUTE).default(5000),
   SHUTDOWN_TIMEOUT_MS: int(1000, 60_000).default(10_000),
+  /** API tokens one user may hold unexpired at once: a native app needs one per install. */
+  TOKENS_MAX_PER_USER: int(1, 10_000).default(50),
+  /** Outgoing mail (password reset): an `smtp://` or `smtps://` URL with credentials. */
+  SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional()),
+  /** The sender of Tandem's mail. */
+  MAIL_FROM: optionalString.pipe(z.string().max(320).default("Tandem <no-reply@localhost>")),
+  /** How long an emailed password-reset link works. */
+  PASSWORD_RESET_TTL_MS: int(MINUTE, DAY).default(30 * MINUTE),
+  /** Reset emails per address per hour (more requests are answered 202 and send nothing). */
+  PASSWORD_RESET_MAX_PER_EMAIL_PER_HOUR: int(1, 1000).default(3),
+  /** Reset requests per client per hour (then 429). */
+  PASSWORD_RESET_MAX_PER_IP_PER_HOUR: int(1, 100_000).default(20),
   /** Where the built SPA lives; empty means "the web workspace's dist folder". */
   WEB_DIST_DIR: optionalString,
   WEB_CONCURRENCY: int(1, 1024).optional(),

@@ -17,6 +17,7 @@ import { redisLimiter } from "./limits/redisLimiter.js";
 import { MemoryKeyValue } from "./kv/MemoryKeyValue.js";
 import { RedisKeyValue } from "./kv/RedisKeyValue.js";
 import { waitForRedis } from "./waitForRedis.js";
+import { RedisPresence } from "./devices/RedisPresence.js";
 
 /**
  * The process: read config, open the store, listen on $PORT, drain on SIGTERM.
@@ -32,7 +33,9 @@ async function main(): Promise<void> {
   const store = await openStore(config, logger);
   const { bus, kv, limiter, redis } = sharedState(config);
   const sessionSecret = config.SESSION_SECRET ?? developmentSessionSecret(config.DATA_DIR);
-  const server = createServer({ config, store, logger, sessionSecret, bus, kv, limiter });
+  // Presence keys live as long as a heartbeat interval unless refreshed: a dead instance's devices go offline.
+  const presence = redis ? new RedisPresence(redis, { ttlMs: config.PING_INTERVAL_MS, logger }) : undefined;
+  const server = createServer({ config, store, logger, sessionSecret, bus, kv, limiter, presence });
   const inFlight = trackResponses(server.httpServer);
   if (redis) await waitForRedis({ redis, bus, timeoutMs: config.REDIS_CONNECT_TIMEOUT_MS, logger });
 

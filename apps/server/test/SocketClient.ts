@@ -1,5 +1,5 @@
 import WebSocket from "ws";
-import { ServerMessage, WebSocketGrant } from "@tandem/protocol";
+import { DEVICES_MESSAGE, SocketMessage, WebSocketGrant, type DevicesMessage, type ServerMessage } from "@tandem/protocol";
 import type { ApiClient } from "./ApiClient.js";
 
 /**
@@ -7,7 +7,10 @@ import type { ApiClient } from "./ApiClient.js";
  * credentials, opens the URI with a real `ws` client and records every message and the close.
  */
 export class SocketClient {
+  /** The change stream (`change`, `resync`), in order. */
   readonly messages: ServerMessage[] = [];
+  /** The live roster's messages (`devices`), in order. */
+  readonly roster: DevicesMessage[] = [];
   closed: { code: number; reason: string } | undefined;
   private waiters: (() => void)[] = [];
 
@@ -16,7 +19,9 @@ export class SocketClient {
     readonly grant: WebSocketGrant,
   ) {
     ws.on("message", (data) => {
-      this.messages.push(ServerMessage.parse(JSON.parse(data.toString())));
+      const message = SocketMessage.parse(JSON.parse(data.toString()));
+      if (message.type === DEVICES_MESSAGE) this.roster.push(message);
+      else this.messages.push(message);
       this.wake();
     });
     ws.on("close", (code, reason) => {

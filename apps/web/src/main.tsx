@@ -1,10 +1,12 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { createAccountApi } from "./api/accountApi";
 import { createAuthApi } from "./api/authApi";
 import { createHttpClient } from "./api/http";
 import { createTodosApi } from "./api/todosApi";
 import { createGrantFetcher } from "./api/websocketApi";
 import { browserDeviceId } from "./deviceId";
+import { followBrowserHistory } from "./browserHistory";
 import { browserEnvironment } from "./environment";
 import { Account } from "./account/Account";
 import { createAppState } from "./state/appState";
@@ -23,6 +25,7 @@ const account = new Account({
   appState,
   auth: createAuthApi(http),
   todos: createTodosApi(http),
+  account: createAccountApi(http),
   fetchGrant: createGrantFetcher(http),
   openSocket: openBrowserSocket,
   deviceId,
@@ -30,6 +33,7 @@ const account = new Account({
 });
 const services: AppServices = { appState, account, reload: () => window.location.reload() };
 guardUnsavedChanges(appState);
+followBrowserHistory(appState);
 void account.restore();
 
 const root = document.getElementById("root");

@@ -16,6 +16,8 @@ export interface GatewaySocket<TData = unknown> {
   send(text: string): boolean;
   /** Starts the closing handshake; the socket is terminated if it does not complete in time. */
   close(code: CloseCode, reason?: string): void;
+  /** Resolves when the socket is closed, however that happened (a close, a missed pong, shutdown). */
+  readonly closed: Promise<void>;
 }
 
 /** A message on its way to many sockets: encoded once, then the same bytes go to each. */

@@ -49,8 +49,20 @@ export type User = z.infer<typeof User>;
 export const UserResponse = z.object({ user: User });
 export type UserResponse = z.infer<typeof UserResponse>;
 
+/** An API token lives this many days unless its creator asks for another number. */
+export const TOKEN_EXPIRY_DEFAULT_DAYS = 90;
+/** The longest an API token may live, in days. */
+export const TOKEN_EXPIRY_MAX_DAYS = 365;
+
 export const CreateTokenBody = LoginBody.extend({
   name: z.string().trim().min(1).max(TOKEN_NAME_MAX),
+  /** Days until the token expires: a whole number, 1–TOKEN_EXPIRY_MAX_DAYS (default TOKEN_EXPIRY_DEFAULT_DAYS). */
+  expiresInDays: z
+    .number()
+    .int("expiresInDays must be a whole number")
+    .min(1, "expiresInDays must be at least 1")
+    .max(TOKEN_EXPIRY_MAX_DAYS, `expiresInDays must be at most ${TOKEN_EXPIRY_MAX_DAYS}`)
+    .default(TOKEN_EXPIRY_DEFAULT_DAYS),
 });
 export type CreateTokenBody = z.infer<typeof CreateTokenBody>;
 
@@ -59,6 +71,8 @@ export const TokenInfo = z.object({
   name: z.string(),
   createdAt: z.iso.datetime(),
   lastUsedAt: z.iso.datetime().nullable(),
+  /** After this the token answers 401 and its sockets close. */
+  expiresAt: z.iso.datetime(),
 });
 export type TokenInfo = z.infer<typeof TokenInfo>;
 

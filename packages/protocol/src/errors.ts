@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   "email_taken",
   "id_taken",
   "limit_reached",
+  "invalid_reset_token",
   "payload_too_large",
   "unsupported_media_type",
   "too_many_requests",
@@ -38,6 +39,8 @@ export const ERROR_STATUS = {
   id_taken: 409,
   /** A per-user limit on what can be kept (TODOS_MAX_PER_USER): nothing to retry until some goes. */
   limit_reached: 409,
+  /** A password-reset link that is unknown, already used or past its 30 minutes: ask for a new one. */
+  invalid_reset_token: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,

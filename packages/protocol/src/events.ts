@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DeviceId, Seq, UserId } from "./ids.js";
 import { DeletedTodo, TODO_OBJECT_TYPE, Todo } from "./todos.js";
+import { DevicesMessage } from "./devices.js";
 
 export const CHANGE_EVENT_NAMES = ["create", "update", "delete"] as const;
 export const ChangeEventName = z.enum(CHANGE_EVENT_NAMES);
@@ -62,9 +63,16 @@ export const ResyncMessage = z.object({
 });
 export type ResyncMessage = z.infer<typeof ResyncMessage>;
 
-/** Everything the server sends down a socket. */
+/** The change stream: the messages a client's sync follows (`change`, `resync`). */
 export const ServerMessage = z.union([ChangeEvent, ResyncMessage]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
+
+/**
+ * Everything the server sends down a socket: the change stream and the live roster (`devices`).
+ * Switch on `type`; a client ignores a `type` it does not know (later servers may add some).
+ */
+export const SocketMessage = z.union([ChangeEvent, ResyncMessage, DevicesMessage]);
+export type SocketMessage = z.infer<typeof SocketMessage>;
 
 export function isResync(message: ServerMessage): message is ResyncMessage {
   return message.type === RESYNC_MESSAGE;

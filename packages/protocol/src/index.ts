@@ -6,4 +6,6 @@ export * from "./events.js";
 export * from "./auth.js";
 export * from "./errors.js";
 export * from "./socket.js";
+export * from "./devices.js";
+export * from "./account.js";
 export * from "./webhooks.js";

@@ -23,10 +23,34 @@ export const CloseCode = {
   SERVICE_RESTART: 1012,
   /** The client could not keep up (or the server is overloaded): reconnect and catch up. */
   TRY_AGAIN_LATER: 1013,
-  /** The session or token behind the socket was signed out or revoked. Do not reconnect. */
+  /**
+   * The session or token behind the socket was signed out, revoked or expired, or the account was
+   * deleted. Do not reconnect; the close reason is one of {@link SignOutReason}.
+   */
   SIGNED_OUT: 4001,
+  /**
+   * The session behind the socket goes on under a new id (the password was changed on this
+   * device; the response carried the new cookie). Reconnect at once, with a new grant.
+   */
+  SESSION_RENEWED: 4002,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/** Why a socket was closed with SIGNED_OUT (its close reason), so a client can tell its user. */
+export const SignOutReason = {
+  /** This device signed out. */
+  SIGNED_OUT: "signed out",
+  /** Another device of the user signed this one out (one device, or "everywhere else"). */
+  DEVICE_REVOKED: "signed out from another device",
+  /** The password was changed on another device. */
+  PASSWORD_CHANGED: "password changed",
+  /** The password was reset through an emailed link. */
+  PASSWORD_RESET: "password reset",
+  ACCOUNT_DELETED: "account deleted",
+  SESSION_EXPIRED: "session expired",
+  TOKEN_EXPIRED: "token expired",
+} as const;
+export type SignOutReason = (typeof SignOutReason)[keyof typeof SignOutReason];
 
 /** `GET /api/websocket` → the socket to open, in the shape a managed gateway's create-socket returns. */
 export const WebSocketGrant = z.object({

@@ -27,9 +27,9 @@ export function looksLikeToken(secret: string): boolean {
  */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
-/** The live token a bearer secret names, its use recorded (at most once a minute); null if none. */
+/** The live (unexpired) token a bearer secret names, its use recorded (at most once a minute); null if none. */
 export async function useToken(tokens: TokenStore, secret: string, now = new Date()): Promise<TokenRecord | null> {
-  const token = await tokens.findByHash(hashToken(secret));
+  const token = await tokens.findByHash(hashToken(secret), now.toISOString());
   if (token === null) return null;
   if (token.lastUsedAt !== null && now.getTime() - Date.parse(token.lastUsedAt) < LAST_USED_RESOLUTION_MS) return token;
   const lastUsedAt = now.toISOString();

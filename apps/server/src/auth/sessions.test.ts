@@ -53,7 +53,7 @@ describe("Sessions", () => {
     expect(await store.sessions.find(session.id, Date.now())).toMatchObject({ userId });
 
     const { req, res } = exchange(cookie);
-    expect(await sessions.resolve(req, res)).toEqual({ id: session.id, userId, user: { id: userId, email: "s@example.com" } });
+    expect(await sessions.resolve(req, res)).toEqual({ id: session.id, userId, deviceId: session.deviceId, user: { id: userId, email: "s@example.com" } });
     const rotated = new Sessions(store.sessions, { ...SETTINGS, key: "z".repeat(32) });
     expect(await rotated.resolve(req, res)).toBeNull();
   });

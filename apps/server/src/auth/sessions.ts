@@ -1,10 +1,12 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
 import type { Request, Response } from "express";
 import { parseCookie, stringifySetCookie } from "cookie";
 import type { User } from "@tandem/protocol";
 import type { SessionRecord, SessionStore } from "../store/Store.js";
 import { sessionResolution } from "../sessionResolution.js";
 import { AppError } from "../errors.js";
+import { LAST_USED_RESOLUTION_MS } from "./apiTokens.js";
+import { deviceName } from "./deviceName.js";
 
 export const SESSION_COOKIE = "tandem.sid";
 
@@ -30,8 +32,13 @@ export interface LiveSession {
   userId: string;
 }
 
+/** A live session and the device it is (see auth/devices.ts). */
+export interface DeviceSession extends LiveSession {
+  deviceId: string;
+}
+
 /** A live session with its user, as a request's cookie resolves to. */
-export interface ResolvedSession extends LiveSession {
+export interface ResolvedSession extends DeviceSession {
   user: User;
 }
 
@@ -93,7 +100,9 @@ export class Sessions {
       await this.#store.extend(session.id, expiresAt);
       this.#setCookie(res, secret, expiresAt);
     }
-    return { id: session.id, userId: session.userId, user };
+    // "Last seen" is for people: recorded at most once a minute, like a token's "last used".
+    if (now - session.lastSeenAt >= LAST_USED_RESOLUTION_MS) await this.#store.markSeen(session.id, now);
+    return { id: session.id, userId: session.userId, deviceId: session.deviceId, user };
   }
 
   /**
@@ -111,14 +120,37 @@ export class Sessions {
    * Signs `userId` in with a brand-new session (a session id planted before sign-in is worthless)
    * and ends the one the request came with, if any.
    */
-  async start(req: Request, res: Response, userId: string, previous: LiveSession | null, now = Date.now()): Promise<LiveSession> {
+  async start(req: Request, res: Response, userId: string, previous: LiveSession | null, now = Date.now()): Promise<DeviceSession> {
     this.assertCanStart(req);
     if (previous !== null) await this.#store.delete(previous.id);
     const secret = randomBytes(SECRET_BYTES).toString("base64url");
-    const record: SessionRecord = { id: this.idOf(secret), userId, signedInAt: now, expiresAt: this.#expiryAt(now, now) };
+    const record: SessionRecord = {
+      id: this.idOf(secret),
+      userId,
+      signedInAt: now,
+      expiresAt: this.#expiryAt(now, now),
+      // A new sign-in is a new device: the browser's earlier session (if any) just ended.
+      deviceId: randomUUID(),
+      name: deviceName(req.headers["user-agent"]),
+      createdAt: now,
+      lastSeenAt: now,
+    };
     await this.#store.create(record);
     this.#setCookie(res, secret, record.expiresAt);
-    return { id: record.id, userId };
+    return { id: record.id, userId, deviceId: record.deviceId };
+  }
+
+  /**
+   * Moves the request's session to a new secret, and so a new id (after a password change: a
+   * cookie stolen before it opens nothing after), keeping its device. The new cookie goes out
+   * with the response. @returns the new session, or null when the old one is already gone
+   */
+  async renew(res: Response, session: DeviceSession, now = Date.now()): Promise<DeviceSession | null> {
+    const secret = randomBytes(SECRET_BYTES).toString("base64url");
+    const next = { id: this.idOf(secret), signedInAt: now, expiresAt: this.#expiryAt(now, now) };
+    if (!(await this.#store.renew(session.id, next))) return null;
+    this.#setCookie(res, secret, next.expiresAt);
+    return { id: next.id, userId: session.userId, deviceId: session.deviceId };
   }
 
   /** Ends a session and tells the browser to forget its cookie. */

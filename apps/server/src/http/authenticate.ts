@@ -7,8 +7,8 @@ import { AppError } from "../errors.js";
 
 /** Who is making the request, and with which credential (sign-out and revocation need the latter). */
 export type Principal =
-  | { user: User; via: "session"; sessionId: string }
-  | { user: User; via: "token"; tokenId: string };
+  | { user: User; via: "session"; sessionId: string; deviceId: string }
+  | { user: User; via: "token"; tokenId: string; deviceId: string };
 
 declare module "express-serve-static-core" {
   interface Request {
@@ -30,13 +30,14 @@ export function authenticate(store: Store, sessions: Sessions): RequestHandler {
       const token = await useToken(store.tokens, match[1]);
       const user = token && (await store.users.findById(token.userId));
       if (!token || !user) throw new AppError("unauthorized", "this token is not valid");
-      req.principal = { user, via: "token", tokenId: token.id };
+      // A token is its own device: its id is the device's.
+      req.principal = { user, via: "token", tokenId: token.id, deviceId: token.id };
       next();
       return;
     }
 
     const session = await sessions.resolve(req, res);
-    if (session) req.principal = { user: session.user, via: "session", sessionId: session.id };
+    if (session) req.principal = { user: session.user, via: "session", sessionId: session.id, deviceId: session.deviceId };
     next();
   };
 }

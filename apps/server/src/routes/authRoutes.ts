@@ -3,72 +3,51 @@ import {
   CreateTokenBody,
   Credentials,
   LoginBody,
-  PASSWORD_MAX_BYTES,
-  utf8Length,
+  SignOutReason,
   type CreateTokenResponse,
   type TokenListResponse,
   type User,
   type UserResponse,
 } from "@tandem/protocol";
-import type { Store, UserRecord } from "../store/Store.js";
+import type { Store } from "../store/Store.js";
 import type { Passwords } from "../auth/passwords.js";
-import type { ActionLimit, LoginThrottle } from "../auth/loginThrottle.js";
+import type { ActionLimit } from "../auth/loginThrottle.js";
+import type { CredentialCheck } from "../auth/credentialCheck.js";
 import { hashToken, newTokenSecret } from "../auth/apiTokens.js";
 import { clientNetwork } from "../auth/clientNetwork.js";
 import type { Sessions } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
 import { parse } from "../http/validate.js";
 import { principalOf, requireAuth, type Principal } from "../http/authenticate.js";
-
-/** A credential that stopped being valid: whatever it opened (sockets) must close. */
-export type RevokedCredential = { sessionId: string } | { tokenId: string };
+import type { AccountEvents } from "../devices/accountEvents.js";
 
 export interface AuthRoutesDeps {
   store: Store;
   sessions: Sessions;
   passwords: Passwords;
-  loginThrottle: LoginThrottle;
+  credentials: CredentialCheck;
   signupLimit: ActionLimit;
-  onRevoked: (credential: RevokedCredential) => void;
+  events: AccountEvents;
+  /** Unexpired API tokens one user may hold (TOKENS_MAX_PER_USER). */
+  tokensMaxPerUser: number;
 }
 
-const invalidCredentials = () => new AppError("invalid_credentials", "email or password is wrong");
+const DAY_MS = 24 * 60 * 60_000;
+
 const notFound = (what: string) => new AppError("not_found", what);
 
-export function authRoutes({ store, sessions, passwords, loginThrottle, signupLimit, onRevoked }: AuthRoutesDeps): Router {
+export function authRoutes({ store, sessions, passwords, credentials, signupLimit, events, tokensMaxPerUser }: AuthRoutesDeps): Router {
   const router = Router();
-
-  /**
-   * Checks email+password with throttling and equal timing for unknown emails and wrong passwords.
-   * The attempt is counted before the check and given back if it was right or never made.
-   */
-  async function verifyCredentials(req: Request, email: string, password: string): Promise<User> {
-    const client = clientNetwork(req.ip);
-    const attempt = await loginThrottle.reserve(email, client);
-    let record: UserRecord | null;
-    let ok: boolean;
-    try {
-      record = await store.users.findByEmail(email);
-      // bcrypt ignores bytes past 72: such a password must never match by its first 72 bytes.
-      const tooLong = utf8Length(password) > PASSWORD_MAX_BYTES;
-      ok = await passwords.verify(password, tooLong ? null : (record?.passwordHash ?? null), client);
-    } catch (err) {
-      await attempt.abandoned().catch((refundErr: unknown) => req.log.warn({ err: refundErr }, "giving back a sign-in attempt failed"));
-      throw err;
-    }
-    if (!ok || !record) {
-      req.log.info({ event: "login_failed" }, "sign-in failed");
-      throw invalidCredentials();
-    }
-    await attempt.succeeded();
-    return { id: record.id, email: record.email };
-  }
 
   /** A new session at every sign-in; the one the request came with (if any) ends. */
   async function startSession(req: Request, res: Response, user: User): Promise<void> {
-    const previous = req.principal?.via === "session" ? { id: req.principal.sessionId, userId: req.principal.user.id } : null;
-    await sessions.start(req, res, user.id, previous);
-    if (previous !== null) onRevoked({ sessionId: previous.id });
+    const previous = req.principal?.via === "session" ? req.principal : null;
+    const started = await sessions.start(req, res, user.id, previous === null ? null : { id: previous.sessionId, userId: previous.user.id });
+    if (previous !== null) {
+      events.revoked({ sessionId: previous.sessionId }, SignOutReason.SIGNED_OUT);
+      if (previous.user.id === user.id) events.rosterChanged(user.id, "revoked", previous.deviceId);
+    }
+    events.rosterChanged(user.id, "added", started.deviceId);
   }
 
   router.post("/signup", async (req, res) => {
@@ -94,7 +73,7 @@ export function authRoutes({ store, sessions, passwords, loginThrottle, signupLi
   router.post("/login", async (req, res) => {
     const { email, password } = parse(LoginBody, req.body);
     sessions.assertCanStart(req);
-    const user = await verifyCredentials(req, email, password);
+    const user = await credentials.verify(req, email, password);
     await startSession(req, res, user);
     req.log.info({ userId: user.id, event: "login" }, "signed in");
     res.json({ user } satisfies UserResponse);
@@ -112,11 +91,12 @@ export function authRoutes({ store, sessions, passwords, loginThrottle, signupLi
   async function revoke(req: Request, res: Response, principal: Principal): Promise<void> {
     if (principal.via === "session") {
       await sessions.end(res, { id: principal.sessionId, userId: principal.user.id });
-      onRevoked({ sessionId: principal.sessionId });
+      events.revoked({ sessionId: principal.sessionId }, SignOutReason.SIGNED_OUT);
     } else {
       await store.tokens.delete(principal.user.id, principal.tokenId);
-      onRevoked({ tokenId: principal.tokenId });
+      events.revoked({ tokenId: principal.tokenId }, SignOutReason.SIGNED_OUT);
     }
+    events.rosterChanged(principal.user.id, "revoked", principal.deviceId);
     req.log.info({ userId: principal.user.id, event: "logout", via: principal.via }, "signed out");
   }
 
@@ -125,16 +105,24 @@ export function authRoutes({ store, sessions, passwords, loginThrottle, signupLi
   });
 
   router.post("/tokens", async (req, res) => {
-    const { email, password, name } = parse(CreateTokenBody, req.body);
-    const user = await verifyCredentials(req, email, password);
+    const { email, password, name, expiresInDays } = parse(CreateTokenBody, req.body);
+    const user = await credentials.verify(req, email, password);
     const token = newTokenSecret();
-    const info = await store.tokens.create({ userId: user.id, name, tokenHash: hashToken(token), createdAt: new Date().toISOString() });
+    const now = new Date();
+    const info = await store.tokens.create(
+      { userId: user.id, name, tokenHash: hashToken(token), createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + expiresInDays * DAY_MS).toISOString() },
+      { maxLive: tokensMaxPerUser, now: now.toISOString() },
+    );
+    if (info === null) {
+      throw new AppError("limit_reached", `you have ${tokensMaxPerUser} API tokens, the most one account may hold: revoke one you no longer use first`);
+    }
+    events.rosterChanged(user.id, "added", info.id);
     req.log.info({ userId: user.id, tokenId: info.id, event: "token_created" }, "API token created");
     res.status(201).json({ token, info } satisfies CreateTokenResponse);
   });
 
   router.get("/tokens", requireAuth, async (req, res) => {
-    const tokens = await store.tokens.list(principalOf(req).user.id);
+    const tokens = await store.tokens.list(principalOf(req).user.id, new Date().toISOString());
     res.json({ tokens } satisfies TokenListResponse);
   });
 
@@ -142,7 +130,8 @@ export function authRoutes({ store, sessions, passwords, loginThrottle, signupLi
     const { user } = principalOf(req);
     const id = typeof req.params.id === "string" ? req.params.id : "";
     if (!(await store.tokens.delete(user.id, id))) throw notFound("no such token");
-    onRevoked({ tokenId: id });
+    events.revoked({ tokenId: id }, SignOutReason.DEVICE_REVOKED);
+    events.rosterChanged(user.id, "revoked", id);
     req.log.info({ userId: user.id, tokenId: id, event: "token_revoked" }, "API token revoked");
     res.status(204).end();
   });

@@ -6,7 +6,7 @@ import type { OriginOf } from "../http/publicOrigin.js";
 import type { Store } from "../store/Store.js";
 import type { Sessions } from "../auth/sessions.js";
 import type { Tickets, TicketClaims } from "./tickets.js";
-import type { SessionExpiry } from "./sessionExpiry.js";
+import type { CredentialExpiry } from "./credentialExpiry.js";
 import { socketTags, userTag } from "./tags.js";
 
 export interface SocketAuthDeps {
@@ -16,8 +16,14 @@ export interface SocketAuthDeps {
   /** The app's own origin for a request (PUBLIC_URL in production; see http/publicOrigin.ts). */
   originOf: OriginOf;
   allowedOrigins: readonly string[];
-  /** Told about each session that opens a socket, so the socket closes when the session expires. */
-  sessionExpiry: Pick<SessionExpiry, "watch">;
+  /** Told about each session or token that opens a socket, so the socket closes when it expires. */
+  credentialExpiry: Pick<CredentialExpiry, "watch">;
+}
+
+/** What an open socket knows about itself: its ticket's claims and the device (auth/devices.ts) it belongs to. */
+export interface SocketData extends TicketClaims {
+  /** The signed-in device (a session's device id, or the token's id), not the per-tab `device`. */
+  accountDeviceId: string;
 }
 
 /**
@@ -32,8 +38,8 @@ export interface SocketAuthDeps {
  * A store that cannot answer (the tickets' Redis, the database) refuses with its error's status
  * (503 `unavailable`), as the HTTP API would; anything else thrown is a bug (the gateway's 500).
  */
-export function socketAuth({ store, sessions, tickets, originOf, allowedOrigins, sessionExpiry }: SocketAuthDeps) {
-  return async (req: IncomingMessage): Promise<AuthResult<TicketClaims>> => {
+export function socketAuth({ store, sessions, tickets, originOf, allowedOrigins, credentialExpiry }: SocketAuthDeps) {
+  return async (req: IncomingMessage): Promise<AuthResult<SocketData>> => {
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== originOf(req) && !allowedOrigins.includes(origin)) {
       return refuse("forbidden", "cross-origin socket refused");
@@ -43,8 +49,9 @@ export function socketAuth({ store, sessions, tickets, originOf, allowedOrigins,
       const claims = await tickets.redeem(ticket);
       if (!claims) return refuse("unauthorized", "missing, used or expired ticket");
       if (!cookieMatches(req, claims, sessions)) return refuse("unauthorized", "ticket belongs to another session");
-      if (!(await credentialIsLive(store, claims, sessionExpiry))) return refuse("unauthorized", "signed out");
-      return { ok: true, id: claims.socketId, tags: socketTags(claims), limitKey: userTag(claims.userId), data: claims };
+      const accountDeviceId = await liveDeviceOf(store, claims, credentialExpiry);
+      if (accountDeviceId === null) return refuse("unauthorized", "signed out");
+      return { ok: true, id: claims.socketId, tags: socketTags(claims), limitKey: userTag(claims.userId), data: { ...claims, accountDeviceId } };
     } catch (err) {
       if (err instanceof AppError) return refuse(err.code, err.message);
       throw err;
@@ -53,7 +60,7 @@ export function socketAuth({ store, sessions, tickets, originOf, allowedOrigins,
 }
 
 /** The upgrade is refused with the status of `code`, as the HTTP API would answer it. */
-function refuse(code: ErrorCode, message: string): AuthResult<TicketClaims> {
+function refuse(code: ErrorCode, message: string): AuthResult<SocketData> {
   return { ok: false, status: ERROR_STATUS[code], message };
 }
 
@@ -67,13 +74,18 @@ function cookieMatches(req: IncomingMessage, claims: TicketClaims, sessions: Ses
   return id === null || id === claims.credential.sessionId;
 }
 
-async function credentialIsLive(store: Store, claims: TicketClaims, sessionExpiry: Pick<SessionExpiry, "watch">): Promise<boolean> {
-  if ("tokenId" in claims.credential) {
-    const { tokenId } = claims.credential;
-    return (await store.tokens.list(claims.userId)).some((t) => t.id === tokenId);
+/** The device of the ticket's credential if that credential is still live (and then watched for expiry), else null. */
+async function liveDeviceOf(store: Store, claims: TicketClaims, expiry: Pick<CredentialExpiry, "watch">): Promise<string | null> {
+  const now = Date.now();
+  const { credential } = claims;
+  if ("tokenId" in credential) {
+    const token = await store.tokens.findById(credential.tokenId, new Date(now).toISOString());
+    if (token?.userId !== claims.userId) return null;
+    expiry.watch(credential, Date.parse(token.expiresAt));
+    return token.id;
   }
-  const session = await store.sessions.find(claims.credential.sessionId, Date.now());
-  if (session?.userId !== claims.userId) return false;
-  sessionExpiry.watch(session.id, session.expiresAt);
-  return true;
+  const session = await store.sessions.find(credential.sessionId, now);
+  if (session?.userId !== claims.userId) return null;
+  expiry.watch(credential, session.expiresAt);
+  return session.deviceId;
 }

@@ -21,6 +21,7 @@ export interface Store {
   readonly users: UserStore;
   readonly sessions: SessionStore;
   readonly tokens: TokenStore;
+  readonly passwordResets: PasswordResetStore;
   /** Todos and their change log: the one part written in transactions (see TodoStorage). */
   readonly todos: TodoStorage;
   /** Outbound webhook endpoints, their outbox and attempts (see WebhookStorage). */
@@ -39,6 +40,15 @@ export interface UserStore {
   create(input: { email: string; passwordHash: string }): Promise<User>;
   findByEmail(email: string): Promise<UserRecord | null>;
   findById(id: string): Promise<User | null>;
+  /** The whole record (password hash, creation time), for the account's own routes. */
+  findRecordById(id: string): Promise<UserRecord | null>;
+  setPasswordHash(id: string, passwordHash: string): Promise<void>;
+  /**
+   * Deletes the user and everything of theirs (todos, change log, sessions, tokens, reset links,
+   * webhook endpoints with their queues and attempts)
+   * in one transaction; the email is free again. @returns false when there was no such user
+   */
+  delete(id: string): Promise<boolean>;
 }
 
 /** Browser sessions (only a keyed hash of the cookie's secret is stored; see auth/sessions.ts). */
@@ -55,6 +65,21 @@ export interface SessionStore {
   /** Moves a session's expiry forward to `expiresAt` (ms); never backward. */
   extend(id: string, expiresAt: number): Promise<void>;
   delete(id: string): Promise<void>;
+  /** The user's live sessions (unexpired at `now`), in no particular order. */
+  listByUser(userId: string, now: number): Promise<SessionRecord[]>;
+  /** Records a use of the session at `at` (ms). */
+  markSeen(id: string, at: number): Promise<void>;
+  /** @returns false when the user has no live session on that device */
+  rename(userId: string, deviceId: string, name: string): Promise<boolean>;
+  /**
+   * Moves a live session to a new id (and new lifetimes), keeping its device, name and creation
+   * time: the old id stops working at once. @returns false when the session is gone
+   */
+  renew(id: string, next: Pick<SessionRecord, "id" | "signedInAt" | "expiresAt">): Promise<boolean>;
+  /** Deletes the session on that device. @returns its (old) id, or null when there was none */
+  deleteByDevice(userId: string, deviceId: string): Promise<string | null>;
+  /** Deletes every session of the user but `exceptId`. @returns the ids deleted */
+  deleteByUser(userId: string, exceptId: string | null): Promise<string[]>;
   /**
    * Deletes the sessions that expired before `now`; reads already ignore them, so this only bounds
    * the table. @returns how many were deleted (0 when the database asked it to wait its turn)
@@ -64,14 +89,44 @@ export interface SessionStore {
 
 /** API tokens (only the SHA-256 of the secret is stored; see auth/apiTokens.ts). */
 export interface TokenStore {
-  create(input: { userId: string; name: string; tokenHash: string; createdAt: string }): Promise<TokenInfo>;
-  findByHash(tokenHash: string): Promise<TokenRecord | null>;
+  /**
+   * Adds a token unless the user already has `maxLive` tokens unexpired at `now` (counted in the
+   * same transaction, so parallel creations cannot pass the cap). @returns null at the cap
+   */
+  create(input: NewToken, limit: { maxLive: number; now: string }): Promise<TokenInfo | null>;
+  /** The token with this hash, unless it expired before `now` (ISO time). */
+  findByHash(tokenHash: string, now: string): Promise<TokenRecord | null>;
+  /** The token with this id, unless it expired before `now` (ISO time). */
+  findById(id: string, now: string): Promise<TokenRecord | null>;
   /** Records a use of the token at `at` (ISO time). */
   markUsed(id: string, at: string): Promise<void>;
-  /** The user's tokens, oldest first. */
-  list(userId: string): Promise<TokenInfo[]>;
+  /** The user's tokens unexpired at `now` (ISO time), oldest first. */
+  list(userId: string, now: string): Promise<TokenInfo[]>;
+  /** @returns false when the user has no such token */
+  rename(userId: string, tokenId: string, name: string): Promise<boolean>;
   /** @returns false when the user has no such token */
   delete(userId: string, tokenId: string): Promise<boolean>;
+  /** Deletes every token of the user. @returns their ids */
+  deleteByUser(userId: string): Promise<string[]>;
+}
+
+export interface NewToken {
+  userId: string;
+  name: string;
+  tokenHash: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** Single-use password-reset links (only the SHA-256 of the link's secret is stored). */
+export interface PasswordResetStore {
+  /** Keeps a link's hash; the user's links that expired before `now` (ms) are dropped. */
+  create(input: { tokenHash: string; userId: string; expiresAt: number }, now: number): Promise<void>;
+  /**
+   * Spends a link: when it is known and unexpired at `now` (ms), deletes it and every other link
+   * of its user, in one step, and returns the user's id. Otherwise null (a second use finds nothing).
+   */
+  consume(tokenHash: string, now: number): Promise<string | null>;
 }
 
 /** A signed-in browser. Times are epoch milliseconds. */
@@ -83,10 +138,20 @@ export interface SessionRecord {
   signedInAt: number;
   /** The idle timeout: pushed forward as the session is used. */
   expiresAt: number;
+  /** The device this session is (see auth/devices.ts): kept when the session moves to a new id. */
+  deviceId: string;
+  /** Read from the User-Agent at sign-in, or given by the user. */
+  name: string;
+  /** When the device first signed in. */
+  createdAt: number;
+  /** When it last made a request (recorded at most once a minute). */
+  lastSeenAt: number;
 }
 
 export interface UserRecord extends User {
   passwordHash: string;
+  /** ISO time */
+  createdAt: string;
 }
 
 export interface TokenRecord extends TokenInfo {

@@ -201,7 +201,7 @@ describe("outbound webhooks, delivered to a real endpoint on loopback", () => {
   });
 
   it("refuses at delivery time a target that is not public when private targets are not allowed (the name may have moved since)", async () => {
-    const t = await server({ WEBHOOK_ALLOW_PRIVATE_TARGETS: "0" });
+    const t = await server({ WEBHOOK_ALLOW_PRIVATE_TARGETS: "0", WEBHOOK_RETRY_BASE_MS: "600000", WEBHOOK_RETRY_MAX_DELAY_MS: "600000" });
     const r = await receiver();
     const { c, user } = await userOn(t);
     // Registered behind the route's back: as if its name had resolved to a public address then.

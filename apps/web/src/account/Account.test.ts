@@ -1,4 +1,5 @@
-import { CloseCode, PROTOCOL_VERSION, type User } from "@tandem/protocol";
+import { CloseCode, devicesMessage, PROTOCOL_VERSION, SignOutReason, type User } from "@tandem/protocol";
+import type { AccountApi } from "../api/accountApi";
 import { describe, expect, it } from "vitest";
 import type { AuthApi } from "../api/authApi";
 import { ApiError, NetworkError } from "../api/errors";
@@ -6,8 +7,9 @@ import type { TodosApi } from "../api/todosApi";
 import { createAppState } from "../state/appState";
 import { FakeEnvironment, settle } from "../testing/FakeEnvironment";
 import { FakeSockets } from "../testing/FakeSockets";
-import { makeTodo, MY_DEVICE } from "../testing/fixtures";
+import { makeDevice, makeTodo, makeToken, MY_DEVICE } from "../testing/fixtures";
 import { Account, SIGN_OUT_FLUSH_MS, type AccountOptions } from "./Account";
+import { ACCOUNT_DELETED, SESSION_ENDED } from "./signOutMessage";
 
 const ADA: User = { id: "user-1", email: "ada@example.com" };
 
@@ -28,6 +30,24 @@ function setup() {
       log.push("logout");
       if (!reachable) throw new NetworkError();
     },
+    requestPasswordReset: async () => {},
+    confirmPasswordReset: async () => {},
+  };
+  const thisTab = makeDevice({ current: true, online: 1, name: "Chrome on Linux" });
+  const phone = makeDevice({ name: "Safari on iOS" });
+  const accountApi: AccountApi = {
+    devices: async () => {
+      log.push("devices");
+      return [thisTab, phone];
+    },
+    renameDevice: async (id, name) => ({ ...(id === phone.id ? phone : thisTab), name }),
+    revokeDevice: async (id) => void log.push(`revoke ${id}`),
+    revokeOtherDevices: async () => void log.push("revoke others"),
+    changePassword: async () => void log.push("change password"),
+    deleteAccount: async () => void log.push("delete account"),
+    tokens: async () => [makeToken()],
+    createToken: async (body) => ({ token: "secret", info: makeToken({ name: body.name }) }),
+    revokeToken: async (id) => void log.push(`revoke token ${id}`),
   };
   const todos: TodosApi = {
     list: async () => ({ todos: [makeTodo({ text: "milk" })], seq: 1 }),
@@ -45,6 +65,7 @@ function setup() {
     appState,
     auth,
     todos,
+    account: accountApi,
     fetchGrant: async () => ({ id: "s", uri: "ws://localhost/ws?ticket=t", expiresAt: new Date().toISOString(), tags: [], protocolVersion: PROTOCOL_VERSION }),
     openSocket: sockets.open,
     deviceId: MY_DEVICE,
@@ -52,7 +73,7 @@ function setup() {
   };
   const account = new Account(options);
   const setReachable = (value: boolean) => (reachable = value);
-  return { appState, env, sockets, log, account, setReachable, todos, options };
+  return { appState, env, sockets, log, account, setReachable, todos, options, accountApi, thisTab, phone };
 }
 
 describe("Account", () => {
@@ -105,8 +126,14 @@ describe("Account", () => {
     await settle();
     sockets.last.open();
     sockets.last.serverClose(CloseCode.SIGNED_OUT);
-    expect(appState.getState()).toMatchObject({ authStatus: "signedOut", user: null, todos: [], connectionStatus: "idle" });
-    expect(appState.getState().notices.map((n) => n.message)).toEqual(["Your session has ended. Please sign in again."]);
+    expect(appState.getState()).toMatchObject({
+      authStatus: "signedOut",
+      user: null,
+      todos: [],
+      connectionStatus: "idle",
+      signedOutMessage: SESSION_ENDED,
+    });
+    expect(appState.getState().notices).toEqual([]);
   });
 
   it("signing out lets queued writes land first, then logs out and forgets the list", async () => {
@@ -158,8 +185,8 @@ describe("Account", () => {
     socket.serverClose(CloseCode.SIGNED_OUT);
     expect(appState.getState().notices.map((n) => n.message)).toEqual([
       "1 unsaved change could not be sent to the server and was discarded.",
-      "Your session has ended. Please sign in again.",
     ]);
+    expect(appState.getState().signedOutMessage).toBe(SESSION_ENDED);
   });
 
   it("keeps the list, says an update is available and stops reconnecting when the server speaks a newer protocol", async () => {
@@ -191,5 +218,106 @@ describe("Account", () => {
     await settle();
     expect(appState.getState()).toMatchObject({ authStatus: "signedOut", todos: [] });
     expect(sockets.last.closedByClient).toBe(true);
+  });
+});
+
+/** Signed in, with the socket open. */
+async function signedIn() {
+  const ctx = setup();
+  await ctx.account.signIn({ email: ADA.email, password: "correct horse" });
+  await settle();
+  ctx.sockets.last.open();
+  return ctx;
+}
+
+describe("Account: the account controls", () => {
+  it("says on the sign-in screen why the server ended the session", async () => {
+    const { appState, sockets } = await signedIn();
+    sockets.last.serverClose(CloseCode.SIGNED_OUT, SignOutReason.DEVICE_REVOKED);
+    expect(appState.getState()).toMatchObject({
+      authStatus: "signedOut",
+      signedOutMessage: "You were signed out from another device.",
+    });
+  });
+
+  it("clears that message at the next sign-in, and an own sign-out leaves none", async () => {
+    const { appState, sockets, account } = await signedIn();
+    sockets.last.serverClose(CloseCode.SIGNED_OUT, SignOutReason.PASSWORD_CHANGED);
+    await account.signIn({ email: ADA.email, password: "new password" });
+    expect(appState.getState().signedOutMessage).toBeNull();
+    await account.signOut();
+    expect(appState.getState()).toMatchObject({ authStatus: "signedOut", signedOutMessage: null });
+  });
+
+  it("stays signed in after changing the password here, and reconnects when the server renews the socket", async () => {
+    const { appState, sockets, account, log, env } = await signedIn();
+    await account.changePassword({ currentPassword: "correct horse", newPassword: "battery staple" });
+    sockets.last.serverClose(CloseCode.SESSION_RENEWED);
+    env.advance(0);
+    await settle();
+    expect(sockets.opened).toHaveLength(2);
+    sockets.last.open();
+    expect(appState.getState()).toMatchObject({ authStatus: "signedIn", connectionStatus: "live" });
+    expect(log).toContain("change password");
+  });
+
+  it("a wrong current password is the form's error, not the end of the session", async () => {
+    const { appState, account, accountApi } = await signedIn();
+    accountApi.changePassword = () => Promise.reject(new ApiError(401, "invalid_credentials", "Wrong password"));
+    await expect(account.changePassword({ currentPassword: "nope", newPassword: "battery staple" })).rejects.toThrow("Wrong password");
+    expect(appState.getState().authStatus).toBe("signedIn");
+
+    accountApi.renameDevice = () => Promise.reject(new ApiError(401, "unauthorized", "Sign in first"));
+    await expect(account.renameDevice("d", "x")).rejects.toThrow();
+    expect(appState.getState()).toMatchObject({ authStatus: "signedOut", signedOutMessage: SESSION_ENDED });
+  });
+
+  it("deleting the account signs this tab out and says so", async () => {
+    const { appState, account, log } = await signedIn();
+    await account.deleteAccount("correct horse");
+    expect(log).toContain("delete account");
+    expect(appState.getState()).toMatchObject({ authStatus: "signedOut", todos: [], signedOutMessage: ACCOUNT_DELETED });
+  });
+
+  it("loads the roster while watched and fetches it again on each roster message from the socket", async () => {
+    const { appState, account, sockets, log, thisTab, phone } = await signedIn();
+    const unwatch = account.watchRoster();
+    await settle();
+    expect(appState.getState().devices).toEqual([thisTab, phone]);
+    expect(appState.getState().tokens).toHaveLength(1);
+    sockets.last.deliver(devicesMessage("online", phone.id));
+    await settle();
+    expect(log.filter((line) => line === "devices")).toHaveLength(2);
+    unwatch();
+    sockets.last.deliver(devicesMessage("offline", phone.id));
+    await settle();
+    expect(log.filter((line) => line === "devices")).toHaveLength(2);
+  });
+
+  it("signs another device out by id, and this one by signing out", async () => {
+    const { appState, account, log, thisTab, phone } = await signedIn();
+    account.watchRoster();
+    await settle();
+    await account.revokeDevice(phone);
+    expect(log).toContain(`revoke ${phone.id}`);
+    expect(appState.getState().devices).toEqual([thisTab]);
+    await account.revokeDevice(thisTab);
+    expect(log.at(-1)).toBe("logout");
+    expect(appState.getState()).toMatchObject({ authStatus: "signedOut", devices: [], signedOutMessage: null });
+  });
+
+  it("renames a device, and creates and revokes tokens", async () => {
+    const { appState, account, log, phone } = await signedIn();
+    account.watchRoster();
+    await settle();
+    await account.renameDevice(phone.id, "Ada's phone");
+    expect(appState.getState().devices.map((d) => d.name)).toContain("Ada's phone");
+    const created = await account.createToken({ email: ADA.email, password: "correct horse", name: "CLI", expiresInDays: 30 });
+    expect(created).toMatchObject({ token: "secret", info: { name: "CLI" } });
+    const [token] = appState.getState().tokens;
+    if (!token) throw new Error("no token listed");
+    await account.revokeToken(token.id);
+    expect(log).toContain(`revoke token ${token.id}`);
+    expect(appState.getState().tokens.some((t) => t.id === token.id)).toBe(false);
   });
 });

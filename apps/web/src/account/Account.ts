@@ -1,13 +1,27 @@
-import type { Credentials, LoginBody, User, WebSocketGrant } from "@tandem/protocol";
+import type {
+  ChangePasswordBody,
+  CreateTokenBody,
+  CreateTokenResponse,
+  Credentials,
+  Device,
+  LoginBody,
+  PasswordResetConfirmBody,
+  PasswordResetRequestBody,
+  User,
+  WebSocketGrant,
+} from "@tandem/protocol";
+import type { AccountApi } from "../api/accountApi";
 import type { AuthApi } from "../api/authApi";
-import { errorMessage, isUnauthorized } from "../api/errors";
+import { errorMessage, isSessionGone, isUnauthorized } from "../api/errors";
 import type { TodosApi } from "../api/todosApi";
 import type { Environment } from "../environment";
 import type { AppStateApi } from "../state/appState";
+import { DeviceRoster } from "../sync/DeviceRoster";
 import { startLiveSync, type LiveSync } from "../sync/liveSync";
 import { Outbox } from "../sync/Outbox";
 import { createWriteSender } from "../sync/sendWrite";
 import type { OpenSocket } from "../sync/socket";
+import { ACCOUNT_DELETED, signOutMessage } from "./signOutMessage";
 
 /** How long sign-out waits for queued writes to reach the server before it goes ahead. */
 export const SIGN_OUT_FLUSH_MS = 3_000;
@@ -16,6 +30,7 @@ export interface AccountOptions {
   appState: AppStateApi;
   auth: AuthApi;
   todos: TodosApi;
+  account: AccountApi;
   fetchGrant(since: number): Promise<WebSocketGrant>;
   openSocket: OpenSocket;
   deviceId: string;
@@ -26,6 +41,7 @@ export interface AccountOptions {
 interface Running {
   sync: LiveSync;
   outbox: Outbox;
+  roster: DeviceRoster;
   /** Stops watching the app state for the end of the session. */
   unwatch(): void;
 }
@@ -38,7 +54,10 @@ interface Running {
  * The server ends a session in one of two ways, a socket closed with 4001 or a 401 on any
  * request, and both take one path: the reconnector's status machine (the outbox reports its
  * 401 there too) turns `signedOut` once, the app state records it, and this class, watching
- * the app state, ends the session once.
+ * the app state, ends the session once, saying why when the server said.
+ *
+ * The account controls (devices, password, tokens, deletion) go through here too, so that a
+ * session found gone by any of them ends the same way.
  */
 export class Account {
   private running: Running | null = null;
@@ -66,6 +85,19 @@ export class Account {
     this.begin(await this.options.auth.signUp(body));
   }
 
+  /** Succeeds whether or not the email has an account: the server never says. */
+  async requestPasswordReset(body: PasswordResetRequestBody): Promise<void> {
+    await this.options.auth.requestPasswordReset(body);
+  }
+
+  /**
+   * Sets the new password with the emailed token. The server then signs out every session of
+   * the account, this tab's too if it was signed in to it (its socket closes with 4001).
+   */
+  async confirmPasswordReset(body: PasswordResetConfirmBody): Promise<void> {
+    await this.options.auth.confirmPasswordReset(body);
+  }
+
   async signOut(): Promise<void> {
     const { appState, auth } = this.options;
     await this.waitForOutbox();
@@ -85,8 +117,54 @@ export class Account {
     this.stop();
   }
 
+  /** Keeps the device and token lists current until the returned function is called. */
+  watchRoster(): () => void {
+    return this.running?.roster.watch() ?? (() => {});
+  }
+
+  async renameDevice(id: string, name: string): Promise<void> {
+    this.options.appState.getState().deviceUpdated(await this.guard(this.options.account.renameDevice(id, name)));
+  }
+
+  /** Revoking this very device is signing out. */
+  async revokeDevice(device: Device): Promise<void> {
+    if (device.current) return this.signOut();
+    await this.guard(this.options.account.revokeDevice(device.id));
+    this.options.appState.getState().deviceRemoved(device.id);
+  }
+
+  async revokeOtherDevices(): Promise<void> {
+    await this.guard(this.options.account.revokeOtherDevices());
+    this.running?.roster.changed();
+  }
+
+  /**
+   * This tab stays signed in: the answer carries the session's new cookie, and the server
+   * closes this session's sockets with 4002 so the reconnector opens a new one at once.
+   */
+  async changePassword(body: ChangePasswordBody): Promise<void> {
+    await this.guard(this.options.account.changePassword(body));
+  }
+
+  async deleteAccount(password: string): Promise<void> {
+    await this.guard(this.options.account.deleteAccount({ password }));
+    this.end(ACCOUNT_DELETED);
+  }
+
+  /** The secret is in the answer, once; the caller shows it. */
+  async createToken(body: CreateTokenBody): Promise<CreateTokenResponse> {
+    const created = await this.guard(this.options.account.createToken(body));
+    this.running?.roster.changed();
+    return created;
+  }
+
+  async revokeToken(id: string): Promise<void> {
+    await this.guard(this.options.account.revokeToken(id));
+    this.options.appState.getState().tokenRemoved(id);
+  }
+
   private begin(user: User): void {
-    const { appState, todos, env } = this.options;
+    const { appState, todos, account, env } = this.options;
     this.stop();
     appState.getState().resetTodos();
     appState.getState().signedIn(user);
@@ -101,6 +179,17 @@ export class Account {
       openSocket: this.options.openSocket,
       appState,
       env,
+      onDevicesChanged: () => roster.changed(),
+    });
+    const roster = new DeviceRoster({
+      appState,
+      load: async () => {
+        const [devices, tokens] = await Promise.all([account.devices(), account.tokens()]);
+        return { devices, tokens };
+      },
+      onFailure: (error) => {
+        if (isSessionGone(error)) sync.connection.sessionEnded();
+      },
     });
     const outbox = new Outbox({
       appState,
@@ -108,13 +197,22 @@ export class Account {
       send: createWriteSender(todos),
       onUnauthorized: () => sync.connection.sessionEnded(),
     });
-    this.running = { sync, outbox, unwatch };
+    this.running = { sync, outbox, roster, unwatch };
   }
 
   /** The server ended the session: the one reaction to a close 4001 or a 401 anywhere. */
   private expired(): void {
-    this.end();
-    this.options.appState.getState().notify("Your session has ended. Please sign in again.", "info");
+    this.end(signOutMessage(this.options.appState.getState().signOutReason));
+  }
+
+  /** A request of the account controls found the session gone: it ends like any other 401. */
+  private async guard<T>(request: Promise<T>): Promise<T> {
+    try {
+      return await request;
+    } catch (error) {
+      if (isSessionGone(error)) this.running?.sync.connection.sessionEnded();
+      throw error;
+    }
   }
 
   private async waitForOutbox(): Promise<void> {
@@ -128,13 +226,18 @@ export class Account {
     cancel();
   }
 
-  /** Stops syncing and forgets the list, telling the user about any write that never landed. */
-  private end(): void {
+  /**
+   * Stops syncing and forgets the list and the roster, telling the user about any write that
+   * never landed; `message` says on the sign-in screen why the session ended, when this tab did
+   * not end it itself.
+   */
+  private end(message: string | null = null): void {
     const { appState } = this.options;
     const unsaved = appState.getState().pending.length;
     this.stop();
     appState.getState().resetTodos();
-    appState.getState().signedOut();
+    appState.getState().resetRoster();
+    appState.getState().signedOut(message);
     if (unsaved > 0) {
       const what = unsaved === 1 ? "1 unsaved change" : `${unsaved} unsaved changes`;
       const was = unsaved === 1 ? "was" : "were";
@@ -149,5 +252,6 @@ export class Account {
     running.unwatch();
     running.sync.connection.dispose();
     running.outbox.dispose();
+    running.roster.dispose();
   }
 }

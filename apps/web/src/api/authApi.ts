@@ -1,4 +1,11 @@
-import { UserResponse, type Credentials, type LoginBody, type User } from "@tandem/protocol";
+import {
+  UserResponse,
+  type Credentials,
+  type LoginBody,
+  type PasswordResetConfirmBody,
+  type PasswordResetRequestBody,
+  type User,
+} from "@tandem/protocol";
 import { isUnauthorized } from "./errors";
 import type { HttpClient } from "./http";
 
@@ -8,6 +15,10 @@ export interface AuthApi {
   signUp(body: Credentials): Promise<User>;
   signIn(body: LoginBody): Promise<User>;
   signOut(): Promise<void>;
+  /** Always succeeds for a well-formed email: the server never says whether it has an account. */
+  requestPasswordReset(body: PasswordResetRequestBody): Promise<void>;
+  /** Spends the emailed token; every session and token of the account is signed out. */
+  confirmPasswordReset(body: PasswordResetConfirmBody): Promise<void>;
 }
 
 export function createAuthApi(http: HttpClient): AuthApi {
@@ -23,5 +34,7 @@ export function createAuthApi(http: HttpClient): AuthApi {
     signUp: async (body) => (await http.json("POST", "/api/auth/signup", UserResponse, body)).user,
     signIn: async (body) => (await http.json("POST", "/api/auth/login", UserResponse, body)).user,
     signOut: () => http.empty("POST", "/api/auth/logout"),
+    requestPasswordReset: (body) => http.empty("POST", "/api/auth/password-reset", body),
+    confirmPasswordReset: (body) => http.empty("POST", "/api/auth/password-reset/confirm", body),
   };
 }

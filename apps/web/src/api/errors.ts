@@ -32,6 +32,14 @@ export function isUnauthorized(error: unknown): boolean {
   return error instanceof ApiError && error.status === 401;
 }
 
+/**
+ * The session itself is gone (revoked, expired, the account deleted), as opposed to a wrong
+ * password given to a route that checks one (`invalid_credentials`, also a 401).
+ */
+export function isSessionGone(error: unknown): boolean {
+  return error instanceof ApiError && error.code === "unauthorized";
+}
+
 export function isNotFound(error: unknown): boolean {
   return error instanceof ApiError && error.code === "not_found";
 }

@@ -2,10 +2,12 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import { createAuthSlice, type AuthSlice } from "./authSlice";
 import { createConnectionSlice, type ConnectionSlice } from "./connectionSlice";
 import { createNoticesSlice, type NoticesSlice } from "./noticesSlice";
+import { createRosterSlice, type RosterSlice } from "./rosterSlice";
+import { createRouteSlice, type RouteSlice } from "./routeSlice";
 import { createTodosSlice, type TodosSlice } from "./todosSlice";
 
 /** The whole client state: one zustand store, one slice per domain, combined here and only here. */
-export type AppState = AuthSlice & TodosSlice & ConnectionSlice & NoticesSlice;
+export type AppState = AuthSlice & TodosSlice & ConnectionSlice & NoticesSlice & RosterSlice & RouteSlice;
 export type AppStateApi = StoreApi<AppState>;
 
 /**
@@ -18,5 +20,7 @@ export function createAppState(): AppStateApi {
     ...createTodosSlice(...args),
     ...createConnectionSlice(...args),
     ...createNoticesSlice(...args),
+    ...createRosterSlice(...args),
+    ...createRouteSlice(...args),
   }));
 }

@@ -1,9 +1,10 @@
-import { CloseCode, PROTOCOL_VERSION, type WebSocketGrant } from "@tandem/protocol";
+import { CloseCode, PROTOCOL_VERSION, SignOutReason, type WebSocketGrant } from "@tandem/protocol";
 import { describe, expect, it } from "vitest";
 import { ApiError, NetworkError } from "../api/errors";
 import { FakeEnvironment, settle } from "../testing/FakeEnvironment";
 import { FakeSockets } from "../testing/FakeSockets";
 import type { ConnectionStatus } from "./connectionStatus";
+import { BACKOFF_BASE_MS } from "./backoff";
 import { Reconnector, STABLE_CONNECTION_MS } from "./Reconnector";
 
 function setup() {
@@ -11,6 +12,7 @@ function setup() {
   const sockets = new FakeSockets();
   const statuses: Array<[ConnectionStatus, number]> = [];
   const received: string[] = [];
+  const signOutReasons: Array<string | null> = [];
   const calls = { since: 0, grants: [] as number[], interrupted: 0 };
   const server = {
     since: async (): Promise<number | null> => 7,
@@ -33,12 +35,15 @@ function setup() {
     },
     openSocket: sockets.open,
     env,
-    onStatus: (status, at) => statuses.push([status, at]),
+    onStatus: (status, at, signOutReason) => {
+      statuses.push([status, at]);
+      if (status === "signedOut") signOutReasons.push(signOutReason);
+    },
     onMessage: (data) => received.push(data),
     onInterrupted: () => (calls.interrupted += 1),
   });
   const status = () => connection.connectionStatus;
-  return { env, sockets, statuses, received, calls, server, connection, status };
+  return { env, sockets, statuses, signOutReasons, received, calls, server, connection, status };
 }
 
 /** Starts the reconnector and opens its first socket. */
@@ -206,6 +211,39 @@ describe("Reconnector: the session ends", () => {
     await settle();
     expect(sockets.opened).toHaveLength(1);
     expect(statuses.filter(([s]) => s === "signedOut")).toHaveLength(1);
+  });
+
+  it("passes on the reason the server gave in the close frame, or null when it gave none", async () => {
+    const a = await live();
+    a.sockets.last.serverClose(CloseCode.SIGNED_OUT, SignOutReason.DEVICE_REVOKED);
+    expect(a.signOutReasons).toEqual([SignOutReason.DEVICE_REVOKED]);
+
+    const b = await live();
+    b.sockets.last.serverClose(CloseCode.SIGNED_OUT);
+    b.connection.sessionEnded("too late");
+    expect(b.signOutReasons).toEqual([null]);
+  });
+
+  it("reconnects at once, with a fresh grant, when the session goes on under a new id (4002)", async () => {
+    const { sockets, env, status, calls } = await live();
+    sockets.last.serverClose(CloseCode.SESSION_RENEWED);
+    expect(status()).toBe("reconnecting");
+    env.advance(0);
+    await settle();
+    expect(calls.grants).toHaveLength(2);
+    sockets.last.open();
+    expect(status()).toBe("live");
+  });
+
+  it("waits out a backoff when 4002 comes again on a socket that keeps failing", async () => {
+    const { sockets, env, calls } = await live();
+    sockets.last.serverClose(CloseCode.TRY_AGAIN_LATER);
+    env.advance(BACKOFF_BASE_MS);
+    await settle();
+    sockets.last.open();
+    sockets.last.serverClose(CloseCode.SESSION_RENEWED);
+    expect(env.pendingDelays()[0]).toBeGreaterThan(0);
+    expect(calls.grants).toHaveLength(2);
   });
 
   it("treats a 401 on the grant, or one the stream reports, as signed out", async () => {

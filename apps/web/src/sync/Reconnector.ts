@@ -34,8 +34,12 @@ export interface ReconnectorOptions {
   fetchGrant(since: number): Promise<WebSocketGrant>;
   openSocket: OpenSocket;
   env: Environment;
-  /** Every status change, in order (epoch ms): the one way the status leaves this object. */
-  onStatus(status: ConnectionStatus, at: number): void;
+  /**
+   * Every status change, in order (epoch ms): the one way the status leaves this object. With
+   * `signedOut` comes the server's reason (a SignOutReason, from the 4001 close frame), or null
+   * when the server did not say (a 401 on a request).
+   */
+  onStatus(status: ConnectionStatus, at: number, signOutReason: string | null): void;
   /** A text frame from the current socket; frames from a replaced one never arrive. */
   onMessage(data: string): void;
   /** The current socket's stream ended: it closed, was replaced, or never opened. */
@@ -95,16 +99,16 @@ export class Reconnector {
   }
 
   /** The server ended the session (close 4001, or a 401 on any request): never reconnect. */
-  sessionEnded(): void {
+  sessionEnded(reason: string | null = null): void {
     this.drop();
-    this.dispatch("signedOut");
+    this.dispatch("signedOut", reason);
   }
 
-  private dispatch(event: ConnectionEvent): void {
+  private dispatch(event: ConnectionEvent, signOutReason: string | null = null): void {
     const next = nextStatus(this.status, event);
     if (next === this.status) return;
     this.status = next;
-    this.options.onStatus(next, this.options.env.now());
+    this.options.onStatus(next, this.options.env.now(), next === "signedOut" ? signOutReason : null);
   }
 
   /** Abandons the current attempt, socket or delay: whatever it still reports is ignored. */
@@ -139,7 +143,7 @@ export class Reconnector {
       const socket = this.options.openSocket(grant.uri, {
         onOpen: () => current() && this.opened(socket),
         onMessage: (data) => current() && this.options.onMessage(data),
-        onClose: (code) => current() && this.closed(code),
+        onClose: (code, reason) => current() && this.closed(code, reason),
       });
       this.link = { kind: "attempting", socket };
     } catch (error) {
@@ -152,17 +156,22 @@ export class Reconnector {
     this.dispatch("opened");
   }
 
-  private closed(code: number): void {
+  private closed(code: number, reason: string): void {
     const openedAt = this.link.kind === "open" ? this.link.openedAt : null;
     // The stream is still this attempt's until dropped, but its socket is closed already:
     // forget the socket, so that dropping the attempt does not close it a second time.
     this.link = { kind: "attempting", socket: null };
-    if (code === CloseCode.SIGNED_OUT) this.sessionEnded();
-    else this.lose(openedAt);
+    if (code === CloseCode.SIGNED_OUT) this.sessionEnded(reason === "" ? null : reason);
+    // This session goes on under a new id (its password was changed here): the cookie is
+    // already the new one, so a new grant works at once.
+    else this.lose(openedAt, code === CloseCode.SESSION_RENEWED);
   }
 
-  /** The socket or attempt failed for a reason worth retrying: wait, then try again. */
-  private lose(openedAt: number | null): void {
+  /**
+   * The socket or attempt failed for a reason worth retrying: wait, then try again. `now` skips
+   * the wait, unless attempts are already failing (a server that kept asking must not be hammered).
+   */
+  private lose(openedAt: number | null, now = false): void {
     const { env } = this.options;
     const wasStable = openedAt !== null && env.now() - openedAt >= STABLE_CONNECTION_MS;
     this.drop();
@@ -173,7 +182,7 @@ export class Reconnector {
       return;
     }
     if (wasStable) this.failures = 0;
-    const delay = backoffDelay(this.failures, env.random);
+    const delay = now && this.failures === 0 ? 0 : backoffDelay(this.failures, env.random);
     this.failures += 1;
     this.link = { kind: "waiting", cancel: env.setTimer(() => void this.connect(), delay) };
   }

@@ -139,7 +139,7 @@ describe("live sync", () => {
     expect(warn).toHaveBeenCalledTimes(2);
 
     warn.mockClear();
-    sockets.last.deliver({ type: "devices", devices: [{ id: "web-phone" }] });
+    sockets.last.deliver({ type: "presence", devices: [{ id: "web-phone" }] });
     expect(warn).not.toHaveBeenCalled();
     expect(texts()).toEqual(["v2"]);
     expect(sync.follower.state).toEqual({ kind: "live", lastSeq: 7 });

@@ -1,4 +1,4 @@
-import type { DeviceId, TodoListResponse, WebSocketGrant } from "@tandem/protocol";
+import { DEVICES_MESSAGE, type DeviceId, type DevicesMessage, type TodoListResponse, type WebSocketGrant } from "@tandem/protocol";
 import type { Environment } from "../environment";
 import type { AppStateApi } from "../state/appState";
 import { ChangeFollower, type FollowerSink } from "./ChangeFollower";
@@ -13,6 +13,8 @@ export interface LiveSyncOptions {
   openSocket: OpenSocket;
   appState: AppStateApi;
   env: Environment;
+  /** The user's roster changed on the server (see DeviceRoster). */
+  onDevicesChanged?(message: DevicesMessage): void;
 }
 
 /** This tab's live sync: a change follower fed by this tab's own socket. */
@@ -41,8 +43,8 @@ export function startLiveSync(options: LiveSyncOptions): LiveSync {
     fetchGrant: options.fetchGrant,
     openSocket: options.openSocket,
     env,
-    onStatus: (status, at) => appState.getState().connectionChanged(status, at),
-    onMessage: (data) => deliver(data, follower),
+    onStatus: (status, at, signOutReason) => appState.getState().connectionChanged(status, at, signOutReason),
+    onMessage: (data) => deliver(data, follower, options.onDevicesChanged),
     onInterrupted: () => follower.interrupted(),
   });
   connection.start();
@@ -59,11 +61,12 @@ export function stateSink(appState: AppStateApi): FollowerSink {
   };
 }
 
-function deliver(data: string, follower: ChangeFollower): void {
+function deliver(data: string, follower: ChangeFollower, onDevicesChanged: LiveSyncOptions["onDevicesChanged"]): void {
   const frame = readFrame(data);
   switch (frame.kind) {
     case "message":
-      follower.receive(frame.message);
+      if (frame.message.type === DEVICES_MESSAGE) onDevicesChanged?.(frame.message);
+      else follower.receive(frame.message);
       break;
     case "unknown":
       // A message type from a newer server (the protocol lets it add some): not for this app.

@@ -1,4 +1,4 @@
-import { resyncMessage } from "@tandem/protocol";
+import { devicesMessage, resyncMessage } from "@tandem/protocol";
 import { describe, expect, it } from "vitest";
 import { makeTodo, upsertEvent } from "../testing/fixtures";
 import { readFrame } from "./serverMessage";
@@ -10,8 +10,13 @@ describe("readFrame", () => {
     expect(readFrame(JSON.stringify(resyncMessage(9)))).toEqual({ kind: "message", message: resyncMessage(9) });
   });
 
+  it("reads the roster's `devices` message", () => {
+    const message = devicesMessage("online", "device-1");
+    expect(readFrame(JSON.stringify(message))).toEqual({ kind: "message", message });
+  });
+
   it("sets a type it does not know apart, so it can be ignored quietly", () => {
-    expect(readFrame(JSON.stringify({ type: "devices", devices: [] }))).toEqual({ kind: "unknown", type: "devices" });
+    expect(readFrame(JSON.stringify({ type: "weather", sky: "blue" }))).toEqual({ kind: "unknown", type: "weather" });
   });
 
   it("refuses frames that are not JSON, carry no type, or break their type's schema", () => {
@@ -25,6 +30,7 @@ describe("readFrame", () => {
       JSON.stringify({ type: 7 }),
       JSON.stringify({ type: "change", meta: { eventName: "upsert", seq: 8 } }),
       JSON.stringify({ type: "resync" }),
+      JSON.stringify({ type: "devices", change: "exploded", deviceId: "d1" }),
     ]) {
       expect(readFrame(frame)).toEqual({ kind: "invalid" });
     }

@@ -1,8 +1,16 @@
-import { CHANGE_MESSAGE, ChangeEvent, RESYNC_MESSAGE, ResyncMessage, type ServerMessage } from "@tandem/protocol";
+import {
+  CHANGE_MESSAGE,
+  ChangeEvent,
+  DEVICES_MESSAGE,
+  DevicesMessage,
+  RESYNC_MESSAGE,
+  ResyncMessage,
+  type SocketMessage,
+} from "@tandem/protocol";
 
 /** One text frame from the server, read by its top-level `type`. */
 export type Frame =
-  | { kind: "message"; message: ServerMessage }
+  | { kind: "message"; message: SocketMessage }
   /**
    * A `type` this app does not know. Later servers may add message types (the protocol allows
    * it without a version change), so such a frame is ignored, quietly: it is not an error.
@@ -27,11 +35,13 @@ export function readFrame(data: string): Frame {
       return checked(ChangeEvent.safeParse(json));
     case RESYNC_MESSAGE:
       return checked(ResyncMessage.safeParse(json));
+    case DEVICES_MESSAGE:
+      return checked(DevicesMessage.safeParse(json));
     default:
       return { kind: "unknown", type };
   }
 }
 
-function checked(parsed: { success: true; data: ServerMessage } | { success: false }): Frame {
+function checked(parsed: { success: true; data: SocketMessage } | { success: false }): Frame {
   return parsed.success ? { kind: "message", message: parsed.data } : INVALID;
 }

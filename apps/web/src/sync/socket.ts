@@ -2,7 +2,8 @@
 export interface SocketHandlers {
   onOpen(): void;
   onMessage(data: string): void;
-  onClose(code: number): void;
+  /** `reason` is the close frame's reason text ("" when none): why the server ended the session. */
+  onClose(code: number, reason: string): void;
 }
 
 export interface SocketHandle {
@@ -24,7 +25,7 @@ export const openBrowserSocket: OpenSocket = (uri, handlers) => {
   };
   // `error` is always followed by `close` (WHATWG HTML, "feedback from the protocol"), so
   // close alone drives the state machine.
-  socket.onclose = (event) => handlers.onClose(event.code);
+  socket.onclose = (event) => handlers.onClose(event.code, event.reason);
   return {
     close() {
       socket.onopen = socket.onmessage = socket.onclose = null;

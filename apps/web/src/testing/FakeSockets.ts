@@ -23,8 +23,8 @@ export class FakeSocket {
   }
 
   /** The server (or the network) closed the socket. */
-  serverClose(code: number): void {
-    this.handlers.onClose(code);
+  serverClose(code: number, reason = ""): void {
+    this.handlers.onClose(code, reason);
   }
 }
 

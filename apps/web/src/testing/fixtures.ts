@@ -1,4 +1,4 @@
-import { deleteEvent as buildDeleteEvent, upsertEvent as buildUpsertEvent, type ChangeEvent, type Todo, type TodoId } from "@tandem/protocol";
+import { deleteEvent as buildDeleteEvent, upsertEvent as buildUpsertEvent, type ChangeEvent, type Device, type Todo, type TodoId, type TokenInfo } from "@tandem/protocol";
 
 export const USER_ID = "user-1";
 export const MY_DEVICE = "web-this-tab";
@@ -34,4 +34,25 @@ export function upsertEvent(todo: Todo, seq: number, eventName: "create" | "upda
 
 export function deleteEvent(id: TodoId, seq: number, device: string | null = OTHER_DEVICE): ChangeEvent {
   return buildDeleteEvent(USER_ID, id, seq, { requestId: `req-${seq}`, device });
+}
+
+export function makeDevice(overrides: Partial<Device> = {}): Device {
+  counter += 1;
+  const at = new Date(Date.UTC(2026, 0, 1, 0, 0, counter)).toISOString();
+  return {
+    id: `device-${counter}`,
+    kind: "session",
+    name: "Firefox on Linux",
+    createdAt: at,
+    lastSeenAt: at,
+    current: false,
+    online: 0,
+    ...overrides,
+  };
+}
+
+export function makeToken(overrides: Partial<TokenInfo> = {}): TokenInfo {
+  counter += 1;
+  const at = new Date(Date.UTC(2026, 0, 1, 0, 0, counter)).toISOString();
+  return { id: `token-${counter}`, name: "Phone app", createdAt: at, lastUsedAt: null, expiresAt: "2026-04-01T00:00:00.000Z", ...overrides };
 }

@@ -19,7 +19,7 @@ export function describeAccountStores(h: ContractHarness): void {
       const email = `${randomUUID()}@example.com`;
       const user = await h.store.users.create({ email, passwordHash: "h1" });
       expect(user).toEqual({ id: expect.any(String), email });
-      expect(await h.store.users.findByEmail(email)).toEqual({ id: user.id, email, passwordHash: "h1" });
+      expect(await h.store.users.findByEmail(email)).toEqual({ id: user.id, email, passwordHash: "h1", createdAt: expect.any(String) });
       expect(await h.store.users.findById(user.id)).toEqual({ id: user.id, email });
     });
 
@@ -42,38 +42,46 @@ export function describeAccountStores(h: ContractHarness): void {
 
   describe("API tokens", () => {
     const at = (ms: number) => new Date(Date.parse("2026-03-01T00:00:00.000Z") + ms).toISOString();
+    const NOW = at(0);
+    const EXPIRES = at(90 * 86_400_000);
+    const limit = { maxLive: 50, now: NOW };
+    const create = async (userId: string, name: string, tokenHash: string, createdAt = NOW) => {
+      const info = await h.store.tokens.create({ userId, name, tokenHash, createdAt, expiresAt: EXPIRES }, limit);
+      if (info === null) throw new Error("token refused");
+      return info;
+    };
 
     it("creates, finds by hash, records a use, lists and deletes a token", async () => {
       const user = await h.newUser();
       const hash = randomUUID();
-      const info = await h.store.tokens.create({ userId: user.id, name: "laptop", tokenHash: hash, createdAt: at(0) });
+      const info = await create(user.id, "laptop", hash);
       expect(TokenInfo.parse(info)).toEqual(info);
-      expect(info).toEqual({ id: expect.any(String), name: "laptop", createdAt: at(0), lastUsedAt: null });
-      expect(await h.store.tokens.list(user.id)).toEqual([info]);
-      expect(await h.store.tokens.findByHash(hash)).toEqual({ ...info, userId: user.id });
+      expect(info).toEqual({ id: expect.any(String), name: "laptop", createdAt: at(0), lastUsedAt: null, expiresAt: EXPIRES });
+      expect(await h.store.tokens.list(user.id, NOW)).toEqual([info]);
+      expect(await h.store.tokens.findByHash(hash, NOW)).toEqual({ ...info, userId: user.id });
 
       await h.store.tokens.markUsed(info.id, at(1_000));
-      expect(await h.store.tokens.findByHash(hash)).toEqual({ ...info, userId: user.id, lastUsedAt: at(1_000) });
-      expect((await h.store.tokens.list(user.id))[0]?.lastUsedAt).toBe(at(1_000));
+      expect(await h.store.tokens.findByHash(hash, NOW)).toEqual({ ...info, userId: user.id, lastUsedAt: at(1_000) });
+      expect((await h.store.tokens.list(user.id, NOW))[0]?.lastUsedAt).toBe(at(1_000));
 
       expect(await h.store.tokens.delete(user.id, info.id)).toBe(true);
-      expect(await h.store.tokens.findByHash(hash)).toBeNull();
-      expect(await h.store.tokens.list(user.id)).toEqual([]);
+      expect(await h.store.tokens.findByHash(hash, NOW)).toBeNull();
+      expect(await h.store.tokens.list(user.id, NOW)).toEqual([]);
       expect(await h.store.tokens.delete(user.id, info.id)).toBe(false);
     });
 
     it("keeps tokens to their user: another user neither lists nor deletes them", async () => {
       const [alice, bob] = [await h.newUser(), await h.newUser()];
-      const a1 = await h.store.tokens.create({ userId: alice.id, name: "one", tokenHash: randomUUID(), createdAt: at(0) });
-      const a2 = await h.store.tokens.create({ userId: alice.id, name: "two", tokenHash: randomUUID(), createdAt: at(1) });
-      expect(await h.store.tokens.list(bob.id)).toEqual([]);
+      const a1 = await create(alice.id, "one", randomUUID());
+      const a2 = await create(alice.id, "two", randomUUID(), at(1));
+      expect(await h.store.tokens.list(bob.id, NOW)).toEqual([]);
       expect(await h.store.tokens.delete(bob.id, a1.id)).toBe(false);
       expect(await h.store.tokens.delete(bob.id, "not-an-id")).toBe(false);
-      expect(await h.store.tokens.list(alice.id)).toEqual([a1, a2]);
+      expect(await h.store.tokens.list(alice.id, NOW)).toEqual([a1, a2]);
     });
 
     it("finds nothing for an unknown hash", async () => {
-      expect(await h.store.tokens.findByHash(randomUUID())).toBeNull();
+      expect(await h.store.tokens.findByHash(randomUUID(), NOW)).toBeNull();
     });
   });
 
@@ -81,7 +89,16 @@ export function describeAccountStores(h: ContractHarness): void {
     async function newSession(expiresInMs = 60_000) {
       const user = await h.newUser();
       const now = Date.now();
-      const session = { id: randomUUID(), userId: user.id, signedInAt: now, expiresAt: now + expiresInMs };
+      const session = {
+        id: randomUUID(),
+        userId: user.id,
+        signedInAt: now,
+        expiresAt: now + expiresInMs,
+        deviceId: randomUUID(),
+        name: "Firefox on Linux",
+        createdAt: now,
+        lastSeenAt: now,
+      };
       await h.store.sessions.create(session);
       return session;
     }

@@ -78,15 +78,18 @@ export function describeChangeLog(h: ContractHarness): void {
     it("keeps users, tokens, todos, the change log and sessions across close and reopen", async () => {
       const user = await h.newUser();
       const hash = randomUUID();
-      const token = await h.store.tokens.create({ userId: user.id, name: "cli", tokenHash: hash, createdAt: new Date().toISOString() });
+      const now = new Date().toISOString();
+      const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+      const token = await h.store.tokens.create({ userId: user.id, name: "cli", tokenHash: hash, createdAt: now, expiresAt }, { maxLive: 50, now });
       const { todo, event } = await h.todos.create(user.id, { id: randomUUID(), text: "milk" }, h.ctx());
-      const session = { id: randomUUID(), userId: user.id, signedInAt: Date.now(), expiresAt: Date.now() + 60_000 };
+      const t = Date.now();
+      const session = { id: randomUUID(), userId: user.id, signedInAt: t, expiresAt: t + 60_000, deviceId: randomUUID(), name: "Chrome on Linux", createdAt: t, lastSeenAt: t };
       await h.store.sessions.create(session);
       await h.store.close();
 
       const reopened = await h.open();
       expect(await reopened.users.findById(user.id)).toEqual(user);
-      expect((await reopened.tokens.findByHash(hash))?.id).toBe(token.id);
+      expect((await reopened.tokens.findByHash(hash, now))?.id).toBe(token?.id);
       const again = h.todosOf(reopened);
       expect(await again.list(user.id)).toEqual({ todos: [todo], seq: 1 });
       expect(await again.changesSince(user.id, 0)).toEqual({ events: [event], complete: true, seq: 1 });

@@ -182,6 +182,17 @@ export function describeWebhookStorage(h: ContractHarness): void {
       expect((await drain(h.store)).map((d) => d.seq)).toEqual([4]);
     });
 
+    it("goes with the account: deleting the user deletes their endpoints, queues and attempts", async () => {
+      const user = await h.newUser();
+      const hook = endpoint(user.id);
+      await h.store.webhooks.create(hook, 10);
+      await outboxTodos(h.store).create(user.id, { id: randomUUID(), text: "a" }, h.ctx());
+      expect(await h.store.users.delete(user.id)).toBe(true);
+      expect(await h.store.webhooks.list(user.id)).toEqual([]);
+      expect(await h.store.webhooks.attempts(user.id, hook.id, 10)).toBeNull();
+      expect(await claimAll(h.store, "w")).toEqual([]);
+    });
+
     it("keeps the newest attempts of an endpoint, newest first", async () => {
       const user = await h.newUser();
       const hook = endpoint(user.id);

@@ -1,8 +1,7 @@
 import mongoose from "mongoose";
 import type { Connection, Model } from "mongoose";
-import type { TokenInfo } from "@tandem/protocol";
 import { storeUnavailable } from "../storeErrors.js";
-import type { SessionRecord, SessionStore, Store, TokenStore, UserStore } from "../Store.js";
+import type { PasswordResetStore, SessionStore, Store, TokenStore, UserStore } from "../Store.js";
 import type { LimiterFactory } from "../../limits/LimiterFactory.js";
 import { createLimiterIndexes, mongoLimiters } from "./mongoLimiters.js";
 import { MongoTodoStorage } from "./MongoTodoStorage.js";
@@ -10,8 +9,9 @@ import { MongoWebhookStorage } from "./MongoWebhookStorage.js";
 import { webhookAttemptSchema, webhookEndpointSchema, webhookOutboxSchema } from "./webhookSchemas.js";
 import type { WebhookAttemptDoc, WebhookEndpointDoc, WebhookOutboxDoc } from "./webhookSchemas.js";
 import { toStoreError, withStoreErrors } from "./mongoErrors.js";
-import { eventSchema, objectId, sessionSchema, todoSchema, tokenSchema, userSchema } from "./schemas.js";
-import type { EventDoc, SessionDoc, TodoDoc, TokenDoc, UserDoc } from "./schemas.js";
+import { eventSchema, passwordResetSchema, sessionSchema, todoSchema, tokenSchema, userSchema } from "./schemas.js";
+import type { EventDoc, PasswordResetDoc, SessionDoc, TodoDoc, TokenDoc, UserDoc } from "./schemas.js";
+import { mongoPasswordResets, mongoSessions, mongoTokens, mongoUsers } from "./mongoAccounts.js";
 
 export interface MongoStoreOptions {
   /** A `mongodb://` or `mongodb+srv://` URI; its path names the database. */
@@ -37,6 +37,7 @@ export class MongoStore implements Store {
   readonly users: UserStore;
   readonly sessions: SessionStore;
   readonly tokens: TokenStore;
+  readonly passwordResets: PasswordResetStore;
   readonly todos: MongoTodoStorage;
   readonly webhooks: MongoWebhookStorage;
   readonly limiters: LimiterFactory;
@@ -55,13 +56,16 @@ export class MongoStore implements Store {
     const todos = this.#connection.model<TodoDoc>("Todo", todoSchema);
     const events = this.#connection.model<EventDoc>("Event", eventSchema);
     const sessions = this.#connection.model<SessionDoc>("Session", sessionSchema);
+    const passwordResets = this.#connection.model<PasswordResetDoc>("PasswordReset", passwordResetSchema);
     const endpoints = this.#connection.model<WebhookEndpointDoc>("WebhookEndpoint", webhookEndpointSchema);
     const outbox = this.#connection.model<WebhookOutboxDoc>("WebhookOutbox", webhookOutboxSchema);
     const attempts = this.#connection.model<WebhookAttemptDoc>("WebhookAttempt", webhookAttemptSchema);
-    this.#models = [users, tokens, todos, events, sessions, endpoints, outbox, attempts] as Model<unknown>[];
-    this.users = mongoUsers(users);
-    this.sessions = mongoSessions(sessions, users);
-    this.tokens = mongoTokens(tokens);
+    this.#models = [users, tokens, todos, events, sessions, passwordResets, endpoints, outbox, attempts] as Model<unknown>[];
+    const models = { users, sessions, tokens, todos, events, passwordResets, endpoints, outbox, attempts };
+    this.users = mongoUsers(this.#connection, models);
+    this.sessions = mongoSessions(models);
+    this.tokens = mongoTokens(this.#connection, models);
+    this.passwordResets = mongoPasswordResets(this.#connection, models);
     this.todos = new MongoTodoStorage(this.#connection, { users, todos, events, endpoints, outbox });
     this.webhooks = new MongoWebhookStorage(this.#connection, { users, endpoints, outbox, attempts });
     this.limiters = mongoLimiters(this.#connection);
@@ -104,102 +108,4 @@ export class MongoStore implements Store {
   async close(): Promise<void> {
     await this.#connection.close();
   }
-}
-
-function mongoUsers(users: Model<UserDoc>): UserStore {
-  return {
-    // The _id is a fresh ObjectId, so the only unique key an insert can break is the email.
-    create: ({ email, passwordHash }) =>
-      withStoreErrors(async () => {
-        const doc = await users.create({ email, passwordHash });
-        return { id: doc._id.toHexString(), email: doc.email };
-      }),
-    findByEmail: (email) =>
-      withStoreErrors(async () => {
-        const doc = await users.findOne({ email }).lean<UserDoc>();
-        return doc === null ? null : { id: doc._id.toHexString(), email: doc.email, passwordHash: doc.passwordHash };
-      }),
-    async findById(id) {
-      const oid = objectId(id);
-      if (oid === null) return null;
-      const doc = await withStoreErrors(() => users.findById(oid).lean<UserDoc>());
-      return doc === null ? null : { id: doc._id.toHexString(), email: doc.email };
-    },
-  };
-}
-
-function toSessionRecord(doc: SessionDoc): SessionRecord {
-  return { id: doc._id, userId: doc.userId.toHexString(), signedInAt: doc.signedInAt.getTime(), expiresAt: doc.expiresAt.getTime() };
-}
-
-function mongoSessions(sessions: Model<SessionDoc>, users: Model<UserDoc>): SessionStore {
-  const find = async (id: string, now: number) => {
-    const doc = await withStoreErrors(() => sessions.findOne({ _id: id, expiresAt: { $gt: new Date(now) } }).lean<SessionDoc>());
-    return doc === null ? null : toSessionRecord(doc);
-  };
-  return {
-    async create(session) {
-      const userId = objectId(session.userId);
-      if (userId === null) throw new Error(`not a user id: ${session.userId}`);
-      await withStoreErrors(() =>
-        sessions.create({ _id: session.id, userId, signedInAt: new Date(session.signedInAt), expiresAt: new Date(session.expiresAt) }),
-      );
-    },
-    find,
-    /** Two reads by `_id`, one after the other (a `$lookup` aggregation could make them one round trip). */
-    async findWithUser(id, now) {
-      const session = await find(id, now);
-      if (session === null) return null;
-      const user = await withStoreErrors(() => users.findById(session.userId, { email: 1 }).lean<Pick<UserDoc, "_id" | "email">>());
-      return user === null ? null : { session, user: { id: user._id.toHexString(), email: user.email } };
-    },
-    async extend(id, expiresAt) {
-      const at = new Date(expiresAt);
-      await withStoreErrors(() => sessions.updateOne({ _id: id, expiresAt: { $lt: at } }, { $set: { expiresAt: at } }));
-    },
-    async delete(id) {
-      await withStoreErrors(() => sessions.deleteOne({ _id: id }));
-    },
-    // MongoDB's TTL index deletes them too, within a minute or so; this keeps both adapters alike.
-    async deleteExpired(now) {
-      const { deletedCount } = await withStoreErrors(() => sessions.deleteMany({ expiresAt: { $lte: new Date(now) } }));
-      return deletedCount;
-    },
-  };
-}
-
-function toTokenInfo(doc: TokenDoc): TokenInfo {
-  return { id: doc._id.toHexString(), name: doc.name, createdAt: doc.createdAt.toISOString(), lastUsedAt: doc.lastUsedAt?.toISOString() ?? null };
-}
-
-function mongoTokens(tokens: Model<TokenDoc>): TokenStore {
-  return {
-    async create({ userId, name, tokenHash, createdAt }) {
-      const userOid = objectId(userId);
-      if (userOid === null) throw new Error(`not a user id: ${userId}`);
-      const doc = await withStoreErrors(() => tokens.create({ userId: userOid, name, tokenHash, createdAt: new Date(createdAt) }));
-      return toTokenInfo(doc);
-    },
-    async findByHash(tokenHash) {
-      const doc = await withStoreErrors(() => tokens.findOne({ tokenHash }).lean<TokenDoc>());
-      return doc === null ? null : { ...toTokenInfo(doc), userId: doc.userId.toHexString() };
-    },
-    async markUsed(id, at) {
-      const oid = objectId(id);
-      if (oid !== null) await withStoreErrors(() => tokens.updateOne({ _id: oid }, { $set: { lastUsedAt: new Date(at) } }));
-    },
-    async list(userId) {
-      const userOid = objectId(userId);
-      if (userOid === null) return [];
-      const docs = await withStoreErrors(() => tokens.find({ userId: userOid }).sort({ createdAt: 1, _id: 1 }).lean<TokenDoc[]>());
-      return docs.map(toTokenInfo);
-    },
-    async delete(userId, tokenId) {
-      const userOid = objectId(userId);
-      const tokenOid = objectId(tokenId);
-      if (userOid === null || tokenOid === null) return false;
-      const { deletedCount } = await withStoreErrors(() => tokens.deleteOne({ _id: tokenOid, userId: userOid }));
-      return deletedCount > 0;
-    },
-  };
 }

@@ -50,6 +50,11 @@ export interface SessionDoc {
   userId: Types.ObjectId;
   signedInAt: Date;
   expiresAt: Date;
+  /** The device (auth/devices.ts): kept when the session moves to a new `_id`. */
+  deviceId: string;
+  name: string;
+  createdAt: Date;
+  lastSeenAt: Date;
 }
 
 export const sessionSchema = new Schema<SessionDoc>(
@@ -58,9 +63,14 @@ export const sessionSchema = new Schema<SessionDoc>(
     userId: { type: Schema.Types.ObjectId, ref: "User", required: true },
     signedInAt: { type: Date, required: true },
     expiresAt: { type: Date, required: true },
+    deviceId: { type: String, required: true },
+    name: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    lastSeenAt: { type: Date, required: true },
   },
   { ...COMMON, collection: "browser_sessions" },
 );
+sessionSchema.index({ userId: 1, deviceId: 1 });
 // MongoDB deletes expired sessions itself (within a minute or so); reads also check expiresAt.
 sessionSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
@@ -72,6 +82,7 @@ export interface TokenDoc {
   tokenHash: string;
   createdAt: Date;
   lastUsedAt: Date | null;
+  expiresAt: Date;
 }
 
 export const tokenSchema = new Schema<TokenDoc>(
@@ -82,11 +93,31 @@ export const tokenSchema = new Schema<TokenDoc>(
     // Set by the caller (auth/apiTokens.ts), hence no mongoose `timestamps` here.
     createdAt: { type: Date, required: true },
     lastUsedAt: { type: Date, default: null },
+    expiresAt: { type: Date, required: true },
   },
   { ...COMMON, collection: "tokens" },
 );
 tokenSchema.index({ tokenHash: 1 }, { unique: true });
 tokenSchema.index({ userId: 1, createdAt: 1 });
+
+export interface PasswordResetDoc {
+  /** SHA-256 of the link's secret. */
+  _id: string;
+  userId: Types.ObjectId;
+  expiresAt: Date;
+}
+
+export const passwordResetSchema = new Schema<PasswordResetDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: Schema.Types.ObjectId, ref: "User", required: true },
+    expiresAt: { type: Date, required: true },
+  },
+  { ...COMMON, collection: "password_resets" },
+);
+passwordResetSchema.index({ userId: 1 });
+// MongoDB deletes spent-by-time links itself; `consume` also checks expiresAt.
+passwordResetSchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });
 
 export interface TodoDoc {
   /** The client-chosen UUID; global, so every access also filters on `userId`. */

@@ -73,7 +73,8 @@ describe("SqliteStore", () => {
 
   it("enforces foreign keys: no token for a user that does not exist", async () => {
     const { store } = await openStore();
-    await expect(store.tokens.create({ userId: "ghost", name: "x", tokenHash: "h", createdAt: new Date().toISOString() })).rejects.toMatchObject({
+    const now = new Date().toISOString();
+    await expect(store.tokens.create({ userId: "ghost", name: "x", tokenHash: "h", createdAt: now, expiresAt: now }, { maxLive: 50, now })).rejects.toMatchObject({
       code: "SQLITE_CONSTRAINT_FOREIGNKEY",
     });
   });
@@ -193,7 +194,7 @@ describe("SqliteStore", () => {
     it("lets the session purge skip a turn rather than wait", async () => {
       const { store, file } = await openStore(undefined, 5_000);
       const user = await store.users.create({ email: "a@example.com", passwordHash: "h" });
-      await store.sessions.create({ id: "expired", userId: user.id, signedInAt: 1, expiresAt: 2 });
+      await store.sessions.create({ id: "expired", userId: user.id, signedInAt: 1, expiresAt: 2, deviceId: "d", name: "n", createdAt: 1, lastSeenAt: 1 });
       const raw = rawConnection(file);
       raw.exec("BEGIN IMMEDIATE");
       let ticks = 0;

@@ -1,14 +1,12 @@
-import { randomUUID } from "node:crypto";
 import type { LimiterFactory } from "../../limits/LimiterFactory.js";
-import { emailTaken } from "../storeErrors.js";
-import type { SessionStore, Store, TokenStore, UserStore } from "../Store.js";
+import type { PasswordResetStore, SessionStore, Store, TokenStore, UserStore } from "../Store.js";
 import { SqliteConnection } from "./connection.js";
 import { GroupCommit } from "./groupCommit.js";
 import { SqliteLimiters } from "./sqliteLimiters.js";
 import { SqliteTodoStorage } from "./SqliteTodoStorage.js";
 import { SqliteWebhookStorage } from "./SqliteWebhookStorage.js";
-import { isBusy, isUniqueViolation, toStoreError } from "./sqliteErrors.js";
-import { toSessionRecord, toTokenInfo } from "./statements.js";
+import { toStoreError } from "./sqliteErrors.js";
+import { sqlitePasswordResets, sqliteSessions, sqliteTokens, sqliteUsers } from "./sqliteAccounts.js";
 import { WalCheckpointer } from "./walCheckpointer.js";
 
 export interface SqliteStoreOptions {
@@ -48,6 +46,7 @@ export class SqliteStore implements Store {
   readonly users: UserStore;
   readonly sessions: SessionStore;
   readonly tokens: TokenStore;
+  readonly passwordResets: PasswordResetStore;
   readonly todos: SqliteTodoStorage;
   readonly webhooks: SqliteWebhookStorage;
   readonly limiters: LimiterFactory;
@@ -67,6 +66,7 @@ export class SqliteStore implements Store {
     this.users = sqliteUsers(this.#connection);
     this.sessions = sqliteSessions(this.#connection);
     this.tokens = sqliteTokens(this.#connection);
+    this.passwordResets = sqlitePasswordResets(this.#connection);
     this.#limits = new SqliteLimiters(this.#connection);
     this.limiters = this.#limits.make;
   }
@@ -110,88 +110,4 @@ export class SqliteStore implements Store {
       },
     });
   }
-}
-
-function sqliteUsers(connection: SqliteConnection): UserStore {
-  const s = () => connection.statements;
-  return {
-    async create({ email, passwordHash }) {
-      return connection.run(() => {
-        const id = randomUUID();
-        try {
-          s().insertUser.run(id, email, passwordHash, new Date().toISOString());
-        } catch (err) {
-          // users.id is a fresh UUID, so the only unique key this insert can break is the email.
-          if (isUniqueViolation(err)) throw emailTaken();
-          throw err;
-        }
-        return { id, email };
-      });
-    },
-    async findByEmail(email) {
-      const row = connection.run(() => s().userByEmail.get(email));
-      return row === undefined ? null : { id: row.id, email: row.email, passwordHash: row.password_hash };
-    },
-    async findById(id) {
-      const row = connection.run(() => s().userById.get(id));
-      return row === undefined ? null : { id: row.id, email: row.email };
-    },
-  };
-}
-
-function sqliteSessions(connection: SqliteConnection): SessionStore {
-  const s = () => connection.statements;
-  return {
-    async create(session) {
-      connection.run(() => s().insertSession.run(session.id, session.userId, session.signedInAt, session.expiresAt));
-    },
-    async find(id, now) {
-      const row = connection.run(() => s().sessionById.get(id, now));
-      return row === undefined ? null : toSessionRecord(row);
-    },
-    async findWithUser(id, now) {
-      const row = connection.run(() => s().sessionUserById.get(id, now));
-      return row === undefined ? null : { session: toSessionRecord(row), user: { id: row.user_id, email: row.email } };
-    },
-    async extend(id, expiresAt) {
-      connection.run(() => s().extendSession.run(expiresAt, id, expiresAt));
-    },
-    async delete(id) {
-      connection.run(() => s().deleteSession.run(id));
-    },
-    async deleteExpired(now) {
-      // Not through `run`: a purge that finds another process holding the write lock deletes
-      // nothing rather than wait for it (the next one will; reads skip expired rows meanwhile).
-      try {
-        return s().purgeSessions.run(now).changes;
-      } catch (err) {
-        if (isBusy(err)) return 0;
-        throw toStoreError(err);
-      }
-    },
-  };
-}
-
-function sqliteTokens(connection: SqliteConnection): TokenStore {
-  const s = () => connection.statements;
-  return {
-    async create({ userId, name, tokenHash, createdAt }) {
-      const id = randomUUID();
-      connection.run(() => s().insertToken.run(id, userId, name, tokenHash, createdAt));
-      return { id, name, createdAt, lastUsedAt: null };
-    },
-    async findByHash(tokenHash) {
-      const row = connection.run(() => s().tokenByHash.get(tokenHash));
-      return row === undefined ? null : { ...toTokenInfo(row), userId: row.user_id };
-    },
-    async markUsed(id, at) {
-      connection.run(() => s().markTokenUsed.run(at, id));
-    },
-    async list(userId) {
-      return connection.run(() => s().tokensOf.all(userId)).map(toTokenInfo);
-    },
-    async delete(userId, tokenId) {
-      return connection.run(() => s().deleteToken.run(tokenId, userId)).changes > 0;
-    },
-  };
 }

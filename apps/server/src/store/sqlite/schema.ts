@@ -139,7 +139,29 @@ const MIGRATIONS: readonly string[] = [
         quadratically; this index hands each chunk its rows straight away, in list order. */ `
   CREATE INDEX todos_user_done ON todos (user_id, done, created_at, created_seq);
   `,
-  /* 7: reserved for devices and sessions (another branch). */ ``,
+  /* 7: devices (auth/devices.ts). A browser session gets a device id that outlives its session id
+        (a password change moves the session to a new id), a name, and when it was created and
+        last seen; a token gets an expiry (tokens made before this get the default 90 days from
+        the upgrade). Password-reset links are kept by the SHA-256 of their secret. */ `
+  ALTER TABLE browser_sessions ADD COLUMN device_id TEXT NOT NULL DEFAULT '';
+  ALTER TABLE browser_sessions ADD COLUMN name TEXT NOT NULL DEFAULT 'Browser';
+  ALTER TABLE browser_sessions ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE browser_sessions ADD COLUMN last_seen_at INTEGER NOT NULL DEFAULT 0;
+  UPDATE browser_sessions SET
+    device_id = lower(hex(randomblob(16))), created_at = signed_in_at, last_seen_at = signed_in_at;
+  CREATE INDEX browser_sessions_user ON browser_sessions (user_id, device_id);
+
+  ALTER TABLE tokens ADD COLUMN expires_at TEXT NOT NULL DEFAULT '';
+  UPDATE tokens SET expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+90 days');
+
+  CREATE TABLE password_resets (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    -- epoch milliseconds
+    expires_at INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX password_resets_user ON password_resets (user_id);
+  `,
   /* 8: outbound webhooks (webhooks/): the endpoints, the outbox a todo change writes into in its
         own transaction, and each endpoint's recent attempts. An endpoint is due when `due_at`
         (epoch ms) has passed: it is null when its queue is empty or it is disabled, and a lease

@@ -1,30 +1,7 @@
 import type Database from "better-sqlite3";
-import type { TokenInfo } from "@tandem/protocol";
-import type { SessionRecord } from "../Store.js";
 import type { TodoRecord } from "../TodoStorage.js";
 
 /** Rows as SQLite returns them (snake_case, 0/1 for booleans), and their mapping to records. */
-
-export interface UserRow {
-  id: string;
-  email: string;
-  password_hash: string;
-}
-
-export interface TokenRow {
-  id: string;
-  user_id: string;
-  name: string;
-  created_at: string;
-  last_used_at: string | null;
-}
-
-export interface SessionRow {
-  id: string;
-  user_id: string;
-  signed_in_at: number;
-  expires_at: number;
-}
 
 export interface TodoTableRow {
   id: string;
@@ -46,20 +23,6 @@ type Statement<P extends unknown[], R> = Database.Statement<P, R>;
 /** Every statement the store runs (see prepareStatements). */
 export interface Statements {
   ping: Statement<[], number>;
-  insertUser: Statement<[id: string, email: string, passwordHash: string, createdAt: string], unknown>;
-  userByEmail: Statement<[email: string], UserRow>;
-  userById: Statement<[id: string], UserRow>;
-  insertToken: Statement<[id: string, userId: string, name: string, tokenHash: string, createdAt: string], unknown>;
-  tokenByHash: Statement<[tokenHash: string], TokenRow>;
-  markTokenUsed: Statement<[lastUsedAt: string, id: string], unknown>;
-  tokensOf: Statement<[userId: string], TokenRow>;
-  deleteToken: Statement<[id: string, userId: string], unknown>;
-  insertSession: Statement<[id: string, userId: string, signedInAt: number, expiresAt: number], unknown>;
-  sessionById: Statement<[id: string, now: number], SessionRow>;
-  sessionUserById: Statement<[id: string, now: number], SessionRow & { email: string }>;
-  extendSession: Statement<[expiresAt: number, id: string, expiresAtAgain: number], unknown>;
-  deleteSession: Statement<[id: string], unknown>;
-  purgeSessions: Statement<[now: number], unknown>;
   userSeq: Statement<[userId: string], number>;
   todoById: Statement<[id: string], TodoTableRow>;
   todosOf: Statement<[userId: string], TodoTableRow>;
@@ -88,41 +51,6 @@ export interface Statements {
 export function prepareStatements(db: Database.Database): Statements {
   return {
     ping: db.prepare<[], number>("SELECT 1").pluck(),
-
-    insertUser: db.prepare(
-      "INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)",
-    ),
-    userByEmail: db.prepare("SELECT id, email, password_hash FROM users WHERE email = ?"),
-    userById: db.prepare("SELECT id, email, password_hash FROM users WHERE id = ?"),
-
-    insertToken: db.prepare(
-      "INSERT INTO tokens (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-    ),
-    tokenByHash: db.prepare(
-      "SELECT id, user_id, name, created_at, last_used_at FROM tokens WHERE token_hash = ?",
-    ),
-    markTokenUsed: db.prepare("UPDATE tokens SET last_used_at = ? WHERE id = ?"),
-    tokensOf: db.prepare(
-      "SELECT id, user_id, name, created_at, last_used_at FROM tokens WHERE user_id = ? ORDER BY created_at, rowid",
-    ),
-    deleteToken: db.prepare("DELETE FROM tokens WHERE id = ? AND user_id = ?"),
-
-    insertSession: db.prepare(
-      "INSERT INTO browser_sessions (id, user_id, signed_in_at, expires_at) VALUES (?, ?, ?, ?)",
-    ),
-    sessionById: db.prepare(
-      "SELECT id, user_id, signed_in_at, expires_at FROM browser_sessions WHERE id = ? AND expires_at > ?",
-    ),
-    sessionUserById: db.prepare(
-      `SELECT s.id, s.user_id, s.signed_in_at, s.expires_at, u.email
-         FROM browser_sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.id = ? AND s.expires_at > ?`,
-    ),
-    extendSession: db.prepare(
-      "UPDATE browser_sessions SET expires_at = ? WHERE id = ? AND expires_at < ?",
-    ),
-    deleteSession: db.prepare("DELETE FROM browser_sessions WHERE id = ?"),
-    purgeSessions: db.prepare("DELETE FROM browser_sessions WHERE expires_at <= ?"),
 
     // The newest seq of the user's log (0 before their first change): the end of their range of
     // the log's primary key, the page their next event goes into. The log is never trimmed empty.
@@ -181,12 +109,4 @@ export function toTodoRecord(row: TodoTableRow): TodoRecord {
     device: row.device,
     version: row.version,
   };
-}
-
-export function toSessionRecord(row: SessionRow): SessionRecord {
-  return { id: row.id, userId: row.user_id, signedInAt: row.signed_in_at, expiresAt: row.expires_at };
-}
-
-export function toTokenInfo(row: TokenRow): TokenInfo {
-  return { id: row.id, name: row.name, createdAt: row.created_at, lastUsedAt: row.last_used_at };
 }

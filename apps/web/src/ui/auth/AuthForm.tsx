@@ -15,11 +15,13 @@ export interface AuthFormProps<T> {
   send(body: T): Promise<void>;
   /** The line under the form that switches to the other form. */
   footer: ReactNode;
+  /** A line under the password field (sign-in: "Forgot password?"). */
+  passwordAside?: ReactNode;
 }
 
 /** The sign-in and sign-up forms: same fields, different rule and endpoint. */
 export function AuthForm<T>(props: AuthFormProps<T>) {
-  const { kind, title, submitLabel, pendingLabel, passwordAutoComplete, passwordHint, schema, send, footer } = props;
+  const { kind, title, submitLabel, pendingLabel, passwordAutoComplete, passwordHint, schema, send, footer, passwordAside } = props;
   const form = useAuthForm(schema, send);
   return (
     // noValidate: the protocol's schema checks the fields (same rule as the server), not the browser.
@@ -47,6 +49,7 @@ export function AuthForm<T>(props: AuthFormProps<T>) {
         inputRef={form.fieldRefs.password}
         onChange={(value) => form.change("password", value)}
       />
+      {passwordAside && <p className="auth-aside">{passwordAside}</p>}
       {form.formError && (
         <p className="auth-error" role="alert" data-testid="auth-error">
           {form.formError}

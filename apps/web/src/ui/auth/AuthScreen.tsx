@@ -1,17 +1,25 @@
 import { Credentials, LoginBody, PASSWORD_MIN_BYTES } from "@tandem/protocol";
 import { useState } from "react";
-import { useServices } from "../AppContext";
+import { useAppState, useServices } from "../AppContext";
+import { RouteLink } from "../RouteLink";
 import { AuthForm } from "./AuthForm";
 
 /** Signed out: sign in, or create an account. Never shows anything of a list. */
 export function AuthScreen() {
   const { account } = useServices();
   const [mode, setMode] = useState<"signin" | "signup">("signin");
+  const signedOutMessage = useAppState((state) => state.signedOutMessage);
 
   return (
     <main className="auth">
       <h1 className="brand">todos</h1>
       <p className="tagline">Your list, live on every device you sign in on.</p>
+      {signedOutMessage && (
+        // An alert: screen readers announce it as it appears, with the screen itself.
+        <p className="auth-message" role="alert" data-testid="signed-out-message">
+          {signedOutMessage}
+        </p>
+      )}
       {mode === "signin" ? (
         <AuthForm
           key="signin"
@@ -22,6 +30,11 @@ export function AuthScreen() {
           passwordAutoComplete="current-password"
           schema={LoginBody}
           send={(body) => account.signIn(body)}
+          passwordAside={
+            <RouteLink to={{ name: "forgotPassword" }} testId="forgot-password">
+              Forgot password?
+            </RouteLink>
+          }
           footer={
             <>
               New here?{" "}

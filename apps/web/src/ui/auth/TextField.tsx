@@ -3,19 +3,25 @@ import type { RefObject } from "react";
 interface TextFieldProps {
   id: string;
   label: string;
-  type: "email" | "password";
+  type: "email" | "password" | "text" | "number";
+  /** The form field's name; defaults to the type (what password managers look for). */
+  name?: string;
   autoComplete: string;
   value: string;
-  error: string | undefined;
+  error?: string | undefined;
   /** A standing hint (e.g. the password rule), read out with the field. */
-  hint?: string;
+  hint?: string | undefined;
   autoFocus?: boolean;
-  inputRef: RefObject<HTMLInputElement | null>;
+  inputRef?: RefObject<HTMLInputElement | null>;
+  /** For a number field. */
+  min?: number;
+  max?: number;
   onChange(value: string): void;
 }
 
 /** A labelled input whose error is tied to it (aria-invalid, aria-describedby) for screen readers. */
-export function TextField({ id, label, type, autoComplete, value, error, hint, autoFocus, inputRef, onChange }: TextFieldProps) {
+export function TextField(props: TextFieldProps) {
+  const { id, label, type, name, autoComplete, value, error, hint, autoFocus, inputRef, min, max, onChange } = props;
   // The error replaces the hint rather than stacking under it: one message per field.
   const showHint = hint !== undefined && !error;
   const describedBy = error ? `${id}-error` : showHint ? `${id}-hint` : undefined;
@@ -25,8 +31,11 @@ export function TextField({ id, label, type, autoComplete, value, error, hint, a
       <input
         ref={inputRef}
         id={id}
-        name={type}
+        name={name ?? type}
         type={type}
+        inputMode={type === "number" ? "numeric" : undefined}
+        min={min}
+        max={max}
         autoComplete={autoComplete}
         autoFocus={autoFocus}
         value={value}
