@@ -95,9 +95,14 @@ describe("outbound webhooks, delivered to a real endpoint on loopback", () => {
     await waitFor(() => r.received.length >= events.length, WAIT_MS, "the second batch");
     expect(seqs(r.delivered(hook.secret))).toEqual(seqs(events));
 
+    // The last answer may arrive a moment before its attempt is recorded.
+    const deliveries = await until(
+      async () => WebhookDeliveriesResponse.parse((await c.get(`/api/webhooks/${hook.id}/deliveries`)).body).deliveries,
+      (list) => list[0]?.seq === events.at(-1)?.meta.seq,
+      "the last attempt to be recorded",
+    );
     const [listed] = WebhookListResponse.parse((await c.get("/api/webhooks")).body).webhooks;
     expect(listed).toMatchObject({ lastDelivery: { status: 204, error: null }, failingSince: null, disabled: null });
-    const { deliveries } = WebhookDeliveriesResponse.parse((await c.get(`/api/webhooks/${hook.id}/deliveries`)).body);
     expect(deliveries[0]).toMatchObject({ seq: events.at(-1)?.meta.seq, attempt: 1, status: 204, nextRetryAt: null, eventId: r.received.at(-1)?.id });
   });
 
@@ -112,7 +117,11 @@ describe("outbound webhooks, delivered to a real endpoint on loopback", () => {
     expect(r.received.slice(0, 3).map((x) => x.status)).toEqual([500, 500, 200]);
     expect(new Set(r.received.slice(0, 3).map((x) => x.id)).size).toBe(1);
     expect(seqs(r.delivered(hook.secret))).toEqual(seqs(events));
-    const { deliveries } = WebhookDeliveriesResponse.parse((await c.get(`/api/webhooks/${hook.id}/deliveries`)).body);
+    const deliveries = await until(
+      async () => WebhookDeliveriesResponse.parse((await c.get(`/api/webhooks/${hook.id}/deliveries`)).body).deliveries,
+      (list) => list[0]?.seq === events.at(-1)?.meta.seq,
+      "the last attempt to be recorded",
+    );
     const first = deliveries.filter((d) => d.seq === 1).reverse();
     expect(first.map((d) => [d.attempt, d.status])).toEqual([[1, 500], [2, 500], [3, 200]]);
     expect(first[0]?.responseBody).toBe("down for a moment");
@@ -131,7 +140,11 @@ describe("outbound webhooks, delivered to a real endpoint on loopback", () => {
     await waitFor(() => up.received.length >= events.length, WAIT_MS, "the healthy endpoint's deliveries");
     expect(seqs(up.delivered(healthy.secret))).toEqual(seqs(events));
     expect(down.received.map((x) => JSON.parse(x.body).meta.seq)).toEqual([1]);
-    const [failing] = WebhookListResponse.parse((await c.get("/api/webhooks")).body).webhooks;
+    const [failing] = await until(
+      async () => WebhookListResponse.parse((await c.get("/api/webhooks")).body).webhooks,
+      (list) => list[0]?.lastDelivery !== null,
+      "the failed attempt to be recorded",
+    );
     expect(failing?.failingSince).not.toBeNull();
     expect(failing?.lastDelivery).toMatchObject({ status: 503 });
   });
