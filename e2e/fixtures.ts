@@ -56,6 +56,9 @@ export const test = base.extend<
         LOGIN_MAX_FAILURES_PER_EMAIL_IP: "100",
         SMTP_URL: workerMailbox.url,
         MAIL_FROM: "Tandem <no-reply@tandem.test>",
+        // The webhooks spec delivers to an endpoint on loopback.
+        WEBHOOK_ALLOW_PRIVATE_TARGETS: "1",
+        WEBHOOK_POLL_MS: "200",
       };
       let proc: ServerProcess = await startServerProcess(env);
       const server: E2EServer = {

@@ -28,6 +28,10 @@ import { addTodoRoutes } from "./routes/todoRoutes.js";
 import { healthRoutes } from "./routes/health.js";
 import { socketGrantRoute } from "./routes/socketGrantRoute.js";
 import { webhookReceiverRoute } from "./routes/webhookReceiverRoute.js";
+import { webhookRoutes } from "./routes/webhookRoutes.js";
+import { withOutbox } from "./webhooks/outbox.js";
+import { WebhookDeliverer } from "./webhooks/WebhookDeliverer.js";
+import { WebhookService } from "./webhooks/WebhookService.js";
 import type { KeyValue } from "./kv/KeyValue.js";
 import { Tickets } from "./sockets/tickets.js";
 import { socketAuth, type SocketData } from "./sockets/socketAuth.js";
@@ -82,6 +86,9 @@ export interface TandemServer {
   close(code?: CloseCode): Promise<void>;
 }
 
+/** Attempts kept, and listed, per webhook endpoint (`GET /api/webhooks/:id/deliveries`). */
+const WEBHOOK_ATTEMPTS_LISTED = 50;
+
 /** Builds the whole app (HTTP routes, sessions, change feed) without starting it. */
 export function createServer({
   config,
@@ -105,7 +112,7 @@ export function createServer({
 
   const feed = new ChangeFeed((err, event) => logger.error({ err, seq: event.meta.seq }, "change listener failed"));
   const writeLimit = new WriteLimit({ ratePerSecond: config.WRITE_RATE_PER_USER, burst: config.WRITE_BURST_PER_USER, limiter: sharedLimiter ?? memoryLimiter });
-  const todos = new TodoService(store.todos, feed, { changeLogLimit: config.CHANGE_LOG_LIMIT, todosMaxPerUser: config.TODOS_MAX_PER_USER, writeLimit });
+  const todos = new TodoService(withOutbox(store.todos), feed, { changeLogLimit: config.CHANGE_LOG_LIMIT, todosMaxPerUser: config.TODOS_MAX_PER_USER, writeLimit });
   const passwords = new Passwords(config.BCRYPT_COST, {
     maxConcurrent: config.BCRYPT_MAX_CONCURRENT,
     maxQueued: config.BCRYPT_MAX_QUEUED,
@@ -155,6 +162,24 @@ export function createServer({
     logger: logger.child({ component: "gateway" }),
   });
   feed.subscribe((event) => relay(gateway, event));
+  const webhooks = new WebhookService(store.webhooks, {
+    maxPerUser: config.WEBHOOKS_MAX_PER_USER,
+    allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    attemptsListed: WEBHOOK_ATTEMPTS_LISTED,
+  });
+  const deliverer = new WebhookDeliverer(store.webhooks, {
+    pollMs: config.WEBHOOK_POLL_MS,
+    baseMs: config.WEBHOOK_RETRY_BASE_MS,
+    maxDelayMs: config.WEBHOOK_RETRY_MAX_DELAY_MS,
+    giveUpAfterMs: config.WEBHOOK_GIVE_UP_AFTER_MS,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    maxResponseBytes: config.WEBHOOK_RESPONSE_MAX_BYTES,
+    allowPrivate: config.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    keepAttempts: WEBHOOK_ATTEMPTS_LISTED,
+    logger: logger.child({ component: "webhooks" }),
+  });
+  // A commit may have queued deliveries: look now rather than at the next poll.
+  feed.subscribe(() => deliverer.wake());
   // Signing out, revoking a device, a password change or reset, deleting the account: the sockets
   // a credential opened close on every instance, and the user's other sockets hear of it.
   const events: AccountEvents = {
@@ -212,6 +237,7 @@ export function createServer({
   api.use("/auth", authRoutes({ store, sessions, passwords, credentials, signupLimit, events, tokensMaxPerUser: config.TOKENS_MAX_PER_USER }));
   api.use("/account", accountRoutes({ store, sessions, passwords, credentials, roster, todos, events }));
   addTodoRoutes(api, todos);
+  api.use("/webhooks", webhookRoutes(webhooks));
   api.use("/websocket", socketGrantRoute(tickets, originOf));
   api.use(notFoundHandler);
   app.use("/api", api);
@@ -231,6 +257,7 @@ export function createServer({
   app.use(errorHandler);
 
   gateway.attach(httpServer);
+  deliverer.start();
   return {
     httpServer,
     app,
@@ -238,11 +265,14 @@ export function createServer({
     gateway,
     bus,
     async close(code: CloseCode = CloseCode.SERVICE_RESTART) {
+      // Attempts in flight finish and are recorded before the store closes: a restart repeats none.
+      const delivering = deliverer.stop();
       credentialExpiry.stop();
       stopSessionPurge();
       await gateway.shutdown(code, code === CloseCode.SERVICE_RESTART ? "server restarting" : "server going away");
       await presence.stop();
       httpServer.closeIdleConnections();
+      await delivering;
     },
   };
 }

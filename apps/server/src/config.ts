@@ -19,7 +19,8 @@ const optionalString = z
 
 const KIB = 1024;
 const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 const webhookSecret = optionalString.transform((value, ctx): WebhookSecret | undefined => {
   if (value === undefined) return undefined;
@@ -132,6 +133,28 @@ const EnvSchema = z.object({
    * be replayed once its id is forgotten.
    */
   WEBHOOK_IDEMPOTENCY_TTL_MS: int(2 * SIGNATURE_TOLERANCE_MS, 7 * DAY).default(DAY),
+  /** Outbound webhook endpoints one user may register. */
+  WEBHOOKS_MAX_PER_USER: int(0, 1000).default(10),
+  /**
+   * Lets outbound webhooks reach loopback, private and other non-public addresses, and use http
+   * as well as https (a deployment that delivers inside its own network, and the tests).
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: flag.default(false),
+  /** The first retry waits up to this long; each later one up to twice the one before (full jitter). */
+  WEBHOOK_RETRY_BASE_MS: int(10, HOUR).default(5000),
+  /** The longest wait between two attempts, however many failed. */
+  WEBHOOK_RETRY_MAX_DELAY_MS: int(10, DAY).default(6 * HOUR),
+  /** An endpoint failing for this long (since its first failed attempt) is disabled: about three days. */
+  WEBHOOK_GIVE_UP_AFTER_MS: int(100, 30 * DAY).default(3 * DAY),
+  /** One delivery attempt, connecting to reading the answer. */
+  WEBHOOK_TIMEOUT_MS: int(100, MINUTE).default(10_000),
+  /** How much of an endpoint's answer is read and kept (the rest is dropped). */
+  WEBHOOK_RESPONSE_MAX_BYTES: int(0, 64 * KIB).default(1024),
+  /**
+   * How often the deliverer looks for due deliveries without being woken: retries coming due,
+   * and changes other instances committed. This instance's own commits wake it at once.
+   */
+  WEBHOOK_POLL_MS: int(50, 10 * MINUTE).default(5000),
   SHUTDOWN_TIMEOUT_MS: int(1000, 60_000).default(10_000),
   /** API tokens one user may hold unexpired at once: a native app needs one per install. */
   TOKENS_MAX_PER_USER: int(1, 10_000).default(50),

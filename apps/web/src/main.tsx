@@ -4,6 +4,7 @@ import { createAccountApi } from "./api/accountApi";
 import { createAuthApi } from "./api/authApi";
 import { createHttpClient } from "./api/http";
 import { createTodosApi } from "./api/todosApi";
+import { createWebhooksApi } from "./api/webhooksApi";
 import { createGrantFetcher } from "./api/websocketApi";
 import { browserDeviceId } from "./deviceId";
 import { followBrowserHistory } from "./browserHistory";
@@ -31,7 +32,7 @@ const account = new Account({
   deviceId,
   env: browserEnvironment(),
 });
-const services: AppServices = { appState, account, reload: () => window.location.reload() };
+const services: AppServices = { appState, account, webhooks: createWebhooksApi(http), reload: () => window.location.reload() };
 guardUnsavedChanges(appState);
 followBrowserHistory(appState);
 void account.restore();

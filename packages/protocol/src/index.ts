@@ -8,3 +8,4 @@ export * from "./errors.js";
 export * from "./socket.js";
 export * from "./devices.js";
 export * from "./account.js";
+export * from "./webhooks.js";

@@ -1,6 +1,7 @@
 import type { TokenInfo, User } from "@tandem/protocol";
 import type { LimiterFactory } from "../limits/LimiterFactory.js";
 import type { TodoStorage } from "./TodoStorage.js";
+import type { WebhookStorage } from "./WebhookStorage.js";
 
 /**
  * Everything Tandem keeps, behind one narrow interface per concern. Adapters: `SqliteStore`
@@ -23,6 +24,8 @@ export interface Store {
   readonly passwordResets: PasswordResetStore;
   /** Todos and their change log: the one part written in transactions (see TodoStorage). */
   readonly todos: TodoStorage;
+  /** Outbound webhook endpoints, their outbox and attempts (see WebhookStorage). */
+  readonly webhooks: WebhookStorage;
   /**
    * Rate-limit counters (the sign-in throttle, the sign-up limit) kept in this database, for when
    * there is no Redis: a restart must not hand an attacker a fresh budget. Each counter falls back
@@ -41,7 +44,8 @@ export interface UserStore {
   findRecordById(id: string): Promise<UserRecord | null>;
   setPasswordHash(id: string, passwordHash: string): Promise<void>;
   /**
-   * Deletes the user and everything of theirs (todos, change log, sessions, tokens, reset links)
+   * Deletes the user and everything of theirs (todos, change log, sessions, tokens, reset links,
+   * webhook endpoints with their queues and attempts)
    * in one transaction; the email is free again. @returns false when there was no such user
    */
   delete(id: string): Promise<boolean>;

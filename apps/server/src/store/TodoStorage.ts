@@ -27,6 +27,8 @@ export interface TodoChangeState {
   readonly todos: readonly TodoRecord[];
   /** How many todos the user has; present exactly when the selection asked for `count`. */
   readonly count?: number;
+  /** The ids of the user's enabled webhook endpoints (see webhooks/outbox.ts), oldest first. */
+  readonly webhooks: readonly string[];
 }
 
 /** What a change writes, all in the transaction that read its state. */
@@ -45,6 +47,19 @@ export interface TodoWrites<T> {
   readonly events: readonly ChangeEvent[];
   /** Log entries with a seq at or below this may be dropped (never the newest). */
   readonly trimThrough?: Seq;
+  /**
+   * The webhook outbox: deliveries to queue, each for one of the state's `webhooks` and one of
+   * this change's events, committed with it (see WebhookStorage for how they go out).
+   */
+  readonly deliveries?: readonly OutboxDelivery[];
+}
+
+/** One event waiting to go to one endpoint. */
+export interface OutboxDelivery {
+  readonly endpointId: string;
+  readonly seq: Seq;
+  /** The request body, exactly as it will be signed and sent. */
+  readonly body: string;
 }
 
 /** What a read asks for besides the seq: the todo list, and the log after a seq. */

@@ -11,7 +11,7 @@ import type { TodoWrites } from "./TodoStorage.js";
 export function checkWrites(userId: string, seq: Seq, writes: TodoWrites<unknown>): Seq | undefined {
   const touches = (writes.inserted?.length ?? 0) + (writes.updated?.length ?? 0) + (writes.deleted?.length ?? 0);
   if (writes.events.length === 0) {
-    if (touches > 0 || writes.trimThrough !== undefined) throw new Error("a change that writes must record its events");
+    if (touches > 0 || writes.trimThrough !== undefined || (writes.deliveries?.length ?? 0) > 0) throw new Error("a change that writes must record its events");
     return undefined;
   }
   let expected = seq;
@@ -20,6 +20,9 @@ export function checkWrites(userId: string, seq: Seq, writes: TodoWrites<unknown
     if (meta.seq !== expected || meta.userId !== userId) {
       throw new Error(`event ${meta.userId}/${meta.seq} does not continue ${userId}'s log at ${expected}`);
     }
+  }
+  for (const { seq: deliverySeq } of writes.deliveries ?? []) {
+    if (deliverySeq <= seq || deliverySeq > expected) throw new Error(`delivery of seq ${deliverySeq} is not one of this change's events`);
   }
   if (writes.trimThrough !== undefined && writes.trimThrough >= expected) {
     throw new Error(`trimming through ${writes.trimThrough} would empty ${userId}'s log`);

@@ -7,6 +7,7 @@ import { ContractHarness, type MakeStore } from "./contract/harness.js";
 import { describeLimiters } from "./contract/limiters.contract.js";
 import { describeTodoRules } from "./contract/todoRules.contract.js";
 import { describeTodoStorage } from "./contract/todoStorage.contract.js";
+import { describeWebhookStorage } from "./contract/webhooks.contract.js";
 
 export type { MakeStore } from "./contract/harness.js";
 
@@ -25,5 +26,6 @@ export function describeStoreContract(name: string, make: MakeStore): void {
     describeBulkChanges(h);
     describeChangeLog(h);
     describeLimiters(h);
+    describeWebhookStorage(h);
   });
 }

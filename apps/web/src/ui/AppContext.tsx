@@ -1,12 +1,15 @@
 import { createContext, useContext, type ReactNode } from "react";
 import { useStore } from "zustand";
 import type { Account } from "../account/Account";
+import type { WebhooksApi } from "../api/webhooksApi";
 import type { AppState, AppStateApi } from "../state/appState";
 
 /** What components may reach: the app state (to read it and to call its actions) and the account. */
 export interface AppServices {
   appState: AppStateApi;
   account: Account;
+  /** The account page's webhooks section talks to the server through this. */
+  webhooks: WebhooksApi;
   /** Loads the page again (the app asks for it when the server speaks a newer protocol). */
   reload(): void;
 }

@@ -35,7 +35,7 @@ export function describeTodoStorage(h: ContractHarness): void {
         };
       });
       expect(result).toBe("done");
-      expect(seen).toEqual([{ seq: 0, todos: [] }]);
+      expect(seen).toEqual([{ seq: 0, todos: [], webhooks: [] }]);
       const snapshot = await h.store.todos.read(user.id, { todos: true, eventsAfter: 1 });
       expect(snapshot.seq).toBe(2);
       expect(snapshot.todos).toEqual([first, second]);
@@ -49,7 +49,7 @@ export function describeTodoStorage(h: ContractHarness): void {
       await h.todos.create(bob.id, { id: randomUUID(), text: "bob's" }, h.ctx());
       const byId = await h.store.todos.change(bob.id, { ids: [todo.id, randomUUID()] }, (state) => ({ result: state, events: [] }));
       const { objectType: _, ...aliceRow } = todo;
-      expect(byId).toEqual({ seq: 1, todos: [aliceRow] });
+      expect(byId).toEqual({ seq: 1, todos: [aliceRow], webhooks: [] });
       const byDone = await h.store.todos.change(bob.id, { done: false }, (state) => ({ result: state.todos.map((t) => t.text), events: [] }));
       expect(byDone).toEqual(["bob's"]);
     });
@@ -74,7 +74,7 @@ export function describeTodoStorage(h: ContractHarness): void {
       expect((await seen(alice.id, { ids: [], count: true })).count).toBe(3);
       expect((await seen(alice.id, { done: true, count: true })).count).toBe(3);
       expect((await seen(bob.id, { ids: [], count: true })).count).toBe(1);
-      expect(await seen(alice.id, { ids: [] })).toEqual({ seq: 3, todos: [] });
+      expect(await seen(alice.id, { ids: [] })).toEqual({ seq: 3, todos: [], webhooks: [] });
       expect((await seen((await h.newUser()).id, { ids: [], count: true })).count).toBe(0);
     });
 

@@ -5,6 +5,9 @@ import type { PasswordResetStore, SessionStore, Store, TokenStore, UserStore } f
 import type { LimiterFactory } from "../../limits/LimiterFactory.js";
 import { createLimiterIndexes, mongoLimiters } from "./mongoLimiters.js";
 import { MongoTodoStorage } from "./MongoTodoStorage.js";
+import { MongoWebhookStorage } from "./MongoWebhookStorage.js";
+import { webhookAttemptSchema, webhookEndpointSchema, webhookOutboxSchema } from "./webhookSchemas.js";
+import type { WebhookAttemptDoc, WebhookEndpointDoc, WebhookOutboxDoc } from "./webhookSchemas.js";
 import { toStoreError, withStoreErrors } from "./mongoErrors.js";
 import { eventSchema, passwordResetSchema, sessionSchema, todoSchema, tokenSchema, userSchema } from "./schemas.js";
 import type { EventDoc, PasswordResetDoc, SessionDoc, TodoDoc, TokenDoc, UserDoc } from "./schemas.js";
@@ -36,6 +39,7 @@ export class MongoStore implements Store {
   readonly tokens: TokenStore;
   readonly passwordResets: PasswordResetStore;
   readonly todos: MongoTodoStorage;
+  readonly webhooks: MongoWebhookStorage;
   readonly limiters: LimiterFactory;
 
   readonly #options: MongoStoreOptions;
@@ -53,13 +57,17 @@ export class MongoStore implements Store {
     const events = this.#connection.model<EventDoc>("Event", eventSchema);
     const sessions = this.#connection.model<SessionDoc>("Session", sessionSchema);
     const passwordResets = this.#connection.model<PasswordResetDoc>("PasswordReset", passwordResetSchema);
-    this.#models = [users, tokens, todos, events, sessions, passwordResets] as Model<unknown>[];
-    const models = { users, sessions, tokens, todos, events, passwordResets };
+    const endpoints = this.#connection.model<WebhookEndpointDoc>("WebhookEndpoint", webhookEndpointSchema);
+    const outbox = this.#connection.model<WebhookOutboxDoc>("WebhookOutbox", webhookOutboxSchema);
+    const attempts = this.#connection.model<WebhookAttemptDoc>("WebhookAttempt", webhookAttemptSchema);
+    this.#models = [users, tokens, todos, events, sessions, passwordResets, endpoints, outbox, attempts] as Model<unknown>[];
+    const models = { users, sessions, tokens, todos, events, passwordResets, endpoints, outbox, attempts };
     this.users = mongoUsers(this.#connection, models);
     this.sessions = mongoSessions(models);
     this.tokens = mongoTokens(this.#connection, models);
     this.passwordResets = mongoPasswordResets(this.#connection, models);
-    this.todos = new MongoTodoStorage(this.#connection, { users, todos, events });
+    this.todos = new MongoTodoStorage(this.#connection, { users, todos, events, endpoints, outbox });
+    this.webhooks = new MongoWebhookStorage(this.#connection, { users, endpoints, outbox, attempts });
     this.limiters = mongoLimiters(this.#connection);
   }
 

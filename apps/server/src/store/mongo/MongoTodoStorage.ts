@@ -6,6 +6,7 @@ import { storeUnavailable } from "../storeErrors.js";
 import type { TodoChangeState, TodoQuery, TodoRecord, TodoSelection, TodoSnapshot, TodoStorage, TodoWrites } from "../TodoStorage.js";
 import { isDuplicateKey, toStoreError, withStoreErrors } from "./mongoErrors.js";
 import { objectId, type EventDoc, type TodoDoc, type UserDoc } from "./schemas.js";
+import type { WebhookEndpointDoc, WebhookOutboxDoc } from "./webhookSchemas.js";
 
 /** Oldest first; `createdSeq` orders todos created within the same millisecond. */
 const TODO_ORDER = { createdAt: 1, createdSeq: 1 } as const;
@@ -33,6 +34,8 @@ export interface TodoModels {
   users: Model<UserDoc>;
   todos: Model<TodoDoc>;
   events: Model<EventDoc>;
+  endpoints: Model<WebhookEndpointDoc>;
+  outbox: Model<WebhookOutboxDoc>;
 }
 
 /**
@@ -85,7 +88,10 @@ export class MongoTodoStorage implements TodoStorage {
         return await this.#connection.transaction(async (tx) => {
           const seq = await this.#currentSeq(userOid, tx);
           const todos = await this.#select(userOid, select, tx);
-          const writes = decide(select.count ? { seq, todos, count: await this.#models.todos.countDocuments({ userId: userOid }, { session: tx }) } : { seq, todos });
+          const webhooks = await this.#enabledWebhooks(userOid, tx);
+          const writes = decide(
+            select.count ? { seq, todos, webhooks, count: await this.#models.todos.countDocuments({ userId: userOid }, { session: tx }) } : { seq, todos, webhooks },
+          );
           const last = checkWrites(userId, seq, writes);
           if (last !== undefined) await this.#write(userOid, seq, last, writes, tx);
           return writes.result;
@@ -104,6 +110,14 @@ export class MongoTodoStorage implements TodoStorage {
     const user = await this.#models.users.findById(userOid, { seq: 1 }, { session: tx }).lean<Pick<UserDoc, "seq">>();
     if (user === null) throw new Error(`no user ${userOid.toHexString()}`);
     return user.seq;
+  }
+
+  async #enabledWebhooks(userOid: Types.ObjectId, tx: ClientSession): Promise<string[]> {
+    const docs = await this.#models.endpoints
+      .find({ userId: userOid, disabledAt: null }, { _id: 1 }, { session: tx })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean<Pick<WebhookEndpointDoc, "_id">[]>();
+    return docs.map((doc) => doc._id);
   }
 
   async #select(userOid: Types.ObjectId, select: TodoSelection, tx: ClientSession): Promise<TodoRecord[]> {
@@ -152,6 +166,26 @@ export class MongoTodoStorage implements TodoStorage {
     );
     if (writes.trimThrough !== undefined) {
       await events.deleteMany({ userId: userOid, seq: { $lte: writes.trimThrough } }, { session: tx });
+    }
+    await this.#queueDeliveries(userOid, writes, tx);
+  }
+
+  /**
+   * The outbox rows, and each endpoint's `pending` count: that write makes this change conflict
+   * with a concurrent completion that is deciding whether the endpoint's queue ran empty.
+   */
+  async #queueDeliveries(userOid: Types.ObjectId, writes: TodoWrites<unknown>, tx: ClientSession): Promise<void> {
+    const deliveries = writes.deliveries ?? [];
+    if (deliveries.length === 0) return;
+    const { endpoints, outbox } = this.#models;
+    await outbox.insertMany(deliveries.map(({ endpointId, seq, body }) => ({ endpointId, seq, body, attempts: 0 })), { session: tx });
+    const perEndpoint = new Map<string, number>();
+    for (const { endpointId } of deliveries) perEndpoint.set(endpointId, (perEndpoint.get(endpointId) ?? 0) + 1);
+    const now = new Date();
+    for (const [endpointId, count] of perEndpoint) {
+      await endpoints.updateOne({ _id: endpointId, userId: userOid }, { $inc: { pending: count } }, { session: tx });
+      // An endpoint already due (or waiting for a retry) keeps its time: the new events queue behind.
+      await endpoints.updateOne({ _id: endpointId, userId: userOid, dueAt: null, disabledAt: null }, { $set: { dueAt: now } }, { session: tx });
     }
   }
 }

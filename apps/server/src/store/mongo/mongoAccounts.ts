@@ -4,6 +4,7 @@ import type { PasswordResetStore, SessionRecord, SessionStore, TokenStore, UserS
 import { withStoreErrors } from "./mongoErrors.js";
 import { objectId } from "./schemas.js";
 import type { EventDoc, PasswordResetDoc, SessionDoc, TodoDoc, TokenDoc, UserDoc } from "./schemas.js";
+import type { WebhookAttemptDoc, WebhookEndpointDoc, WebhookOutboxDoc } from "./webhookSchemas.js";
 
 /** The account side of the MongoDB adapter: users, browser sessions, API tokens, reset links. */
 
@@ -14,6 +15,9 @@ export interface AccountModels {
   todos: Model<TodoDoc>;
   events: Model<EventDoc>;
   passwordResets: Model<PasswordResetDoc>;
+  endpoints: Model<WebhookEndpointDoc>;
+  outbox: Model<WebhookOutboxDoc>;
+  attempts: Model<WebhookAttemptDoc>;
 }
 
 function userOid(userId: string) {
@@ -64,6 +68,10 @@ export function mongoUsers(connection: Connection, models: AccountModels): UserS
           await models.sessions.deleteMany({ userId: oid }, { session });
           await models.tokens.deleteMany({ userId: oid }, { session });
           await models.passwordResets.deleteMany({ userId: oid }, { session });
+          const endpointIds = (await models.endpoints.find({ userId: oid }, { _id: 1 }, { session }).lean<Pick<WebhookEndpointDoc, "_id">[]>()).map((e) => e._id);
+          await models.outbox.deleteMany({ endpointId: { $in: endpointIds } }, { session });
+          await models.attempts.deleteMany({ endpointId: { $in: endpointIds } }, { session });
+          await models.endpoints.deleteMany({ userId: oid }, { session });
           return deletedCount > 0;
         }),
       );

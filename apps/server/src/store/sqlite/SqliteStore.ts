@@ -4,6 +4,7 @@ import { SqliteConnection } from "./connection.js";
 import { GroupCommit } from "./groupCommit.js";
 import { SqliteLimiters } from "./sqliteLimiters.js";
 import { SqliteTodoStorage } from "./SqliteTodoStorage.js";
+import { SqliteWebhookStorage } from "./SqliteWebhookStorage.js";
 import { toStoreError } from "./sqliteErrors.js";
 import { sqlitePasswordResets, sqliteSessions, sqliteTokens, sqliteUsers } from "./sqliteAccounts.js";
 import { WalCheckpointer } from "./walCheckpointer.js";
@@ -47,6 +48,7 @@ export class SqliteStore implements Store {
   readonly tokens: TokenStore;
   readonly passwordResets: PasswordResetStore;
   readonly todos: SqliteTodoStorage;
+  readonly webhooks: SqliteWebhookStorage;
   readonly limiters: LimiterFactory;
 
   readonly #options: SqliteStoreOptions;
@@ -60,6 +62,7 @@ export class SqliteStore implements Store {
     this.#connection = new SqliteConnection(options.file, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
     this.#commits = new GroupCommit(this.#connection);
     this.todos = new SqliteTodoStorage(this.#connection, this.#commits);
+    this.webhooks = new SqliteWebhookStorage(this.#connection, this.#commits);
     this.users = sqliteUsers(this.#connection);
     this.sessions = sqliteSessions(this.#connection);
     this.tokens = sqliteTokens(this.#connection);

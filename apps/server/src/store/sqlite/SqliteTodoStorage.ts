@@ -45,7 +45,8 @@ export class SqliteTodoStorage implements TodoStorage {
       const s = this.#connection.statements;
       const seq = s.userSeq.get(userId) ?? 0;
       const todos = selected(s, userId, select);
-      const writes = decide(select.count ? { seq, todos, count: s.todoCount.get(userId) ?? 0 } : { seq, todos });
+      const webhooks = s.enabledWebhooksOf.all(userId);
+      const writes = decide(select.count ? { seq, todos, webhooks, count: s.todoCount.get(userId) ?? 0 } : { seq, todos, webhooks });
       apply(s, userId, seq, writes);
       return writes.result;
     });
@@ -76,4 +77,11 @@ function apply(s: Statements, userId: string, seq: Seq, writes: TodoWrites<unkno
   }
   for (const event of writes.events) s.insertEvent.run(userId, event.meta.seq, toLogEntry(event));
   if (writes.trimThrough !== undefined) s.trimEvents.run(userId, writes.trimThrough);
+  const deliveries = writes.deliveries ?? [];
+  if (deliveries.length === 0) return;
+  const now = Date.now();
+  for (const { endpointId, seq: eventSeq, body } of deliveries) {
+    s.insertOutbox.run(endpointId, eventSeq, body);
+    s.markWebhookDue.run(now, endpointId, userId);
+  }
 }

@@ -162,6 +162,54 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX password_resets_user ON password_resets (user_id);
   `,
+  /* 8: outbound webhooks (webhooks/): the endpoints, the outbox a todo change writes into in its
+        own transaction, and each endpoint's recent attempts. An endpoint is due when `due_at`
+        (epoch ms) has passed: it is null when its queue is empty or it is disabled, and a lease
+        (`lease_owner` until `lease_until`) keeps a second process from trying the same
+        delivery (SqliteWebhookStorage.ts). */ `
+  CREATE TABLE webhook_endpoints (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    description TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    disabled_at TEXT,
+    disabled_reason TEXT,
+    failing_since TEXT,
+    last_attempt_at TEXT,
+    last_status INTEGER,
+    last_error TEXT,
+    due_at INTEGER,
+    lease_owner TEXT,
+    lease_until INTEGER
+  ) STRICT;
+  CREATE INDEX webhook_endpoints_user ON webhook_endpoints (user_id, created_at);
+  CREATE INDEX webhook_endpoints_due ON webhook_endpoints (due_at) WHERE due_at IS NOT NULL;
+
+  CREATE TABLE webhook_outbox (
+    endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL CHECK (seq >= 1),
+    body TEXT NOT NULL,
+    -- attempts made so far
+    attempts INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (endpoint_id, seq)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE webhook_attempts (
+    id INTEGER PRIMARY KEY,
+    endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    attempt INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    status INTEGER,
+    error TEXT,
+    duration_ms INTEGER NOT NULL,
+    response_body TEXT,
+    next_retry_at TEXT
+  ) STRICT;
+  CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (endpoint_id, id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

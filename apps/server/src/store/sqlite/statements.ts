@@ -41,6 +41,10 @@ export interface Statements {
   trimEvents: Statement<[userId: string, upTo: number], unknown>;
   eventsAfter: Statement<[userId: string, after: number], { seq: number; entry: string }>;
   purgeRateLimits: Statement<[now: number], unknown>;
+  /** The outbox side of a todo change (the rest of the webhooks' statements: webhookStatements.ts). */
+  enabledWebhooksOf: Statement<[userId: string], string>;
+  insertOutbox: Statement<[endpointId: string, seq: number, body: string], unknown>;
+  markWebhookDue: Statement<[now: number, endpointId: string, userId: string], unknown>;
 }
 
 /** Every statement the store runs, prepared once per connection. */
@@ -80,6 +84,15 @@ export function prepareStatements(db: Database.Database): Statements {
 
     // The counters themselves are read and written by rate-limiter-flexible (sqliteLimiters.ts).
     purgeRateLimits: db.prepare("DELETE FROM rate_limits WHERE expire <= ?"),
+
+    enabledWebhooksOf: db
+      .prepare<[userId: string], string>("SELECT id FROM webhook_endpoints WHERE user_id = ? AND disabled_at IS NULL ORDER BY created_at, id")
+      .pluck(),
+    insertOutbox: db.prepare("INSERT INTO webhook_outbox (endpoint_id, seq, body) VALUES (?, ?, ?)"),
+    // An endpoint already due (or waiting for a retry) keeps its time: the new event queues behind.
+    markWebhookDue: db.prepare(
+      "UPDATE webhook_endpoints SET due_at = coalesce(due_at, ?) WHERE id = ? AND user_id = ? AND disabled_at IS NULL",
+    ),
   };
 }
 

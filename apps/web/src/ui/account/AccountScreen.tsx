@@ -7,6 +7,7 @@ import { DeleteAccountSection } from "./DeleteAccountSection";
 import { DevicesSection } from "./DevicesSection";
 import { ExportSection } from "./ExportSection";
 import { TokensSection } from "./TokensSection";
+import { WebhooksSection } from "./WebhooksSection";
 
 /** Where you are signed in, and the controls that go with it. The roster is live while this is open. */
 export function AccountScreen() {
@@ -23,6 +24,7 @@ export function AccountScreen() {
         <DevicesSection />
         <ChangePasswordSection />
         <TokensSection />
+        <WebhooksSection />
         <ExportSection />
         <DeleteAccountSection />
       </main>
