@@ -83,3 +83,18 @@ describe("loadConfig: WEBHOOK_SECRET and WEBHOOK_SECRET_PREVIOUS", () => {
     expect(loadConfig({ ...base, WEBHOOK_IDEMPOTENCY_TTL_MS: String(10 * 60_000) }).WEBHOOK_IDEMPOTENCY_TTL_MS).toBe(600_000);
   });
 });
+
+describe("loadConfig: devices and mail", () => {
+  it("defaults the token cap, the reset link's life and limits, and the sender; no SMTP unless given", () => {
+    const c = loadConfig({});
+    expect([c.TOKENS_MAX_PER_USER, c.PASSWORD_RESET_TTL_MS, c.PASSWORD_RESET_MAX_PER_EMAIL_PER_HOUR, c.PASSWORD_RESET_MAX_PER_IP_PER_HOUR]).toEqual([50, 1_800_000, 3, 20]);
+    expect(c.MAIL_FROM).toBe("Tandem <no-reply@localhost>");
+    expect(c.SMTP_URL).toBeUndefined();
+    expect(loadConfig({ SMTP_URL: "smtps://u:p@mail.example.com:465" }).SMTP_URL).toBe("smtps://u:p@mail.example.com:465");
+  });
+
+  it("refuses a mail URL that is not SMTP, in a message naming it", () => {
+    expect(() => loadConfig({ SMTP_URL: "http://mail.example.com" })).toThrow(/^invalid SMTP_URL: must start with smtp:\/\/ or smtps:\/\/$/);
+    expect(() => loadConfig({ TOKENS_MAX_PER_USER: "0" })).toThrow(/TOKENS_MAX_PER_USER/);
+  });
+});

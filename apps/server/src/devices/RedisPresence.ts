@@ -84,8 +84,13 @@ export class RedisPresence implements Presence {
 
   start(onGone: (userId: string, deviceIds: string[]) => void): void {
     this.#onGone = onGone;
+    let upOnce = false;
     const tick = () =>
-      this.#upkeep().catch((err: unknown) => this.#options.logger.warn({ err }, "presence upkeep failed (Redis unreachable?)"));
+      this.#upkeep().then(
+        () => void (upOnce = true),
+        // The first ticks may run before Redis has answered (start-up waits for it after this).
+        (err: unknown) => this.#options.logger[upOnce ? "warn" : "debug"]({ err }, "presence upkeep failed (Redis unreachable?)"),
+      );
     void tick();
     this.#timer = setInterval(tick, Math.max(50, Math.floor(this.#options.ttlMs / 2)));
     this.#timer.unref();

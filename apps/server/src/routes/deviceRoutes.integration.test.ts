@@ -167,3 +167,29 @@ describe("signing devices out", () => {
     expect((await devicesOf(app)).map((d) => [d.kind, d.current])).toEqual([["token", true]]);
   });
 });
+
+describe("a device whose socket dies without a word", () => {
+  it("goes offline within two heartbeat intervals, and the user's other sockets hear of it", async () => {
+    const quick = await startTestServer({ PING_INTERVAL_MS: "300" });
+    try {
+      const email = uniqueEmail("silent");
+      const laptop = quick.client();
+      await laptop.signup(email, PASSWORD);
+      const phone = quick.client();
+      expect((await phone.post("/api/auth/login", { email, password: PASSWORD })).status).toBe(200);
+      const watcher = await SocketClient.open(laptop);
+      sockets.push(watcher);
+      const silent = await SocketClient.open(phone);
+      sockets.push(silent);
+      const phoneId = DeviceListResponse.parse((await phone.get("/api/account/devices")).body).devices.find((d) => d.current)!.id;
+      await watcher.until(() => watcher.roster.some((m) => m.change === "online" && m.deviceId === phoneId), "online");
+      // The phone stops reading (a lost network): it answers no ping, and sends no close.
+      (silent.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      await watcher.until(() => watcher.roster.some((m) => m.change === "offline" && m.deviceId === phoneId), "offline", 10_000);
+      const devices = DeviceListResponse.parse((await laptop.get("/api/account/devices")).body).devices;
+      expect(devices.find((d) => d.id === phoneId)?.online).toBe(0);
+    } finally {
+      await quick.close();
+    }
+  });
+});
