@@ -17,6 +17,8 @@ import {
 const NEW_PASSWORD = "a brand new passphrase";
 
 test("two devices of one user see each other online in the roster, live", async ({ page, newDevice }) => {
+  // A's clock can be moved on, to see "last seen" keep itself true as time passes.
+  await page.clock.install();
   const { a, b } = await twoDevices(page, newDevice);
   await openAccount(a);
   await markDocument(a);
@@ -33,6 +35,9 @@ test("two devices of one user see each other online in the roster, live", async 
   await expect(deviceRows(a, true)).toHaveCount(1);
   await expect(deviceRows(a, false).getByTestId("device-presence")).toContainText("Last seen just now");
   await expect(a.getByTestId("roster-summary")).toHaveText("2 devices, 1 online now");
+  // The server records lastSeenAt at most once a minute: two minutes on, it reads 2 or 3.
+  await a.clock.fastForward("02:00");
+  await expect(deviceRows(a, false).getByTestId("device-presence")).toContainText(/Last seen [23] minutes ago/);
   await expectNotReloaded(a);
 });
 

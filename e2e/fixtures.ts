@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
 import { startServerProcess, type ServerProcess } from "../apps/server/test/serverProcess.js";
-import { startMailbox, type Mailbox } from "./mailbox.js";
+import { Mailbox } from "../apps/server/test/mailbox.js";
 
 /** The real, built server for one worker: its own port and data dir; restartable on the same port. */
 export interface E2EServer {
@@ -36,7 +36,7 @@ export const test = base.extend<
     // Playwright reads a fixture's dependencies from its first parameter, so it must be a pattern.
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
-      const mailbox = await startMailbox();
+      const mailbox = await Mailbox.start();
       await use(mailbox);
       await mailbox.close();
     },

@@ -1,3 +1,5 @@
+import { PASSWORD_RESET_PAGE_PATH, PASSWORD_RESET_TOKEN_PARAM } from "@tandem/protocol";
+
 /**
  * The screens the address bar can name. The app has few enough that a union and two functions
  * are the whole router: `parseRoute` reads an address, `routeHref` writes one.
@@ -11,9 +13,6 @@ export type Route =
 
 export const ACCOUNT_PATH = "/account";
 export const FORGOT_PASSWORD_PATH = "/forgot-password";
-/** Must match the link the server mails (PASSWORD_RESET_PAGE_PATH in the protocol). */
-export const RESET_PASSWORD_PATH = "/reset-password";
-export const RESET_TOKEN_PARAM = "token";
 
 export const TODOS: Route = { name: "todos" };
 
@@ -24,8 +23,8 @@ export function parseRoute(pathname: string, search: string): Route {
       return { name: "account" };
     case FORGOT_PASSWORD_PATH:
       return { name: "forgotPassword" };
-    case RESET_PASSWORD_PATH:
-      return { name: "resetPassword", token: new URLSearchParams(search).get(RESET_TOKEN_PARAM) ?? "" };
+    case PASSWORD_RESET_PAGE_PATH:
+      return { name: "resetPassword", token: new URLSearchParams(search).get(PASSWORD_RESET_TOKEN_PARAM) ?? "" };
     default:
       // Unknown paths show the list (the server serves the app for every non-API path).
       return TODOS;
@@ -41,6 +40,6 @@ export function routeHref(route: Route): string {
     case "forgotPassword":
       return FORGOT_PASSWORD_PATH;
     case "resetPassword":
-      return `${RESET_PASSWORD_PATH}?${new URLSearchParams({ [RESET_TOKEN_PARAM]: route.token }).toString()}`;
+      return `${PASSWORD_RESET_PAGE_PATH}?${new URLSearchParams({ [PASSWORD_RESET_TOKEN_PARAM]: route.token }).toString()}`;
   }
 }

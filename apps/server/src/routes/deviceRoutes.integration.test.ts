@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloseCode, CreateTokenResponse, DeviceListResponse, DeviceResponse, ErrorBody, SignOutReason, type Device } from "@tandem/protocol";
 import { startTestServer, uniqueEmail, type TestServer } from "../../test/testServer.js";
-import { ApiClient } from "../../test/ApiClient.js";
+import type { ApiClient } from "../../test/ApiClient.js";
 import { SocketClient } from "../../test/SocketClient.js";
 
 let t: TestServer;
@@ -85,6 +85,17 @@ describe("the devices roster", () => {
     second.close();
     await watcher.until(() => watcher.roster.some((m) => m.change === "offline" && m.deviceId === desktopId), "offline");
     expect((await devicesOf(laptop)).find((d) => d.id === desktopId)?.online).toBe(0);
+  });
+
+  it("tells the user's sockets when a device is added, by a sign-in or a new token", async () => {
+    const { email, laptop } = await person();
+    const watcher = await open(laptop);
+    const tablet = t.client();
+    expect((await tablet.post("/api/auth/login", { email, password: PASSWORD })).status).toBe(200);
+    const tabletId = (await devicesOf(tablet)).find((d) => d.current)!.id;
+    const created = CreateTokenResponse.parse((await t.client().post("/api/auth/tokens", { email, password: PASSWORD, name: "cli" })).body);
+    await watcher.until(() => watcher.roster.filter((m) => m.change === "added").length === 2, "two added");
+    expect(watcher.roster.filter((m) => m.change === "added").map((m) => m.deviceId)).toEqual([tabletId, created.info.id]);
   });
 
   it("renames a session or a token, and refuses an empty or unknown name", async () => {

@@ -124,7 +124,8 @@ export interface PasswordResetStore {
   create(input: { tokenHash: string; userId: string; expiresAt: number }, now: number): Promise<void>;
   /**
    * Spends a link: when it is known and unexpired at `now` (ms), deletes it and every other link
-   * of its user, in one step, and returns the user's id. Otherwise null (a second use finds nothing).
+   * of its user, in one step, and returns the user's id. Otherwise null (a second use finds
+   * nothing; an expired link is deleted alone).
    */
   consume(tokenHash: string, now: number): Promise<string | null>;
 }

@@ -2,6 +2,7 @@ import { describe } from "vitest";
 import { describeAccountStores } from "./contract/accounts.contract.js";
 import { describeBulkChanges } from "./contract/bulkChanges.contract.js";
 import { describeChangeLog } from "./contract/changeLog.contract.js";
+import { describeDeviceStores } from "./contract/devices.contract.js";
 import { ContractHarness, type MakeStore } from "./contract/harness.js";
 import { describeLimiters } from "./contract/limiters.contract.js";
 import { describeTodoRules } from "./contract/todoRules.contract.js";
@@ -19,6 +20,7 @@ export function describeStoreContract(name: string, make: MakeStore): void {
   describe(`Store contract: ${name}`, () => {
     const h = new ContractHarness(make);
     describeAccountStores(h);
+    describeDeviceStores(h);
     describeTodoStorage(h);
     describeTodoRules(h);
     describeBulkChanges(h);

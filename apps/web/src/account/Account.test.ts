@@ -294,6 +294,15 @@ describe("Account: the account controls", () => {
     expect(log.filter((line) => line === "devices")).toHaveLength(2);
   });
 
+  it("has the roster ready by the time the signed-in screens appear", async () => {
+    const { appState, account, log } = setup();
+    appState.subscribe((state, previous) => {
+      if (state.authStatus === "signedIn" && previous.authStatus !== "signedIn") account.watchRoster();
+    });
+    await account.signIn({ email: ADA.email, password: "correct horse" });
+    expect(log).toContain("devices");
+  });
+
   it("signs another device out by id, and this one by signing out", async () => {
     const { appState, account, log, thisTab, phone } = await signedIn();
     account.watchRoster();

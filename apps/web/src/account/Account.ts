@@ -167,7 +167,6 @@ export class Account {
     const { appState, todos, account, env } = this.options;
     this.stop();
     appState.getState().resetTodos();
-    appState.getState().signedIn(user);
 
     const unwatch = appState.subscribe((state, previous) => {
       if (state.connectionStatus === "signedOut" && previous.connectionStatus !== "signedOut") this.expired();
@@ -198,6 +197,8 @@ export class Account {
       onUnauthorized: () => sync.connection.sessionEnded(),
     });
     this.running = { sync, outbox, roster, unwatch };
+    // Last: the signed-in screens use what was just started (the account page watches the roster).
+    appState.getState().signedIn(user);
   }
 
   /** The server ended the session: the one reaction to a close 4001 or a 401 anywhere. */

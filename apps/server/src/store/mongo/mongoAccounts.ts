@@ -270,9 +270,9 @@ export function mongoPasswordResets(connection: Connection, { passwordResets }: 
         connection.transaction(async (session) => {
           // Deleting it first makes a second, concurrent use find nothing.
           const doc = await passwordResets.findOneAndDelete({ _id: tokenHash }, { session }).lean<PasswordResetDoc>();
-          if (doc === null) return null;
+          if (doc === null || doc.expiresAt.getTime() <= now) return null;
           await passwordResets.deleteMany({ userId: doc.userId }, { session });
-          return doc.expiresAt.getTime() > now ? doc.userId.toHexString() : null;
+          return doc.userId.toHexString();
         }),
       );
     },

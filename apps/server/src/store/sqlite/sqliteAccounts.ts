@@ -244,8 +244,12 @@ export function sqlitePasswordResets(connection: SqliteConnection): PasswordRese
           connection.transaction().immediate(() => {
             const row = q<[string], { user_id: string; expires_at: number }>("SELECT user_id, expires_at FROM password_resets WHERE token_hash = ?").get(tokenHash);
             if (row === undefined) return null;
+            if (row.expires_at <= now) {
+              q("DELETE FROM password_resets WHERE token_hash = ?").run(tokenHash);
+              return null;
+            }
             q("DELETE FROM password_resets WHERE user_id = ?").run(row.user_id);
-            return row.expires_at > now ? row.user_id : null;
+            return row.user_id;
           }) as string | null,
       );
     },

@@ -1,9 +1,16 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { DeleteAccountForm } from "./DeleteAccountForm";
 
 /** Deleting is two steps: this button opens the form, which asks for the email typed out and the password. */
 export function DeleteAccountSection() {
   const [open, setOpen] = useState(false);
+  // Cancelling gives focus back to the button that opened the form.
+  const start = useRef<HTMLButtonElement>(null);
+  const opened = useRef(false);
+  useEffect(() => {
+    if (open) opened.current = true;
+    else if (opened.current) start.current?.focus();
+  }, [open]);
   return (
     <section className="account-section danger-zone" aria-labelledby="delete-title">
       <h2 id="delete-title">Delete account</h2>
@@ -14,7 +21,13 @@ export function DeleteAccountSection() {
       {open ? (
         <DeleteAccountForm onCancel={() => setOpen(false)} />
       ) : (
-        <button type="button" className="danger" data-testid="delete-account-start" onClick={() => setOpen(true)}>
+        <button
+          type="button"
+          className="danger"
+          ref={start}
+          data-testid="delete-account-start"
+          onClick={() => setOpen(true)}
+        >
           Delete my account…
         </button>
       )}

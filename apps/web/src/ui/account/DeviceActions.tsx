@@ -27,6 +27,8 @@ export function DeviceActions({ device, focusRename, onRename, onRevoked }: Devi
     });
   }
 
+  // A token is not signed in anywhere: it is revoked.
+  const verb = device.kind === "token" ? "Revoke" : "Sign out";
   return (
     <div className="device-actions">
       <button
@@ -41,16 +43,16 @@ export function DeviceActions({ device, focusRename, onRename, onRevoked }: Devi
       <button
         type="button"
         className="secondary"
-        aria-label={`Sign out ${device.name}`}
+        aria-label={`${verb} ${device.name}`}
         data-testid="device-signout"
         disabled={revoke.pending}
         onClick={signOut}
       >
-        {revoke.pending ? "Signing out…" : "Sign out"}
+        {revoke.pending ? "…" : verb}
       </button>
       {revoke.error && (
         <p className="inline-error" role="alert">
-          Couldn't sign it out: {revoke.error}
+          Couldn't {verb.toLowerCase()} it: {revoke.error}
         </p>
       )}
     </div>

@@ -6,7 +6,7 @@ import { RelativeTime } from "./RelativeTime";
 const DATE = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
 
 /** One API token: when it expires and was last used, and a way to revoke it. */
-export function TokenRow({ token }: { token: TokenInfo }) {
+export function TokenRow({ token, onRevoked }: { token: TokenInfo; onRevoked(): void }) {
   const { account } = useServices();
   const revoke = useAsyncAction();
   return (
@@ -33,7 +33,7 @@ export function TokenRow({ token }: { token: TokenInfo }) {
           aria-label={`Revoke ${token.name}`}
           data-testid="revoke-token"
           disabled={revoke.pending}
-          onClick={() => void revoke.run(() => account.revokeToken(token.id))}
+          onClick={() => void revoke.run(() => account.revokeToken(token.id).then(onRevoked))}
         >
           {revoke.pending ? "Revoking…" : "Revoke"}
         </button>
