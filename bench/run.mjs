@@ -20,7 +20,7 @@ import { pinDriver, planCpus } from "./lib/cpuPlan.mjs";
 import { ensureFdLimit, fdsNeeded } from "./lib/fdLimit.mjs";
 import { parseOptions } from "./lib/options.mjs";
 import { coreBusyNow } from "./lib/quietCheck.mjs";
-import { hasRedis } from "./lib/redisServer.mjs";
+import { hasRedis } from "@tandem/testkit";
 import { withTimeout } from "./lib/withTimeout.mjs";
 import { measureFloor } from "./phases/floor.mjs";
 import { describeWindow, runServer } from "./phases/serverRun.mjs";

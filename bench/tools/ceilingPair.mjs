@@ -19,7 +19,7 @@ import { pinDriver, planCpus } from "../lib/cpuPlan.mjs";
 import { ensureFdLimit, fdsNeeded } from "../lib/fdLimit.mjs";
 import { measureFanout } from "../lib/fanout.mjs";
 import { parseOptions } from "../lib/options.mjs";
-import { hasRedis } from "../lib/redisServer.mjs";
+import { hasRedis } from "@tandem/testkit";
 import { saturate } from "../phases/saturation.mjs";
 import { sweep } from "../phases/sweep.mjs";
 import { twoInstances } from "../phases/twoInstances.mjs";
