@@ -1,8 +1,7 @@
-import { measureFanout } from "../lib/fanout.mjs";
+import { backlogLimit, measureFanout } from "../lib/fanout.mjs";
 import { startRedis } from "@tandem/testkit";
 import { onServerCore } from "../lib/cpuPlan.mjs";
 import { saturate } from "./saturation.mjs";
-import { backlogLimit } from "./sweep.mjs";
 
 /**
  * A server as a two-instance deployment: two processes and one redis-server, all on the servers'
