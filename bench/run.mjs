@@ -92,7 +92,7 @@ async function main() {
   const sockets = options.users * options.devicesPerUser;
   // Every server keeps its sockets open for the whole of the interleaved rounds.
   const serverCount = options.servers.length + (options.baseline === null ? 0 : 1);
-  const fd = ensureFdLimit(fdsNeeded(sockets * serverCount));
+  const fd = ensureFdLimit(fdsNeeded(sockets, serverCount));
   const redis = options.redis && options.servers.includes("tandem") && hasRedis();
   if (options.redis && options.servers.includes("tandem") && !redis) log("redis-server not found: skipping the two-instance phase");
   await mkdir(SCRATCH, { recursive: true });

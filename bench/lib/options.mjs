@@ -19,7 +19,9 @@ const HELP = `usage: node bench/run.mjs [options]
   --servers LIST       comma-separated subset of tandem,socketio,ceiling (default: all three)
   --repeats N          interleaved rounds of the headline (default 5; each server, each rate, per round)
   --tandem-baseline DIR  also measure the Tandem built in checkout DIR (npm ci && npm run build
-                       there first), interleaved with this one, as "baseline": before/after figures
+                       there first), interleaved with this one, as "baseline": before/after figures.
+                       Every server's sockets stay open at once, so with 4 servers the driver needs
+                       ~24,000 open files: use it with --servers tandem where the limit is lower
   --no-redis           skip the two-instance + Redis phase
   --no-profile         skip Tandem's CPU profile window
   --bcrypt-cost N      bcrypt cost of the measured servers (default 10, the least Tandem accepts

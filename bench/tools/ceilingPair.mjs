@@ -30,7 +30,7 @@ if (!hasRedis()) {
 }
 const options = parseOptions([]);
 const plan = pinDriver(planCpus());
-ensureFdLimit(fdsNeeded(options.users * options.devicesPerUser));
+ensureFdLimit(fdsNeeded(options.users * options.devicesPerUser, 1));
 const dataDir = await mkdtemp(path.join(os.tmpdir(), "ceiling-pair-"));
 // Interrupted or terminated, no server nor redis-server may outlive the tool, nor its files.
 for (const [signal, code] of /** @type {const} */ ([["SIGINT", 130], ["SIGTERM", 143]])) {
