@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { num } from "./format.mjs";
 import { verdict } from "./ratios.mjs";
@@ -10,7 +10,8 @@ const END = "<!-- results:end -->";
 /**
  * Replaces the results section of bench/README.md with this run's: the machine, the table, the
  * targets and the profile's top entries. Everything outside the markers is left as written. The
- * run's JSON becomes the only one in results/ (git keeps the earlier ones).
+ * run's JSON becomes the only one in results/: the earlier ones move to results/tmp/ (ignored; git
+ * keeps the committed ones), where `tools/compareRuns.mjs` can still read them.
  *
  * @param {string} file
  * @param {any} results
@@ -25,7 +26,8 @@ export async function updateReadme(file, results, checks, jsonName) {
   const next = start >= 0 && end > start ? text.slice(0, start) + block + text.slice(end + END.length) : `${text.trimEnd()}\n\n${block}\n`;
   await writeFile(file, next);
   const dir = path.join(path.dirname(file), "results");
-  for (const name of await readdir(dir)) if (name.endsWith(".json") && name !== jsonName) await rm(path.join(dir, name));
+  await mkdir(path.join(dir, "tmp"), { recursive: true });
+  for (const name of await readdir(dir)) if (name.endsWith(".json") && name !== jsonName) await rename(path.join(dir, name), path.join(dir, "tmp", name));
 }
 
 /** @param {any} results @param {ReturnType<typeof import("./ratios.mjs").targetChecks>} checks @param {string} jsonName */
