@@ -115,6 +115,6 @@ export function parseOptions(argv) {
     floorRoundTrips: 2000,
     // Where Redis's own hop shows: one instance and two are far from saturation at this rate.
     lowRate: 100,
-    budgetMs: 420_000,
+    budgetMs: 600_000,
   };
 }

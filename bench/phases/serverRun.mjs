@@ -40,7 +40,7 @@ export async function prepareServer(target, o) {
   const probe = /** @type {import("../lib/probe.mjs").Probe} */ (target.probes[0]);
   const before = await probe.memory();
   const connectStart = now();
-  await phase(target, o, `connect ${o.users * o.devicesPerUser} sockets`, 60_000, () => Promise.all([target.connect(), target.createSigninAccounts()]));
+  await phase(target, o, `connect ${o.users * o.devicesPerUser} sockets`, 120_000, () => Promise.all([target.connect(), target.createSigninAccounts()]));
   const connect = { sockets: target.socketCount, seconds: Math.round(now() - connectStart) / 1000 };
   const idle = await phase(target, o, "idle memory", 15_000, () => idleMemory(before, probe, target.socketCount));
   await phase(target, o, "warm-up", 15_000, () =>
