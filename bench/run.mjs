@@ -181,7 +181,7 @@ async function main() {
     const t = now();
     results.twoInstances = await withTimeout(
       "two instances + Redis",
-      90_000,
+      180_000,
       twoInstances(tandem, options, {
         plan,
         onWindow: (r) => log(`tandem ×2:   ${describeWindow(r)}`),
