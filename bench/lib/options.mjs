@@ -83,7 +83,8 @@ export function parseOptions(argv) {
       headlineWindowMs: 300,
       windowMs: 400,
       stepMs: 200,
-      drainMs: 1000,
+      // Long: a window ends as soon as every delivery is in, and on a loaded machine one may take seconds.
+      drainMs: 8000,
       maxSteps: 1,
       bisections: 0,
       warmup: { rate: 20, windowMs: 200 },
