@@ -1,10 +1,10 @@
 /**
  * `npm run bench`: Tandem, a Socket.IO peer and a bare `ws` ceiling doing the same fan-out job,
- * measured side by side in one run. See README.md for the method; `--help` for the options.
+ * measured side by side in one run, in interleaved rounds. See README.md for the method; `--help`
+ * for the options.
  *
  * Progress goes to stderr; the table, then the ratios, go to stdout; the same numbers go to
- * bench/results/<date>.json, the chart to bench/results/latency.svg, and the README's results
- * section is rewritten. Bounded: each phase has a time cap, the whole run a budget, and however it
+ * bench/results/<date>.json, and the README's results section is rewritten. Bounded: each phase has a time cap, the whole run a budget, and however it
  * ends (done, error, Ctrl-C) every process it started is stopped.
  */
 import { randomBytes } from "node:crypto";
@@ -20,19 +20,19 @@ import { pinDriver, planCpus } from "./lib/cpuPlan.mjs";
 import { ensureFdLimit, fdsNeeded } from "./lib/fdLimit.mjs";
 import { parseOptions } from "./lib/options.mjs";
 import { coreBusyNow } from "./lib/quietCheck.mjs";
-import { hasRedis } from "./lib/redisServer.mjs";
+import { hasRedis } from "@tandem/testkit";
 import { withTimeout } from "./lib/withTimeout.mjs";
 import { measureFloor } from "./phases/floor.mjs";
-import { describeWindow, runServer } from "./phases/serverRun.mjs";
+import { interleaved } from "./phases/interleaved.mjs";
+import { describeWindow, prepareServer, secondaryPhases } from "./phases/serverRun.mjs";
 import { twoInstances } from "./phases/twoInstances.mjs";
-import { latencyChart } from "./report/chart.mjs";
 import { updateReadme } from "./report/readme.mjs";
 import { computeRatios, ratiosText, targetChecks } from "./report/ratios.mjs";
 import { terminalTable } from "./report/table.mjs";
 import { smokeFailures } from "./report/smokeCheck.mjs";
 import { CeilingTarget } from "./targets/CeilingTarget.mjs";
 import { SocketIoTarget } from "./targets/SocketIoTarget.mjs";
-import { TANDEM_MAIN, TandemTarget } from "./targets/TandemTarget.mjs";
+import { TANDEM_MAIN, TandemTarget, tandemMain } from "./targets/TandemTarget.mjs";
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS = path.join(BENCH, "results");
@@ -85,9 +85,14 @@ async function main() {
   if (options.servers.includes("tandem") && !existsSync(TANDEM_MAIN)) {
     throw new Error(`${path.relative(process.cwd(), TANDEM_MAIN)} is missing: build first (npm run build)`);
   }
+  if (options.baseline !== null && !existsSync(tandemMain(options.baseline))) {
+    throw new Error(`${tandemMain(options.baseline)} is missing: run npm ci && npm run build in ${options.baseline}`);
+  }
   const plan = pinDriver(planCpus());
   const sockets = options.users * options.devicesPerUser;
-  const fd = ensureFdLimit(fdsNeeded(sockets));
+  // Every server keeps its sockets open for the whole of the interleaved rounds.
+  const serverCount = options.servers.length + (options.baseline === null ? 0 : 1);
+  const fd = ensureFdLimit(fdsNeeded(sockets, serverCount));
   const redis = options.redis && options.servers.includes("tandem") && hasRedis();
   if (options.redis && options.servers.includes("tandem") && !redis) log("redis-server not found: skipping the two-instance phase");
   await mkdir(SCRATCH, { recursive: true });
@@ -111,6 +116,9 @@ async function main() {
       devicesPerUser: options.devicesPerUser,
       sockets,
       rates: options.rates,
+      repeats: options.repeats,
+      headlineWindowMs: options.headlineWindowMs,
+      baseline: options.baseline,
       windowMs: options.windowMs,
       saturationStepMs: options.stepMs,
       heldP99Ms: 50,
@@ -127,17 +135,45 @@ async function main() {
 
   /** @type {TandemTarget | undefined} */
   let tandem;
-  for (const name of options.servers) {
+  /** @type {(TandemTarget | import("./targets/PeerTarget.mjs").PeerTarget)[]} */
+  const targets = [];
+  const names = options.servers.flatMap((name) => (name === "tandem" && options.baseline !== null ? ["tandem", "baseline"] : [name]));
+  for (const name of names) {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), `tandem-bench-${name}-`));
     tempDirs.push(dataDir);
     const common = { plan, dataDir, users: options.users, devicesPerUser: options.devicesPerUser, bcryptCost: options.bcryptCost, signinUsers: options.signinUsers };
+    const sessionSecret = randomBytes(32).toString("base64url");
     const target =
       name === "tandem"
-        ? (tandem = new TandemTarget({ ...common, sessionSecret: randomBytes(32).toString("base64url") }))
-        : name === "socketio"
-          ? new SocketIoTarget(common)
-          : new CeilingTarget(common);
-    results.servers[name] = await runServer(target, { ...options, hashMs, serverCores: plan.serverCores, serverCore: plan.serverCore, profileDir: options.profile ? SCRATCH : null, referenceRate: redis ? options.lowRate : null, log });
+        ? (tandem = new TandemTarget({ ...common, sessionSecret }))
+        : name === "baseline"
+          ? new TandemTarget({ ...common, sessionSecret, name, repo: path.resolve(/** @type {string} */ (options.baseline)) })
+          : name === "socketio"
+            ? new SocketIoTarget(common)
+            : new CeilingTarget(common);
+    targets.push(target);
+  }
+  results.config.order = names;
+  const runOptions = { ...options, hashMs, serverCores: plan.serverCores, serverCore: plan.serverCore, profileDir: options.profile ? SCRATCH : null, referenceRate: redis ? options.lowRate : null, log };
+  try {
+    for (const target of targets) results.servers[target.name] = await prepareServer(target, runOptions);
+    const t = now();
+    const { rates, repeats, headlineWindowMs: windowMs, drainMs } = options;
+    results.headline = await withTimeout(
+      "interleaved rounds",
+      targets.length * rates.length * repeats * (windowMs + drainMs + 2000),
+      interleaved(targets, { rates, repeats, windowMs, drainMs, serverCore: plan.serverCore, onWindow: (name, r) => log(`${name}:   ${describeWindow(r)}`) }),
+    );
+    log(`interleaved rounds (${((now() - t) / 1000).toFixed(1)} s)`);
+    for (const target of targets) {
+      // The last round's window at each rate: where the saturation search starts, and the sign-in phase's reference.
+      const known = rates.map((rate) => /** @type {import("./lib/fanout.mjs").FanoutResult} */ (results.headline.servers[target.name][String(rate)].windows.at(-1)));
+      results.servers[target.name].sweep = known;
+      if (target.name !== "baseline") Object.assign(results.servers[target.name], await secondaryPhases(target, runOptions, known));
+      await target.stop();
+    }
+  } finally {
+    await Promise.all(targets.map((t) => t.stop()));
   }
 
   if (redis && tandem) {
@@ -145,7 +181,7 @@ async function main() {
     const t = now();
     results.twoInstances = await withTimeout(
       "two instances + Redis",
-      90_000,
+      180_000,
       twoInstances(tandem, options, {
         plan,
         onWindow: (r) => log(`tandem ×2:   ${describeWindow(r)}`),
@@ -156,6 +192,7 @@ async function main() {
   }
 
   results.finishedAt = new Date().toISOString();
+  results.machine.loadAverageAfter = os.loadavg().map((l) => Math.round(l * 100) / 100);
   results.durationS = Math.round((now() - t0) / 100) / 10;
   results.ratios = computeRatios(results);
   const checks = targetChecks(results.ratios);
@@ -163,22 +200,15 @@ async function main() {
 
   const stamp = fileStamp(results.startedAt);
   const jsonName = options.smoke ? `smoke-${stamp}.json` : `${stamp}.json`;
-  const jsonDir = options.smoke ? SCRATCH : RESULTS;
+  // Only the run the README quotes is committed; every other run's numbers go to results/tmp/.
+  const jsonDir = options.writeReadme ? RESULTS : SCRATCH;
   await writeFile(path.join(jsonDir, jsonName), JSON.stringify(results, null, 2) + "\n");
-  // The committed chart belongs to the README's results: a run that leaves the README alone
-  // leaves the chart alone too, and draws its own under results/tmp/.
-  const chartPath = options.smoke
-    ? path.join(SCRATCH, "latency-smoke.svg")
-    : options.writeReadme
-      ? path.join(RESULTS, "latency.svg")
-      : path.join(SCRATCH, `latency-${stamp}.svg`);
-  await writeFile(chartPath, latencyChart(results));
   saved = true;
   if (options.writeReadme) await updateReadme(path.join(BENCH, "README.md"), results, checks, jsonName);
 
   process.stdout.write(`\n${terminalTable(results)}\n\n* = did not hold (p99 > 50 ms, lost deliveries, or cut short)\n\n`);
   process.stdout.write(`${ratiosText(checks)}\n\n`);
-  if (options.smoke) process.stdout.write("(--smoke: 10 sockets and a second of load; these figures say nothing about speed)\n\n");
+  if (options.smoke) process.stdout.write("(--smoke: 10 sockets and a few short windows; these figures say nothing about speed)\n\n");
   log(`wrote ${path.relative(process.cwd(), path.join(jsonDir, jsonName))} in ${results.durationS} s`);
 
   if (options.smoke) {

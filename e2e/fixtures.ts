@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test as base, expect, type BrowserContext, type Page } from "@playwright/test";
+import { freePort } from "@tandem/testkit";
 import { startServerProcess, type ServerProcess } from "../apps/server/test/serverProcess.js";
 import { Mailbox } from "../apps/server/test/mailbox.js";
 
@@ -11,17 +11,6 @@ export interface E2EServer {
   url: string;
   /** SIGTERMs the process and starts a new one on the same port and data dir (a deploy, a crash). */
   restart(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /** Opens a page in a fresh browser context: another device, with its own cookies and storage. */

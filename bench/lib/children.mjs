@@ -31,12 +31,23 @@ export function startChild({ name, command, args, env, ipc = false }) {
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+  return adopt(name, child, lines, /** @type {Child["exited"]} */ (exited));
+}
+
+/**
+ * Puts a process started elsewhere (by `@tandem/testkit`'s launcher) under the run's care, so it
+ * is stopped with the rest however the run ends.
+ * @param {string} name @param {import("node:child_process").ChildProcess} child @param {string[]} lines
+ * @param {Child["exited"]} exited
+ * @returns {Child}
+ */
+export function adopt(name, child, lines, exited) {
   /** @type {Child} */
   const handle = {
     name,
     child,
     lines,
-    exited: /** @type {Child["exited"]} */ (exited),
+    exited,
     async stop(graceMs = 3000) {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");

@@ -93,7 +93,8 @@ function describe({ functionName, url, lineNumber }) {
   const name = functionName || "(anonymous)";
   if (url === "") {
     // V8's pseudo-frames: (garbage collector), (program), (idle), (root); and native built-ins.
-    const area = name.startsWith("(") ? name : "(native)";
+    // An unnamed native (better-sqlite3's statement methods, say) is "(anonymous)", not a pseudo-frame.
+    const area = functionName.startsWith("(") ? functionName : "(native)";
     return { key: name, area, own: false };
   }
   if (url.startsWith("node:")) return { key: `${url}:${name}`, area: "node internals", own: false };

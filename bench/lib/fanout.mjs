@@ -9,6 +9,14 @@ import { writeText } from "./writeIds.mjs";
 /** The p99 a rate must stay under to count as held (the issue's saturation criterion). */
 export const HELD_P99_MS = 50;
 
+/**
+ * How many unanswered writes a window tolerates before it is cut short: a quarter of a second's
+ * worth. Past that the p99 is beyond 50 ms whatever happens next, and draining a longer backlog
+ * would only spend the run's time.
+ * @param {number} rate
+ */
+export const backlogLimit = (rate) => Math.max(50, Math.round(rate / 4));
+
 /** Write ids are unique over the whole run, so a late delivery from an earlier window is ignored. */
 let nextWriteId = 1;
 
@@ -21,9 +29,10 @@ let nextWriteId = 1;
  *   server: ServerHealth | null, driver: ReturnType<typeof driverWindowStop>, stolenMs: number | null }} FanoutResult
  *   `stolenMs` is the CPU time the hypervisor took from the whole machine during the window
  *   (see `readStolenMs`)
- * @typedef {{ cpu: number, coreBusy: number | null, otherLoad: number | null, gcMs: number, gcMaxMs: number,
+ * @typedef {{ cpu: number, cpuMs: number, coreBusy: number | null, otherLoad: number | null, gcMs: number, gcMaxMs: number,
  *   loopDelayP99Ms: number, loopDelayMaxMs: number }} ServerHealth
  *   `cpu` is in cores (1 = one core busy the whole window), summed over the server processes;
+ *   `cpuMs` the same as CPU time (user + system, every thread of the processes), window and drain;
  *   `coreBusy` is how busy the servers' core was, and `otherLoad` how much of it went to
  *   processes that are not the servers (noise from whatever else runs on the machine); the rest
  *   is the worst process's
@@ -131,13 +140,15 @@ export async function measureFanout(population, { rate, durationMs, drainMs = 20
   const e2eSummary = summarize(e2e);
   const overloaded = loop.stoppedEarly;
   const lost = expectedDeliveries - delivered;
-  const serverCpu = round3(cpuAfter.reduce((sum, after, i) => sum + (after - (cpuBefore[i] ?? 0)), 0) / elapsedMs);
+  const serverCpuMs = cpuAfter.reduce((sum, after, i) => sum + (after - (cpuBefore[i] ?? 0)), 0);
+  const serverCpu = round3(serverCpuMs / elapsedMs);
   /** @type {ServerHealth | null} */
   const server =
     probes.length === 0
       ? null
       : {
           cpu: serverCpu,
+          cpuMs: round3(serverCpuMs),
           coreBusy,
           otherLoad: coreBusy === null ? null : round3(Math.max(0, coreBusy - serverCpu)),
           gcMs: Math.max(...windows.map((w) => w.gcMs)),

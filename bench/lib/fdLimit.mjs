@@ -1,11 +1,12 @@
 import { execFileSync } from "node:child_process";
 
 /**
- * The descriptors a run with `sockets` sockets needs: each socket once in the driver and once in a
- * server, and room for HTTP connections, pipes and files.
- * @param {number} sockets
+ * The descriptors a process of the run needs, the limit being per process: the driver holds every
+ * server's sockets at once (they all stay connected through the interleaved rounds), each server
+ * its own; plus room for HTTP connections, pipes and files.
+ * @param {number} socketsPerServer @param {number} servers
  */
-export const fdsNeeded = (sockets) => sockets * 2 + 4096;
+export const fdsNeeded = (socketsPerServer, servers) => socketsPerServer * Math.max(1, servers) + 4096;
 
 /**
  * Open-file limit. Each socket is a file descriptor in the driver and another in the server;

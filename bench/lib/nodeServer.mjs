@@ -1,10 +1,9 @@
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { startChild, tail } from "./children.mjs";
+import { startServerProcess } from "@tandem/testkit";
+import { adopt } from "./children.mjs";
 import { onServerCore } from "./cpuPlan.mjs";
-import { freePort } from "./freePort.mjs";
 import { HttpClient } from "./httpClient.mjs";
 import { Probe } from "./probe.mjs";
-import { waitFor } from "./waitFor.mjs";
 
 const PROBE_URL = pathToFileURL(fileURLToPath(new URL("../probe/serverProbe.mjs", import.meta.url))).href;
 
@@ -26,28 +25,25 @@ const PROBE_URL = pathToFileURL(fileURLToPath(new URL("../probe/serverProbe.mjs"
  * @returns {Promise<NodeServer>}
  */
 export async function startNodeServer({ plan, name, entry, nodeArgs = [], env, timeoutMs = 20_000, maxSockets = 64 }) {
-  const port = await freePort();
-  const { command, args } = onServerCore(plan, process.execPath, ["--expose-gc", ...nodeArgs, "--import", PROBE_URL, entry]);
-  const child = startChild({
-    name,
-    command,
-    args,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env, PORT: String(port), HOST: "127.0.0.1" },
+  const proc = await startServerProcess({
+    entry,
+    env,
+    nodeArgs: ["--expose-gc", ...nodeArgs, "--import", PROBE_URL],
+    wrap: (command, args) => onServerCore(plan, command, args),
     ipc: true,
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const http = new HttpClient(url, { maxSockets });
-  await waitFor(`${name} on port ${port}`, async () => (await http.request("GET", "/healthz")).status === 200, {
+    keepLines: 200,
     timeoutMs,
-    alive: () => child.child.exitCode === null && child.child.signalCode === null,
-    explain: () => tail(child),
+  }).catch((/** @type {unknown} */ err) => {
+    throw new Error(`${name}: ${err instanceof Error ? err.message : String(err)}`);
   });
+  const child = adopt(name, proc.child, proc.lines, proc.exited);
+  const http = new HttpClient(proc.url, { maxSockets });
   return {
     name,
-    port,
-    url,
+    port: proc.port,
+    url: proc.url,
     child,
-    probe: new Probe(child.child),
+    probe: new Probe(proc.child),
     http,
     async stop() {
       http.close();

@@ -7,14 +7,16 @@
 const CONCERNS = /** @type {const} */ ([
   ["sessions (auth/sessions.ts, cookies)", /^(express-session|cookie|cookie-signature|uid-safe|random-bytes|apps\/server\/dist\/(auth\/sessions|store\/SqliteSessionStore)\.js)$/],
   ["request logging (request ids, pino)", /^(pino|pino-http|pino-std-serializers|@pinojs\/.*|sonic-boom|thread-stream|apps\/server\/dist\/(http\/requestLogger|logger)\.js)$/],
-  ["HTTP framework (express, router, body reading, response headers)", /^(express|router|body-parser|raw-body|on-headers|on-finished|type-is|content-type|media-typer|parseurl|etag|fresh|path-to-regexp|helmet|iconv-lite|mime-types|mime-db|debug|ms|finalhandler|send|serve-static|depd|http-errors|statuses|qs|bytes|unpipe|ee-first|encodeurl|escape-html|vary|accepts|negotiator|proxy-addr|forwarded|ipaddr\.js|apps\/server\/dist\/http\/(jsonBody|apiHeaders|originCheck|errorHandler|HttpError|webApp)\.js|apps\/server\/dist\/app\.js)$/],
+  ["HTTP framework (express, router, body reading, response headers)", /^(express|router|body-parser|raw-body|on-headers|on-finished|type-is|content-type|media-typer|parseurl|etag|fresh|path-to-regexp|helmet|iconv-lite|mime-types|mime-db|debug|ms|finalhandler|send|serve-static|depd|http-errors|statuses|qs|bytes|unpipe|ee-first|encodeurl|escape-html|vary|accepts|negotiator|proxy-addr|forwarded|ipaddr\.js|apps\/server\/dist\/http\/(jsonBody|apiHeaders|originCheck|errorHandler|HttpError|webApp|expressServer|deviceId|publicOrigin|proxyTrust|sendJsonInSlices)\.js|apps\/server\/dist\/app\.js)$/],
+  ["per-user caps (write rate, todo count)", /^(rate-limiter-flexible|apps\/server\/dist\/(todos\/writeLimit|limits\/.*)\.js)$/],
   ["authentication (user lookup per request)", /^apps\/server\/dist\/(http\/authenticate|auth\/apiTokens)\.js$/],
   ["validation (zod)", /^(zod|apps\/server\/dist\/http\/validate\.js|packages\/protocol\/.*)$/],
-  ["store write (SQLite transaction, change log)", /^(better-sqlite3|bindings|apps\/server\/dist\/store\/.*|apps\/server\/dist\/todos\/TodoService\.js)$/],
+  ["store write (todo rules, SQLite transaction, change log)", /^(better-sqlite3|bindings|apps\/server\/dist\/store\/.*|apps\/server\/dist\/todos\/(TodoService|todoChanges|changeLog|bulkChange)\.js)$/],
   ["fan-out (change feed, relay, gateway, ws)", /^(ws|packages\/gateway\/.*|apps\/server\/dist\/(todos\/ChangeFeed|sockets\/.*)\.js)$/],
   ["route handler", /^apps\/server\/dist\/routes\/.*$/],
   ["Node internals (HTTP parsing, socket reads, timers)", /^node internals$/],
   ["garbage collection", /^\(garbage collector\)$/],
+  ["the benchmark's probe", /^bench\/probe\/.*$/],
 ]);
 
 /**

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { startChild, tail } from "../lib/children.mjs";
 import { now } from "../lib/clock.mjs";
 import { onServerCore } from "../lib/cpuPlan.mjs";
-import { freePort } from "../lib/freePort.mjs";
+import { freePort } from "@tandem/testkit";
 import { latencyHistogram, recordMs, summarize } from "../lib/histogram.mjs";
 import { waitFor } from "../lib/waitFor.mjs";
 

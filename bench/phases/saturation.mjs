@@ -1,5 +1,4 @@
-import { measureFanout } from "../lib/fanout.mjs";
-import { backlogLimit } from "./sweep.mjs";
+import { backlogLimit, measureFanout } from "../lib/fanout.mjs";
 
 /**
  * Saturation: the highest write rate whose window still holds (p99 ≤ 50 ms, nothing lost).

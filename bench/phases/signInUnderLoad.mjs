@@ -1,7 +1,6 @@
 import { now } from "../lib/clock.mjs";
-import { measureFanout } from "../lib/fanout.mjs";
+import { backlogLimit, measureFanout } from "../lib/fanout.mjs";
 import { latencyHistogram, recordMs, summarize } from "../lib/histogram.mjs";
-import { backlogLimit } from "./sweep.mjs";
 
 /**
  * Sign-in under load: `concurrency` clients sign in back to back (closed loop: a sign-in is a

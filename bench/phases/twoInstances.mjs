@@ -1,7 +1,7 @@
-import { measureFanout } from "../lib/fanout.mjs";
-import { startRedis } from "../lib/redisServer.mjs";
+import { backlogLimit, measureFanout } from "../lib/fanout.mjs";
+import { startRedis } from "@tandem/testkit";
+import { onServerCore } from "../lib/cpuPlan.mjs";
 import { saturate } from "./saturation.mjs";
-import { backlogLimit } from "./sweep.mjs";
 
 /**
  * A server as a two-instance deployment: two processes and one redis-server, all on the servers'
@@ -32,7 +32,7 @@ export async function twoInstances(target, options, { plan, onWindow, oneInstanc
   const { lowRate, windowMs, drainMs, warmup, rates: warmupRates, bisections } = options;
   const rate = options.rates[0] ?? 100;
   const maxSteps = Math.min(MAX_STEPS, options.maxSteps);
-  const redis = await startRedis(plan);
+  const redis = await startRedis({ wrap: (command, args) => onServerCore(plan, command, args) });
   try {
     await target.start({ instances: 2, redisUrl: redis.url });
     await target.connect();

@@ -1,5 +1,5 @@
 /**
- * How numbers are written in the table, the README and the chart labels: few digits, and "—"
+ * How numbers are written in the table and the README: few digits, and "—"
  * for what was not measured.
  */
 
@@ -14,3 +14,9 @@ export function num(x, digits = 1) {
 
 /** @param {number | null | undefined} x */
 export const ratio = (x) => (x === null || x === undefined || Number.isNaN(x) ? "—" : `${x.toFixed(2)}×`);
+
+/**
+ * A median and its range: "0.42 (0.40–0.45)"; "—" when not measured.
+ * @param {import("../lib/spread.mjs").Spread | null | undefined} s @param {(x: number) => string} show
+ */
+export const spreadText = (s, show) => (s ? `${show(s.median)} (${show(s.min)}–${show(s.max)})` : "—");

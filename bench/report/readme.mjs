@@ -1,14 +1,17 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { num } from "./format.mjs";
 import { verdict } from "./ratios.mjs";
-import { markdownTable } from "./table.mjs";
+import { columns, markdownTable } from "./table.mjs";
 
 const START = "<!-- results:start (written by `npm run bench`; edit outside these markers) -->";
 const END = "<!-- results:end -->";
 
 /**
  * Replaces the results section of bench/README.md with this run's: the machine, the table, the
- * targets and the profile's top entries. Everything outside the markers is left as written.
+ * targets and the profile's top entries. Everything outside the markers is left as written. The
+ * run's JSON becomes the only one in results/: the earlier ones move to results/tmp/ (ignored; git
+ * keeps the committed ones), where `tools/compareRuns.mjs` can still read them.
  *
  * @param {string} file
  * @param {any} results
@@ -22,6 +25,9 @@ export async function updateReadme(file, results, checks, jsonName) {
   const end = text.indexOf(END);
   const next = start >= 0 && end > start ? text.slice(0, start) + block + text.slice(end + END.length) : `${text.trimEnd()}\n\n${block}\n`;
   await writeFile(file, next);
+  const dir = path.join(path.dirname(file), "results");
+  await mkdir(path.join(dir, "tmp"), { recursive: true });
+  for (const name of await readdir(dir)) if (name.endsWith(".json") && name !== jsonName) await rename(path.join(dir, name), path.join(dir, "tmp", name));
 }
 
 /** @param {any} results @param {ReturnType<typeof import("./ratios.mjs").targetChecks>} checks @param {string} jsonName */
@@ -29,15 +35,14 @@ function resultsSection(results, checks, jsonName) {
   const m = results.machine;
   const lines = [
     `Run of ${results.startedAt.slice(0, 16).replace("T", " ")} UTC, ${num(results.durationS)} s, on ${m.summary}.`,
-    `Before the run: load average ${m.loadAverage.join(", ")}, cores busy ${(m.coreBusyBeforeStart ?? []).map((/** @type {number} */ b) => `${Math.round(b * 100)}%`).join(" / ")}; during it, see the "noise" row.`,
+    `Before the run: load average ${m.loadAverage.join(", ")}, cores busy ${(m.coreBusyBeforeStart ?? []).map((/** @type {number} */ b) => `${Math.round(b * 100)}%`).join(" / ")}; after it: load average ${(m.loadAverageAfter ?? []).join(", ")}; during it, see the "noise" rows.`,
+    `Headline: ${results.config.repeats} interleaved rounds (${columns(results).join(", ")}; each server, each rate, ${results.config.headlineWindowMs / 1000} s a window); each figure is the median over the rounds, with the range in brackets.`,
     `Raw numbers: [\`results/${jsonName}\`](results/${jsonName}).`,
     ...(results.rescored ? [`Re-scored: ${results.rescored}.`] : []),
     "",
     markdownTable(results),
     "",
     "`*` = that window did not hold (p99 over 50 ms, a delivery lost, or cut short because writes backed up): read its numbers as \"overloaded\", not as a latency.",
-    "",
-    "![latency vs write rate](results/latency.svg)",
     "",
     "| target | measured | goal | |",
     "|---|---|---|---|",

@@ -17,7 +17,7 @@ export function smokeFailures(results) {
     if (w.misrouted > 0) failures.push(`${where}: ${w.misrouted} deliveries reached another user's device`);
     return 0;
   };
-  for (const name of results.config.servers) {
+  for (const name of results.config.order ?? results.config.servers) {
     const s = results.servers[name];
     if (!s) {
       failures.push(`${name}: no results`);
@@ -25,7 +25,11 @@ export function smokeFailures(results) {
     }
     if (s.connect?.sockets !== results.config.sockets) failures.push(`${name}: ${s.connect?.sockets} of ${results.config.sockets} sockets connected`);
     if (!(s.idle?.heapPerSocketKB > -Infinity)) failures.push(`${name}: no idle-memory figure`);
-    for (const w of s.sweep ?? []) check(`${name} at ${w.rate} w/s`, w);
+    const rounds = Object.values(results.headline?.servers?.[name] ?? {}).flatMap((/** @type {any} */ h) => h.windows);
+    if (rounds.length !== results.config.rates.length * results.config.repeats) failures.push(`${name}: ${rounds.length} interleaved windows`);
+    for (const w of rounds) check(`${name} at ${w.rate} w/s`, w);
+    if (!rounds.every((/** @type {any} */ w) => w.server?.cpuMs > 0)) failures.push(`${name}: no CPU time read from the server`);
+    if (name === "baseline") continue; // measured in the headline only
     check(`${name} sign-in window`, s.signIn?.fanout);
     // Whether sign-ins work, not how fast: on a loaded machine the smoke's short window may close
     // before the first one answers, and the ones in flight are still awaited and counted here.

@@ -1,4 +1,4 @@
-import { num } from "./format.mjs";
+import { num, spreadText } from "./format.mjs";
 
 /**
  * The results as rows: one per metric, one column per server. The same rows feed the terminal
@@ -7,7 +7,10 @@ import { num } from "./format.mjs";
  * @typedef {{ label: string, cells: string[], span?: boolean }} Row
  */
 
-export const SERVER_LABELS = /** @type {const} */ ({ tandem: "Tandem", socketio: "Socket.IO", ceiling: "ceiling (ws)" });
+export const SERVER_LABELS = /** @type {const} */ ({ tandem: "Tandem", baseline: "Tandem (baseline)", socketio: "Socket.IO", ceiling: "ceiling (ws)" });
+
+/** The columns: every server measured, in the order of the interleaved rounds. @param {any} results @returns {string[]} */
+export const columns = (results) => results.config.order ?? results.config.servers;
 
 /** A window that did not hold is marked, so a number from an overloaded window is never read as a result. */
 const mark = (/** @type {{ held: boolean } | undefined} */ r) => (r && !r.held ? " *" : "");
@@ -42,7 +45,7 @@ function stolen(windows) {
 
 /** @param {any} results the JSON written to bench/results @returns {Row[]} */
 export function tableRows(results) {
-  const servers = /** @type {string[]} */ (results.config.servers);
+  const servers = columns(results);
   /** @param {(s: any) => string} cell */
   const row = (/** @type {string} */ label, cell) => ({ label, cells: servers.map((name) => (results.servers[name] ? cell(results.servers[name]) : "—")) });
   /** @type {Row[]} */
@@ -52,17 +55,27 @@ export function tableRows(results) {
   rows.push(row("connect all sockets (s)", (s) => `${num(s.connect?.sockets, 0)} in ${num(s.connect?.seconds)}`));
   rows.push(row("idle heap per socket (KB)", (s) => num(s.idle?.heapPerSocketKB)));
   rows.push(row("idle RSS per socket (KB)", (s) => num(s.idle?.rssPerSocketKB)));
-  for (const rate of results.config.rates) {
-    const at = (/** @type {any} */ s) => s.sweep?.find((/** @type {any} */ r) => r.rate === rate);
-    rows.push(row(`${rate} w/s: write→device p50 / p99 / p99.9 (ms)`, (s) => { const r = at(s); return r ? `${num(r.e2e.p50, 2)} / ${num(r.e2e.p99)} / ${num(r.e2e.p999)}${mark(r)}` : "—"; }));
-    rows.push(row(`${rate} w/s: POST p99 (ms)`, (s) => { const r = at(s); return r ? `${num(r.post.p99)}${mark(r)}` : "—"; }));
-    rows.push(row(`${rate} w/s: deliveries/s (server CPU, cores)`, (s) => { const r = at(s); return r ? `${num(r.deliveriesPerSec, 0)} (${num(r.server?.cpu, 2)})${mark(r)}` : "—"; }));
+  const headline = results.headline;
+  /** @param {string} label @param {(h: any) => string} cell */
+  const hrow = (label, cell) => ({ label, cells: servers.map((name) => (headline?.servers?.[name] ? cell(headline.servers[name]) : "—")) });
+  for (const rate of headline?.rates ?? []) {
+    const k = String(rate);
+    rows.push(hrow(`${rate} w/s: server CPU per write (ms)`, (h) => spreadText(h[k]?.cpuPerWriteMs, (v) => num(v, 3))));
+    rows.push(hrow(`${rate} w/s: write→device p50 (ms)`, (h) => spreadText(h[k]?.p50, (v) => num(v, 2))));
+    rows.push(hrow(`${rate} w/s: write→device p99 (ms)`, (h) => spreadText(h[k]?.p99, (v) => num(v))));
+    rows.push(hrow(`${rate} w/s: POST p99 (ms)`, (h) => spreadText(h[k]?.postP99, (v) => num(v))));
+    rows.push(hrow(`${rate} w/s: windows that held`, (h) => `${h[k]?.held ?? 0} of ${h[k]?.windows?.length ?? 0}`));
   }
+  /** Every window of a server: the interleaved rounds' and the saturation search's. */
+  const windowsOf = (/** @type {string} */ name) => [
+    ...Object.values(headline?.servers?.[name] ?? {}).flatMap((/** @type {any} */ h) => h.windows),
+    ...(results.servers[name]?.saturation?.steps ?? []),
+  ];
   rows.push(row("saturation: last write rate that held (w/s)", (s) => heldRate(s.saturation)));
   rows.push(row("saturation: deliveries/s at that rate", (s) => num(s.saturation?.deliveriesPerSec, 0)));
   rows.push(row("saturation: what gave out first", (s) => limitText(s.saturation)));
-  rows.push(row("noise: other processes on the servers' core", (s) => otherLoad([...(s.sweep ?? []), ...(s.saturation?.steps ?? [])])));
-  rows.push(row("noise: CPU the hypervisor took, per window (ms)", (s) => stolen([...(s.sweep ?? []), ...(s.saturation?.steps ?? [])])));
+  rows.push({ label: "noise: other processes on the servers' core", cells: servers.map((name) => otherLoad(windowsOf(name))) });
+  rows.push({ label: "noise: CPU the hypervisor took, per window (ms)", cells: servers.map((name) => stolen(windowsOf(name))) });
   // The bound on the core the server has, and the issue's 2 × 1000 / hash-ms (two hashing threads).
   rows.push(
     row("sign-in: sign-ins/s (bound on its core; 2 × 1000 / hash-ms)", (s) =>
@@ -117,7 +130,7 @@ function limitText(sat) {
 
 /** @param {any} results @returns {string} */
 export function terminalTable(results) {
-  const servers = /** @type {string[]} */ (results.config.servers);
+  const servers = columns(results);
   const rows = tableRows(results);
   const header = { label: "", cells: servers.map((s) => SERVER_LABELS[/** @type {keyof typeof SERVER_LABELS} */ (s)] ?? s) };
   const labelWidth = Math.max(...rows.map((r) => r.label.length));
@@ -129,7 +142,7 @@ export function terminalTable(results) {
 
 /** @param {any} results @returns {string} */
 export function markdownTable(results) {
-  const servers = /** @type {string[]} */ (results.config.servers);
+  const servers = columns(results);
   const rows = tableRows(results);
   const out = [`| | ${servers.map((s) => SERVER_LABELS[/** @type {keyof typeof SERVER_LABELS} */ (s)] ?? s).join(" | ")} |`, `|---|${servers.map(() => "---").join("|")}|`];
   for (const r of rows) out.push(r.span ? `| ${r.label} | ${r.cells[0]} |${" |".repeat(Math.max(0, servers.length - 1))}` : `| ${r.label} | ${r.cells.join(" | ")} |`);

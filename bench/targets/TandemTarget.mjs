@@ -8,15 +8,17 @@ import { openSocket } from "../lib/openSocket.mjs";
 import { writeIdOfFrame } from "../lib/writeIds.mjs";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
-export const TANDEM_MAIN = path.join(REPO, "apps/server/dist/main.js");
+/** The built server of a checkout (this one unless another is given, see `--tandem-baseline`). */
+export const tandemMain = (repo = REPO) => path.join(repo, "apps/server/dist/main.js");
+export const TANDEM_MAIN = tandemMain();
 
 /**
  * The Node flags of the Procfile's `web` line (`web: node <flags> apps/server/dist/main.js`), so
  * the measured processes run exactly as production does.
  * @returns {string[]}
  */
-export function procfileNodeFlags() {
-  const web = readFileSync(path.join(REPO, "Procfile"), "utf8")
+export function procfileNodeFlags(repo = REPO) {
+  const web = readFileSync(path.join(repo, "Procfile"), "utf8")
     .split("\n")
     .find((line) => line.startsWith("web:"));
   const words = (web ?? "").slice("web:".length).trim().split(/\s+/);
@@ -50,11 +52,15 @@ const FORWARDED = { "x-forwarded-proto": "https" };
 export class TandemTarget {
   /**
    * @param {{ plan: import("../lib/cpuPlan.mjs").CpuPlan, dataDir: string, users: number,
-   *   devicesPerUser: number, bcryptCost: number, sessionSecret: string, signinUsers: number }} options
+   *   devicesPerUser: number, bcryptCost: number, sessionSecret: string, signinUsers: number,
+   *   name?: string, repo?: string }} options
+   *   `repo`: the checkout whose built server runs (default: this one); `name`: "tandem" by default
    */
   constructor(options) {
     this.options = options;
-    this.name = "tandem";
+    this.name = options.name ?? "tandem";
+    this.main = tandemMain(options.repo);
+    this.nodeFlags = procfileNodeFlags(options.repo);
     this.users = options.users;
     this.devicesPerUser = options.devicesPerUser;
     /** @type {string[]} the session cookie of each user */
@@ -83,6 +89,12 @@ export class TandemTarget {
       SOCKET_MAX_PER_USER: "20",
       SIGNUP_MAX_PER_IP_PER_HOUR: "100000",
       LOGIN_MAX_FAILURES_PER_IP: "100000",
+      // The per-user caps stay on the write path (their checks are part of what a write costs) but
+      // never refuse: the driver's users write faster and more than a person does.
+      // `tools/loopAtCaps.mjs` measures the caps themselves.
+      WRITE_RATE_PER_USER: "100000",
+      WRITE_BURST_PER_USER: "100000",
+      TODOS_MAX_PER_USER: "1000000",
       ...extra,
     };
   }
@@ -91,8 +103,8 @@ export class TandemTarget {
   async createAccounts() {
     const server = await startNodeServer({
       plan: this.options.plan,
-      name: "tandem (account set-up)",
-      entry: TANDEM_MAIN,
+      name: `${this.name} (account set-up)`,
+      entry: this.main,
       env: this.env({ NODE_ENV: "test", BCRYPT_COST: "4" }),
     });
     try {
@@ -118,10 +130,10 @@ export class TandemTarget {
    */
   async start({ instances = 1, redisUrl } = {}) {
     const extra = { NODE_ENV: "production", BCRYPT_COST: String(this.options.bcryptCost), ...(redisUrl ? { REDIS_URL: redisUrl } : {}) };
-    this.servers = await startInstances(instances, "tandem", {
+    this.servers = await startInstances(instances, this.name, {
       plan: this.options.plan,
-      entry: TANDEM_MAIN,
-      nodeArgs: procfileNodeFlags(),
+      entry: this.main,
+      nodeArgs: this.nodeFlags,
       env: this.env(extra),
       maxSockets: 128,
     });

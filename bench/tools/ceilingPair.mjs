@@ -17,11 +17,10 @@ import path from "node:path";
 import { killAllChildrenNow, stopAllChildren } from "../lib/children.mjs";
 import { pinDriver, planCpus } from "../lib/cpuPlan.mjs";
 import { ensureFdLimit, fdsNeeded } from "../lib/fdLimit.mjs";
-import { measureFanout } from "../lib/fanout.mjs";
+import { backlogLimit, measureFanout } from "../lib/fanout.mjs";
 import { parseOptions } from "../lib/options.mjs";
-import { hasRedis } from "../lib/redisServer.mjs";
+import { hasRedis } from "@tandem/testkit";
 import { saturate } from "../phases/saturation.mjs";
-import { sweep } from "../phases/sweep.mjs";
 import { twoInstances } from "../phases/twoInstances.mjs";
 import { CeilingTarget } from "../targets/CeilingTarget.mjs";
 
@@ -31,7 +30,7 @@ if (!hasRedis()) {
 }
 const options = parseOptions([]);
 const plan = pinDriver(planCpus());
-ensureFdLimit(fdsNeeded(options.users * options.devicesPerUser));
+ensureFdLimit(fdsNeeded(options.users * options.devicesPerUser, 1));
 const dataDir = await mkdtemp(path.join(os.tmpdir(), "ceiling-pair-"));
 // Interrupted or terminated, no server nor redis-server may outlive the tool, nor its files.
 for (const [signal, code] of /** @type {const} */ ([["SIGINT", 130], ["SIGTERM", 143]])) {
@@ -43,12 +42,13 @@ for (const [signal, code] of /** @type {const} */ ([["SIGINT", 130], ["SIGTERM",
 }
 try {
   const ceiling = new CeilingTarget({ plan, dataDir, users: options.users, devicesPerUser: options.devicesPerUser, bcryptCost: options.bcryptCost, signinUsers: options.signinUsers });
-  const common = { windowMs: options.windowMs, drainMs: options.drainMs, serverCore: plan.serverCore };
+  const common = { drainMs: options.drainMs, serverCore: plan.serverCore };
 
   await ceiling.start();
   await ceiling.connect();
   await measureFanout(ceiling, { rate: options.warmup.rate, durationMs: options.warmup.windowMs, drainMs: options.drainMs, maxInflight: options.warmup.rate });
-  const known = await sweep(ceiling, ceiling.probes, { rates: options.rates, ...common });
+  const known = [];
+  for (const rate of options.rates) known.push(await measureFanout(ceiling, { rate, durationMs: options.windowMs, drainMs: options.drainMs, probes: ceiling.probes, serverCore: plan.serverCore, maxInflight: backlogLimit(rate) }));
   const low = await measureFanout(ceiling, { rate: options.lowRate, durationMs: options.windowMs, drainMs: options.drainMs, probes: ceiling.probes, serverCore: plan.serverCore });
   const saturation = await saturate(ceiling, ceiling.probes, { known, ...common, windowMs: options.stepMs, maxSteps: options.maxSteps, bisections: options.bisections });
   await ceiling.stop();

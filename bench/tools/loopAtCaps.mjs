@@ -16,7 +16,6 @@
 // Needs a built tree (`npm run build`). Each run is a fresh server and data dir; the summary
 // gives the median and range over the runs. The fill runs with the write rate limit raised
 // (WRITE_RATE_PER_USER, WRITE_BURST_PER_USER), as it is not what is measured.
-import { fork } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
@@ -26,6 +25,7 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import { startServerProcess } from "@tandem/testkit";
 import WebSocket from "ws";
 
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -190,14 +190,13 @@ async function oneRun(o) {
     for (const device of devices) device.ws.terminate();
     return results;
   } finally {
-    server.child.kill("SIGTERM");
-    await server.exited;
+    await server.kill("SIGTERM");
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 /**
- * @param {{ url: string, child: import("node:child_process").ChildProcess }} server
+ * @param {import("@tandem/testkit").ServerProcess} server
  * @param {Device[]} devices
  * @param {string} op
  * @param {() => Promise<{ status: number, text: string }>} request
@@ -247,13 +246,12 @@ function askProbe(child, message) {
 
 /** @param {string} main @param {string} dataDir @param {number} todos */
 async function startServer(main, dataDir, todos) {
-  const child = fork(main, [], {
-    execArgv: ["--max-semi-space-size=8", "--import", THIS_FILE],
+  return startServerProcess({
+    entry: main,
+    nodeArgs: ["--max-semi-space-size=8", "--import", THIS_FILE],
     env: {
-      PATH: process.env.PATH ?? "",
       [PROBE_ENV]: "1",
       NODE_ENV: "test",
-      HOST: "127.0.0.1",
       PORT: "0",
       DATA_DIR: dataDir,
       BCRYPT_COST: "4",
@@ -262,23 +260,13 @@ async function startServer(main, dataDir, todos) {
       WRITE_RATE_PER_USER: "100000",
       WRITE_BURST_PER_USER: "100000",
     },
-    stdio: ["ignore", "pipe", "pipe", "ipc"],
+    ipc: true,
+    keepLines: 200,
+    portFromLine: (line) => {
+      const match = /"port":(\d+).*listening|listening on port (\d+)/.exec(line);
+      return match ? Number(match[1] ?? match[2]) : undefined;
+    },
   });
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  const port = await new Promise((resolve, reject) => {
-    let buffer = "";
-    /** @param {Buffer} chunk */
-    const onData = (chunk) => {
-      buffer += chunk.toString();
-      const match = /"port":(\d+).*listening|listening on port (\d+)/.exec(buffer);
-      if (match) resolve(Number(match[1] ?? match[2]));
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (chunk) => process.stderr.write(chunk));
-    void exited.then(() => reject(new Error(`server exited before listening:\n${buffer}`)));
-  });
-  child.stdout?.resume();
-  return { url: `http://127.0.0.1:${port}`, child, exited };
 }
 
 /** One signed-in client: keeps the session cookie. */

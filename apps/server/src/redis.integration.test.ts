@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ErrorBody, type RelayedChangeEvent } from "@tandem/protocol";
-import { startRedis, type RedisServer } from "@tandem/gateway/testing";
+import { freePort, startRedis, type RedisServer } from "@tandem/testkit";
 import { SERVER_MAIN, startServerProcess, type ServerProcess } from "../test/serverProcess.js";
 import { ApiClient } from "../test/ApiClient.js";
 import { SocketClient } from "../test/SocketClient.js";
@@ -42,15 +42,6 @@ const baseEnv = () => ({
   SESSION_SECRET: "redis-test-secret-0123456789abcdef0123",
   DATA_DIR: dataDir(),
 });
-
-/** A loopback port nothing listens on (for the moment). */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The server as a child whose every line the test can watch while it starts. */
 function spawnServer(env: Record<string, string>): { child: ChildProcess; lines: string[]; exited: Promise<number | null> } {

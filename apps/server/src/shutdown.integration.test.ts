@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CloseCode, TodoResponse } from "@tandem/protocol";
-import { startRedis, type RedisServer } from "@tandem/gateway/testing";
+import { startRedis, type RedisServer } from "@tandem/testkit";
 import { SERVER_MAIN, startServerProcess, type ServerProcess } from "../test/serverProcess.js";
 import { ApiClient } from "../test/ApiClient.js";
 import { SocketClient } from "../test/SocketClient.js";

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGateway, type Gateway } from "./Gateway.js";
 import { RedisBus } from "./RedisBus.js";
 import { connect, listen, refusal, waitFor, type ListeningGateway, type TestClient } from "./testing/gatewayHarness.js";
-import { startRedis, type RedisServer } from "./testing/redisServer.js";
+import { startRedis, type RedisServer } from "@tandem/testkit";
 import { testAuthenticate, type TestSocketData } from "./testing/testAuthenticate.js";
 
 interface Instance {

@@ -54,9 +54,8 @@ export interface ResolvedSession extends DeviceSession {
  * The idle timeout rolls forward with use, at most once per resolution (a tenth of the timeout,
  * at most an hour), so an ordinary request writes nothing; `signedInAt` caps the total lifetime.
  *
- * Written here rather than with express-session: its per-request work (two SHA-1 hashes of the
- * session's JSON to detect changes, a signed cookie, session and cookie objects, wrapped response
- * methods) was about a quarter of a todo write's CPU, for a session that holds one user id.
+ * Our own rather than express-session, for CPU per write (docs/performance.md): one indexed read
+ * per request, a write only when the session rolls.
  */
 export class Sessions {
   readonly #store: SessionStore;
@@ -64,8 +63,9 @@ export class Sessions {
   readonly #rollEveryMs: number;
   readonly #cookieName: string;
   /**
-   * HMAC's key set-up was ~1.5 % of a write's CPU, for the same few cookies again and again. The
-   * memo only saves hashing: whether a session is live is always the database's answer.
+   * Cookie secret → session id, remembered so the same few cookies are not HMAC-ed on every request
+   * (docs/performance.md). The memo only saves hashing: whether a session is live is always the
+   * database's answer.
    */
   readonly #ids = new Map<string, string>();
 

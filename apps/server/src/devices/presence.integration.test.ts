@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRedis, type RedisServer } from "@tandem/gateway/testing";
+import { startRedis, type RedisServer } from "@tandem/testkit";
 import { CloseCode, CreateTokenResponse, DeviceListResponse, SignOutReason, type Device } from "@tandem/protocol";
 import { startServerProcess, type ServerProcess } from "../../test/serverProcess.js";
 import { ApiClient } from "../../test/ApiClient.js";

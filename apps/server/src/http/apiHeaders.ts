@@ -3,7 +3,7 @@ import type { RequestHandler } from "express";
 /**
  * The response headers every API answer carries. helmet's full set (a CSP and a dozen more) is
  * for documents a browser renders and is mounted in front of the web app only; a JSON answer needs
- * just these, set as one fixed list (helmet on every API call was ~2 % of a write's CPU).
+ * just these, set as one fixed list (docs/performance.md).
  */
 export function apiHeaders(options: { hsts: boolean }): RequestHandler {
   const headers: [string, string][] = [

@@ -5,10 +5,8 @@ import type { Express, Request, Response } from "express";
  * The HTTP server for an Express app, with requests and responses built as Express's from birth.
  *
  * Express 5 turns each of Node's `IncomingMessage`/`ServerResponse` into its own `req`/`res` with
- * `Object.setPrototypeOf` on every request. V8 punishes that: in a bare Express app measured on
- * this machine (autocannon, 4 connections) about 9 KB of every request then outlived the young
- * generation and was promoted, scavenges took ~2 ms instead of ~0.1 ms, and throughput was a
- * fifth of the same app built this way (see expressjs/express#5998).
+ * `Object.setPrototypeOf` on every request, which V8 punishes: much of every request then
+ * outlives the young generation (expressjs/express#5998; the figures are in docs/performance.md).
  *
  * Here Node constructs them from subclasses whose prototypes carry Express's request and response
  * properties, and those prototypes become `app.request`/`app.response`; Express's own

@@ -19,10 +19,10 @@ const CHILD = Symbol("request logger");
  * `X-Request-Id` when it looks sane (so logs line up with the platform's), a fresh UUID
  * otherwise. The id is echoed back.
  *
- * Made for the hot path, where a full HTTP logger was ~7 % of a write's CPU: `req.log` is a
- * getter on the app's request prototype, so the child logger is only built for a request that
- * logs something; and the completion line (successes at debug, client errors at info) is only
- * listened for when `info` is enabled. Server errors are logged by the error handler at any level.
+ * Cheap on the hot path (our own rather than pino-http, for CPU per write: docs/performance.md):
+ * `req.log` is a getter on the app's request prototype, so the child logger is only built for a
+ * request that logs something; and the completion line (successes at debug, client errors at
+ * info) is only listened for when `info` is enabled. Server errors are logged by the error handler at any level.
  * Only the method and the path are logged: the query may carry a socket ticket.
  */
 export function requestLogger(app: Express, logger: Logger): RequestHandler {

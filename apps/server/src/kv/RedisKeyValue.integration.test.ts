@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
-import { startRedis, waitFor, type RedisServer } from "@tandem/gateway/testing";
+import { waitFor } from "@tandem/gateway/testing";
+import { startRedis, type RedisServer } from "@tandem/testkit";
 import { AppError } from "../errors.js";
 import { RedisKeyValue } from "./RedisKeyValue.js";
 

@@ -1,5 +1,4 @@
 /** Helpers for tests that need real sockets or a real Redis: `@tandem/gateway/testing`. */
-export { startRedis, type RedisServer, type StartRedisOptions } from "./redisServer.js";
 export {
   connect,
   deferred,

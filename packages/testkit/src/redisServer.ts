@@ -1,10 +1,13 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { connect, createServer } from "node:net";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { freePort } from "./freePort.js";
+import { killOnExit, stopChild } from "./killOnExit.js";
+import { asIs, type WrapCommand } from "./wrap.js";
 
 /**
- * A throwaway `redis-server` for tests (this package's and others'): loopback only, no
- * persistence, on a free port, so tests stay hermetic and can run side by side.
+ * A throwaway `redis-server`: loopback only, nothing persisted, on a free port, so tests stay
+ * hermetic and can run side by side.
  *
  *     const redis = await startRedis();
  *     afterAll(() => redis.stop());
@@ -26,19 +29,31 @@ export interface StartRedisOptions {
   readonly bin?: string;
   /** How long to wait for the server to answer PING. Default 10 s. */
   readonly startTimeoutMs?: number;
+  /** Rewrites the command before it is spawned (e.g. `taskset`); default: as it is. */
+  readonly wrap?: WrapCommand;
+}
+
+/** Whether `redis-server` (or `bin`) can be run here. */
+export function hasRedis(bin = "redis-server"): boolean {
+  try {
+    execFileSync(bin, ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisServer> {
   const bin = options.bin ?? "redis-server";
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
+  const wrap = options.wrap ?? asIs;
   const port = await freePort();
-  let child: ChildProcess | undefined = await launch(bin, port, startTimeoutMs);
+  let child: ChildProcess | undefined = await launch(bin, wrap, port, startTimeoutMs);
 
   const stop = async (): Promise<void> => {
     const running = child;
     child = undefined;
-    if (running === undefined) return;
-    await kill(running);
+    if (running !== undefined) await stopChild(running);
   };
 
   return {
@@ -50,27 +65,16 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
     stop,
     async restart() {
       await stop();
-      child = await launch(bin, port, startTimeoutMs);
+      child = await launch(bin, wrap, port, startTimeoutMs);
     },
   };
 }
 
-/** Asks the kernel for a free loopback port. Another process could take it before redis binds, rarely. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("could not get a free port");
-  return address.port;
-}
-
-async function launch(bin: string, port: number, timeoutMs: number): Promise<ChildProcess> {
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
-  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+async function launch(bin: string, wrap: WrapCommand, port: number, timeoutMs: number): Promise<ChildProcess> {
+  const { command, args } = wrap(bin, [
+    "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning",
+  ]);
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const collect = (chunk: Buffer): void => {
     // Only kept to explain a failed start; bounded so a chatty server cannot grow it forever.
@@ -85,30 +89,18 @@ async function launch(bin: string, port: number, timeoutMs: number): Promise<Chi
   child.once("exit", (code, signal) => {
     exited ??= `exited with ${signal ?? code}`;
   });
-  // A test run that dies before its afterAll must not leave a server behind.
-  const killOnExit = (): void => {
-    child.kill("SIGKILL");
-  };
-  process.once("exit", killOnExit);
-  child.once("exit", () => process.off("exit", killOnExit));
+  killOnExit(child);
 
   const deadline = Date.now() + timeoutMs;
   while (!(await answersPing(port))) {
     if (exited !== undefined) throw new Error(`${bin} ${exited}:\n${output}`);
     if (Date.now() > deadline) {
-      await kill(child);
+      await stopChild(child);
       throw new Error(`${bin} did not answer PING on port ${port} within ${timeoutMs} ms:\n${output}`);
     }
     await sleep(25);
   }
   return child;
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGKILL");
-  await exited;
 }
 
 /** One PING over a raw TCP connection: "+PONG" means the server is up and done loading. */
