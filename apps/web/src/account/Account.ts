@@ -8,6 +8,7 @@ import { startLiveSync, type LiveSync } from "../sync/liveSync";
 import { Outbox } from "../sync/Outbox";
 import { createWriteSender } from "../sync/sendWrite";
 import type { OpenSocket } from "../sync/socket";
+import type { TabCoordination } from "../sync/tabChannel";
 
 /** How long sign-out waits for queued writes to reach the server before it goes ahead. */
 export const SIGN_OUT_FLUSH_MS = 3_000;
@@ -20,6 +21,8 @@ export interface AccountOptions {
   openSocket: OpenSocket;
   deviceId: string;
   env: Environment;
+  /** Lets the tabs of this browser share one socket; absent or null, this tab opens its own. */
+  tabs?: TabCoordination | null;
 }
 
 /** What runs while this tab is signed in. */
@@ -101,6 +104,7 @@ export class Account {
       openSocket: this.options.openSocket,
       appState,
       env,
+      share: this.options.tabs ? { coordination: this.options.tabs, userId: user.id } : null,
     });
     const outbox = new Outbox({
       appState,
