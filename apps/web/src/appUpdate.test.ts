@@ -1,24 +1,52 @@
 import { describe, expect, it } from "vitest";
-import { createAppUpdate, UPDATE_CHECK_INTERVAL_MS, type RegisterServiceWorker } from "./appUpdate";
+import { createAppUpdate, UPDATE_CHECK_INTERVAL_MS, type RegisterServiceWorker, type UpdateRegistration } from "./appUpdate";
+
+/** A waiting worker whose activation the test drives. */
+class FakeWorker {
+  state: ServiceWorkerState = "installed";
+  private readonly listeners: Array<() => void> = [];
+  addEventListener(_type: string, listener: () => void): void {
+    this.listeners.push(listener);
+  }
+  activate(): void {
+    this.state = "activated";
+    for (const listener of this.listeners) listener();
+  }
+}
 
 /** A hand-driven registerSW: the test says when a new worker is waiting. */
 function fakeServiceWorker() {
   const calls = { activations: [] as Array<boolean | undefined>, reloads: 0, updates: 0 };
   let needRefresh = () => {};
-  let registered: (registration: ServiceWorkerRegistration) => void = () => {};
+  let needReload = () => {};
+  let registered: (registration: UpdateRegistration) => void = () => {};
+  const worker = new FakeWorker();
+  const registration: { waiting: FakeWorker | null; update(): Promise<void> } = {
+    waiting: null,
+    update: async () => {
+      calls.updates += 1;
+    },
+  };
   const register: RegisterServiceWorker = (options) => {
     needRefresh = options.onNeedRefresh;
-    registered = (registration) => options.onRegisteredSW("/sw.js", registration);
+    needReload = options.onNeedReload;
+    registered = (r) => options.onRegisteredSW("/sw.js", r);
     return async (reloadPage) => {
       calls.activations.push(reloadPage);
     };
   };
-  const registration = {
-    update: async () => {
-      calls.updates += 1;
+  return {
+    register,
+    calls,
+    worker,
+    newWorkerWaiting: () => {
+      registration.waiting = worker;
+      needRefresh();
     },
-  } as unknown as ServiceWorkerRegistration;
-  return { register, calls, newWorkerWaiting: () => needRefresh(), registered: () => registered(registration), registration };
+    /** The new worker took control of this tab (another tab activated it). */
+    controlledByNewWorker: () => needReload(),
+    registered: () => registered(registration),
+  };
 }
 
 describe("createAppUpdate", () => {
@@ -33,20 +61,26 @@ describe("createAppUpdate", () => {
     expect(told).toBe(1);
   });
 
-  it("reloads plainly while current, and activates the waiting worker (with a reload) once ready", () => {
+  it("reloads plainly while current; once ready, activates the waiting worker and reloads when it is active", () => {
     const sw = fakeServiceWorker();
     const update = createAppUpdate({ register: sw.register, reloadPage: () => (sw.calls.reloads += 1), every: () => {} });
+    sw.registered();
     update.reload();
     expect(sw.calls).toMatchObject({ reloads: 1, activations: [] });
     sw.newWorkerWaiting();
     update.reload();
     expect(sw.calls).toMatchObject({ reloads: 1, activations: [true] });
+    sw.worker.activate();
+    expect(sw.calls.reloads).toBe(2);
   });
 
-  it("never swaps by itself: a waiting worker changes nothing until reload is asked for", () => {
+  it("never swaps by itself: a waiting worker, or one another tab activated, reloads nothing", () => {
     const sw = fakeServiceWorker();
     createAppUpdate({ register: sw.register, reloadPage: () => (sw.calls.reloads += 1), every: () => {} });
+    sw.registered();
     sw.newWorkerWaiting();
+    sw.worker.activate();
+    sw.controlledByNewWorker();
     expect(sw.calls).toMatchObject({ reloads: 0, activations: [] });
   });
 

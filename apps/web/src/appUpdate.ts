@@ -18,8 +18,15 @@ export interface AppUpdate {
 /** The part of vite-plugin-pwa's `registerSW` (virtual:pwa-register) this module uses. */
 export type RegisterServiceWorker = (options: {
   onNeedRefresh(): void;
-  onRegisteredSW(url: string, registration: ServiceWorkerRegistration | undefined): void;
+  onNeedReload(): void;
+  onRegisteredSW(url: string, registration: UpdateRegistration | undefined): void;
 }) => (reloadPage?: boolean) => Promise<void>;
+
+/** The part of a ServiceWorkerRegistration this module uses. */
+export interface UpdateRegistration {
+  readonly waiting: { readonly state: string; addEventListener(type: "statechange", listener: () => void): void } | null;
+  update(): Promise<unknown>;
+}
 
 export interface AppUpdateOptions {
   register: RegisterServiceWorker;
@@ -36,14 +43,19 @@ export const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 
 export function createAppUpdate({ register, reloadPage, every }: AppUpdateOptions): AppUpdate {
   let state: UpdateState = "current";
+  let registration: UpdateRegistration | undefined;
   const listeners = new Set<() => void>();
   const activate = register({
     onNeedRefresh() {
       state = "ready";
       for (const listener of listeners) listener();
     },
-    onRegisteredSW(_url, registration) {
-      if (registration) every(UPDATE_CHECK_INTERVAL_MS, () => void registration.update().catch(() => {}));
+    // Another tab's Reload activated the new worker, which now controls this tab too: this tab
+    // goes on with the build it runs (its prompt stays) instead of reloading under its user.
+    onNeedReload() {},
+    onRegisteredSW(_url, registered) {
+      registration = registered;
+      if (registered) every(UPDATE_CHECK_INTERVAL_MS, () => void registered.update().catch(() => {}));
     },
   });
   return {
@@ -53,10 +65,18 @@ export function createAppUpdate({ register, reloadPage, every }: AppUpdateOption
       return () => listeners.delete(listener);
     },
     reload() {
-      // A plain reload would keep the old build: a waiting worker only takes over once told to
-      // (skipWaiting), and vite-plugin-pwa reloads the page as soon as it controls it.
-      if (state === "ready") void activate(true);
-      else reloadPage();
+      // A plain reload would keep the old build: a waiting worker takes over only once told to
+      // (skipWaiting). The page reloads when the worker is active, not when it controls this
+      // page: a page from before the first install is never controlled (no clients.claim()).
+      const waiting = registration?.waiting;
+      if (state !== "ready" || !waiting) {
+        reloadPage();
+        return;
+      }
+      waiting.addEventListener("statechange", () => {
+        if (waiting.state === "activated") reloadPage();
+      });
+      void activate(true);
     },
   };
 }
