@@ -51,6 +51,8 @@ it("after one visit the app opens with no network, never from a cached API answe
   page,
   newDevice,
 }) => {
+  // Two visits, a reload offline and a second browser: more than the default minute.
+  it.slow();
   const email = await signUp(page);
   await addTodo(page, "bought while online");
   await expectSettled(page);

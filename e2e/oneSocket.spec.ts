@@ -61,6 +61,8 @@ test("three tabs of one browser hold one socket, and every tab shows every chang
   newDevice,
   server,
 }) => {
+  // Four pages in two browsers: more than the default minute on a busy machine.
+  test.slow();
   const { tabs, phone, userId } = await threeTabsAndAPhone(page, newDevice);
   // The phone is a browser of its own: two sockets for this user in all, one of them this browser's.
   await expect.poll(() => openSockets(server, userId).length).toBe(2);
@@ -81,6 +83,8 @@ test("three tabs of one browser hold one socket, and every tab shows every chang
 });
 
 test("closing the leader tab hands the socket over without losing a change made meanwhile", async ({ page, newDevice, server }) => {
+  // Four pages in two browsers: more than the default minute on a busy machine.
+  test.slow();
   const { tabs, phone, userId } = await threeTabsAndAPhone(page, newDevice);
   const [leader, second, third] = tabs as [Page, Page, Page];
   await addTodo(phone, "before");
