@@ -11,6 +11,15 @@ export interface E2EServer {
   url: string;
   /** SIGTERMs the process and starts a new one on the same port and data dir (a deploy, a crash). */
   restart(): Promise<void>;
+  /** Every line the current process has logged (JSON), for what only the server can observe. */
+  logLines(): readonly string[];
+}
+
+/** Worker options: a spec that reads the server's debug log sets `test.use({ serverLogLevel: "debug" })`. */
+export interface ServerOptions {
+  serverLogLevel: "info" | "debug";
+  /** The web app the server serves (WEB_DIST_DIR); the built apps/web/dist when empty. */
+  webDistDir: string;
 }
 
 /** Opens a page in a fresh browser context: another device, with its own cookies and storage. */
@@ -18,8 +27,10 @@ export type NewDevice = () => Promise<Page>;
 
 export const test = base.extend<
   { server: E2EServer; newDevice: NewDevice; mailbox: Mailbox },
-  { workerServer: E2EServer; workerMailbox: Mailbox }
+  { workerServer: E2EServer; workerMailbox: Mailbox } & ServerOptions
 >({
+  serverLogLevel: ["info", { scope: "worker", option: true }],
+  webDistDir: ["", { scope: "worker", option: true }],
   // The server's mail (password-reset links) goes to a real SMTP server on loopback.
   workerMailbox: [
     // Playwright reads a fixture's dependencies from its first parameter, so it must be a pattern.
@@ -32,13 +43,14 @@ export const test = base.extend<
     { scope: "worker" },
   ],
   workerServer: [
-    async ({ workerMailbox }, use) => {
+    async ({ workerMailbox, serverLogLevel, webDistDir }, use) => {
       const dataDir = mkdtempSync(path.join(tmpdir(), "tandem-e2e-"));
       const port = await freePort();
       const env = {
         PORT: String(port),
         DATA_DIR: dataDir,
-        LOG_LEVEL: "info",
+        LOG_LEVEL: serverLogLevel,
+        ...(webDistDir ? { WEB_DIST_DIR: webDistDir } : {}),
         SESSION_SECRET: "e2e-session-secret-0123456789abcdef",
         SIGNUP_MAX_PER_IP_PER_HOUR: "10000",
         LOGIN_MAX_FAILURES_PER_IP: "10000",
@@ -56,6 +68,7 @@ export const test = base.extend<
           await proc.kill("SIGTERM");
           proc = await startServerProcess(env);
         },
+        logLines: () => proc.lines,
       };
       await use(server);
       await proc.kill("SIGTERM");

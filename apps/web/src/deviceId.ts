@@ -14,7 +14,12 @@ export interface KeyValueStorage {
  * The id this tab sends as `X-Device-Id`, so the server can stamp every change with its writer
  * and this tab can recognise (and skip) the echoes of its own writes.
  *
- * One id per tab: it lives in sessionStorage, which is per tab, and survives a reload so a
+ * One id per tab, even though the tabs of a browser share one socket (sync/socketLeader.ts): an
+ * echo may only be skipped by the tab that wrote the change, because only that tab already shows
+ * it and reconciles it from the HTTP answer. With one id per browser, every tab would skip its
+ * sibling tabs' changes too (docs/protocol.md §8).
+ *
+ * It lives in sessionStorage, which is per tab, and survives a reload so a
  * reloaded tab stays the same device. A *duplicated* tab, however, starts with a copy of the
  * original's sessionStorage, and two live tabs sharing one id would each ignore the other's
  * changes. Browsers report a duplicated tab's navigation as "back_forward" (it restores the

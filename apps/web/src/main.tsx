@@ -1,6 +1,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { createAccountApi } from "./api/accountApi";
+import { registerSW } from "virtual:pwa-register";
 import { createAuthApi } from "./api/authApi";
 import { createHttpClient } from "./api/http";
 import { createTodosApi } from "./api/todosApi";
@@ -10,8 +11,10 @@ import { browserDeviceId } from "./deviceId";
 import { followBrowserHistory } from "./browserHistory";
 import { browserEnvironment } from "./environment";
 import { Account } from "./account/Account";
+import { createAppUpdate, withoutServiceWorker } from "./appUpdate";
 import { createAppState } from "./state/appState";
 import { openBrowserSocket } from "./sync/socket";
+import { browserTabCoordination } from "./sync/tabChannel";
 import { App } from "./ui/App";
 import { AppProvider, type AppServices } from "./ui/AppContext";
 import { guardUnsavedChanges } from "./unsavedChangesGuard";
@@ -31,8 +34,14 @@ const account = new Account({
   openSocket: openBrowserSocket,
   deviceId,
   env: browserEnvironment(),
+  tabs: browserTabCoordination(),
 });
-const services: AppServices = { appState, account, webhooks: createWebhooksApi(http), reload: () => window.location.reload() };
+const reloadPage = () => window.location.reload();
+const appUpdate =
+  "serviceWorker" in navigator
+    ? createAppUpdate({ register: registerSW, reloadPage, every: (ms, fn) => void window.setInterval(fn, ms) })
+    : withoutServiceWorker(reloadPage);
+const services: AppServices = { appState, account, webhooks: createWebhooksApi(http), appUpdate, reload: () => appUpdate.reload() };
 guardUnsavedChanges(appState);
 followBrowserHistory(appState);
 void account.restore();

@@ -22,6 +22,7 @@ import { Outbox } from "../sync/Outbox";
 import { createWriteSender } from "../sync/sendWrite";
 import type { OpenSocket } from "../sync/socket";
 import { ACCOUNT_DELETED, signOutMessage } from "./signOutMessage";
+import type { TabCoordination } from "../sync/tabChannel";
 
 /** How long sign-out waits for queued writes to reach the server before it goes ahead. */
 export const SIGN_OUT_FLUSH_MS = 3_000;
@@ -35,6 +36,8 @@ export interface AccountOptions {
   openSocket: OpenSocket;
   deviceId: string;
   env: Environment;
+  /** Lets the tabs of this browser share one socket; absent or null, this tab opens its own. */
+  tabs?: TabCoordination | null;
 }
 
 /** What runs while this tab is signed in. */
@@ -179,6 +182,7 @@ export class Account {
       appState,
       env,
       onDevicesChanged: () => roster.changed(),
+      share: this.options.tabs ? { coordination: this.options.tabs, userId: user.id } : null,
     });
     const roster = new DeviceRoster({
       appState,

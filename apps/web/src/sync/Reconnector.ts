@@ -104,6 +104,14 @@ export class Reconnector {
     this.dispatch("signedOut", reason);
   }
 
+  /**
+   * Another tab of this browser saw the network come back or came to the foreground: this tab,
+   * holding the socket for both, may be a throttled background tab that missed it.
+   */
+  wake(): void {
+    this.becameVisible();
+  }
+
   private dispatch(event: ConnectionEvent, signOutReason: string | null = null): void {
     const next = nextStatus(this.status, event);
     if (next === this.status) return;

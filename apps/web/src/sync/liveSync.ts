@@ -2,9 +2,12 @@ import { DEVICES_MESSAGE, type DeviceId, type DevicesMessage, type TodoListRespo
 import type { Environment } from "../environment";
 import type { AppStateApi } from "../state/appState";
 import { ChangeFollower, type FollowerSink } from "./ChangeFollower";
-import { Reconnector } from "./Reconnector";
+import type { ConnectionStatus } from "./connectionStatus";
+import { Reconnector, type ReconnectorOptions } from "./Reconnector";
 import { readFrame } from "./serverMessage";
+import { SocketLeader } from "./socketLeader";
 import type { OpenSocket } from "./socket";
+import type { TabCoordination } from "./tabChannel";
 
 export interface LiveSyncOptions {
   deviceId: DeviceId;
@@ -15,19 +18,34 @@ export interface LiveSyncOptions {
   env: Environment;
   /** The user's roster changed on the server (see DeviceRoster). */
   onDevicesChanged?(message: DevicesMessage): void;
+  /**
+   * Share one socket with the other tabs of this browser signed in as `userId` (socketLeader.ts);
+   * null where the browser lacks the Web Locks API or BroadcastChannel: this tab opens its own.
+   */
+  share?: { coordination: TabCoordination; userId: string } | null;
 }
 
-/** This tab's live sync: a change follower fed by this tab's own socket. */
+/** What the rest of the app may ask of the connection, whoever holds the socket. */
+export interface SyncConnection {
+  /** Something the stream depends on failed (a refetch): see Reconnector.failed. */
+  failed(error: unknown): void;
+  /** The server ended the session (a 401): stop for good. */
+  sessionEnded(): void;
+  dispose(): void;
+}
+
+/** This tab's live sync: a change follower fed by a socket, its own or another tab's. */
 export interface LiveSync {
   readonly follower: ChangeFollower;
-  readonly connection: Reconnector;
+  readonly connection: SyncConnection;
 }
 
 /**
- * Starts following the signed-in user's list: the reconnector holds the socket and reports its
+ * Starts following the signed-in user's list: a reconnector holds the socket and reports its
  * status to the app state (`connectionChanged`, the one place status goes); each frame it
  * receives is read by its `type` and handed to the follower, which reports to the app state
- * through its sink. Stop it with `connection.dispose()`.
+ * through its sink. Shared, the reconnector exists only in the tab that leads, and the others
+ * get its frames and status from it. Stop it with `connection.dispose()`.
  */
 export function startLiveSync(options: LiveSyncOptions): LiveSync {
   const { appState, env } = options;
@@ -38,15 +56,21 @@ export function startLiveSync(options: LiveSyncOptions): LiveSync {
     now: () => env.now(),
     onRefetchFailed: (error) => connection.failed(error),
   });
-  const connection = new Reconnector({
-    since: () => follower.since(),
-    fetchGrant: options.fetchGrant,
-    openSocket: options.openSocket,
-    env,
-    onStatus: (status, at, signOutReason) => appState.getState().connectionChanged(status, at, signOutReason),
-    onMessage: (data) => deliver(data, follower, options.onDevicesChanged),
-    onInterrupted: () => follower.interrupted(),
-  });
+  const reconnector = (events: Pick<ReconnectorOptions, "onStatus" | "onMessage">) =>
+    new Reconnector({
+      since: () => follower.since(),
+      fetchGrant: options.fetchGrant,
+      openSocket: options.openSocket,
+      env,
+      onInterrupted: () => follower.interrupted(),
+      ...events,
+    });
+  const onStatus = (status: ConnectionStatus, at: number, signOutReason?: string | null) =>
+    appState.getState().connectionChanged(status, at, signOutReason ?? null);
+  const onMessage = (data: string) => deliver(data, follower, options.onDevicesChanged);
+  const connection = options.share
+    ? new SocketLeader({ ...options.share, follower, connect: reconnector, deliver: onMessage, onStatus, env })
+    : reconnector({ onStatus, onMessage });
   connection.start();
   return { follower, connection };
 }

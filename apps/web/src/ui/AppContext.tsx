@@ -2,6 +2,7 @@ import { createContext, useContext, type ReactNode } from "react";
 import { useStore } from "zustand";
 import type { Account } from "../account/Account";
 import type { WebhooksApi } from "../api/webhooksApi";
+import type { AppUpdate } from "../appUpdate";
 import type { AppState, AppStateApi } from "../state/appState";
 
 /** What components may reach: the app state (to read it and to call its actions) and the account. */
@@ -10,8 +11,13 @@ export interface AppServices {
   account: Account;
   /** The account page's webhooks section talks to the server through this. */
   webhooks: WebhooksApi;
-  /** Loads the page again (the app asks for it when the server speaks a newer protocol). */
+  /**
+   * Loads the page again, on the newest build there is (the app asks for it when the server
+   * speaks a newer protocol, or a new build waits in the service worker).
+   */
   reload(): void;
+  /** Whether a new build waits in the service worker. */
+  appUpdate: AppUpdate;
 }
 
 const AppContext = createContext<AppServices | null>(null);

@@ -1,4 +1,6 @@
+import { useSyncExternalStore } from "react";
 import { useAppState, useServices } from "../AppContext";
+import { NewVersionReady } from "./NewVersionReady";
 import { UpdateAvailable } from "./UpdateAvailable";
 
 /**
@@ -7,13 +9,15 @@ import { UpdateAvailable } from "./UpdateAvailable";
  * toast stays until dismissed, so nothing is missed.
  */
 export function Notices() {
-  const { reload } = useServices();
+  const { reload, appUpdate } = useServices();
+  const newVersion = useSyncExternalStore(appUpdate.subscribe, appUpdate.getSnapshot) === "ready";
   const notices = useAppState((state) => state.notices);
   const dismiss = useAppState((state) => state.dismissNotice);
   const outdated = useAppState((state) => state.connectionStatus === "outdated");
   return (
     <section className="notices" aria-label="Notifications">
       {outdated && <UpdateAvailable onReload={reload} />}
+      {newVersion && !outdated && <NewVersionReady onReload={reload} />}
       {notices.map((notice) => (
         <div
           key={notice.id}

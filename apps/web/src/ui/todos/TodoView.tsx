@@ -8,7 +8,10 @@ interface TodoViewProps {
   onStartEdit(): void;
 }
 
-/** `div.view`: the checkbox, the text (double-click or Enter to edit) and the delete button. */
+/**
+ * `div.view`: the checkbox, the text (double-click or Enter to edit), the delete button, and an
+ * edit button that only touch screens show (styles.css), where there is no double-click.
+ */
 export function TodoView({ todo, labelRef, onStartEdit }: TodoViewProps) {
   const toggleTodo = useAppState((state) => state.toggleTodo);
   const deleteTodo = useAppState((state) => state.deleteTodo);
@@ -51,6 +54,7 @@ export function TodoView({ todo, labelRef, onStartEdit }: TodoViewProps) {
       >
         {todo.text}
       </label>
+      <button className="edit-button" aria-label={`Edit “${todo.text}”`} data-testid="edit-button" onClick={onStartEdit} />
       <button className="destroy" aria-label={`Delete “${todo.text}”`} onClick={onDestroy} />
     </div>
   );
