@@ -6,3 +6,4 @@ export * from "./events.js";
 export * from "./auth.js";
 export * from "./errors.js";
 export * from "./socket.js";
+export * from "./wait.js";

@@ -15,6 +15,7 @@ import type { Passwords } from "../auth/passwords.js";
 import type { ActionLimit, LoginThrottle } from "../auth/loginThrottle.js";
 import { hashToken, newTokenSecret } from "../auth/apiTokens.js";
 import { clientNetwork } from "../auth/clientNetwork.js";
+import { assertPasswordAllowed } from "../auth/passwordRules.js";
 import type { Sessions } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
 import { parse } from "../http/validate.js";
@@ -73,6 +74,7 @@ export function authRoutes({ store, sessions, passwords, loginThrottle, signupLi
 
   router.post("/signup", async (req, res) => {
     const { email, password } = parse(Credentials, req.body);
+    assertPasswordAllowed(password, email);
     sessions.assertCanStart(req);
     const client = clientNetwork(req.ip);
     await signupLimit.consume(client);

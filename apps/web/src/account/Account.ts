@@ -81,6 +81,11 @@ export class Account {
     this.end();
   }
 
+  /** Skips the reconnect wait of an outage (the status bar's "Try now"). */
+  tryNow(): void {
+    this.running?.sync.connection.tryNow();
+  }
+
   dispose(): void {
     this.stop();
   }

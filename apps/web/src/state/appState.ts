@@ -3,9 +3,10 @@ import { createAuthSlice, type AuthSlice } from "./authSlice";
 import { createConnectionSlice, type ConnectionSlice } from "./connectionSlice";
 import { createNoticesSlice, type NoticesSlice } from "./noticesSlice";
 import { createTodosSlice, type TodosSlice } from "./todosSlice";
+import { createUndoSlice, type UndoSlice } from "./undoSlice";
 
 /** The whole client state: one zustand store, one slice per domain, combined here and only here. */
-export type AppState = AuthSlice & TodosSlice & ConnectionSlice & NoticesSlice;
+export type AppState = AuthSlice & TodosSlice & ConnectionSlice & NoticesSlice & UndoSlice;
 export type AppStateApi = StoreApi<AppState>;
 
 /**
@@ -18,5 +19,6 @@ export function createAppState(): AppStateApi {
     ...createTodosSlice(...args),
     ...createConnectionSlice(...args),
     ...createNoticesSlice(...args),
+    ...createUndoSlice(...args),
   }));
 }

@@ -8,6 +8,11 @@ export interface ConnectionSlice {
   /** When the client last heard from the server that it is up to date (epoch ms). */
   lastSyncAt: number | null;
   /**
+   * When the current outage began (epoch ms): the first move into `reconnecting` or `offline`
+   * since the socket was last live. Null while live, or when there is no outage to speak of.
+   */
+  outageSince: number | null;
+  /**
    * The reconnector's status changed at `at` (epoch ms). A socket that has just opened counts
    * as up to date: from that moment the server streams every change after our seq.
    */
@@ -15,10 +20,22 @@ export interface ConnectionSlice {
   markSynced(at: number): void;
 }
 
-export const createConnectionSlice: StateCreator<AppState, [], [], ConnectionSlice> = (set) => ({
+/** The statuses in which the app is cut off from the server but still trying to get back. */
+export function isOutage(status: ConnectionStatus): boolean {
+  return status === "reconnecting" || status === "offline";
+}
+
+export const createConnectionSlice: StateCreator<AppState, [], [], ConnectionSlice> = (set, get) => ({
   connectionStatus: "idle",
   lastSyncAt: null,
-  connectionChanged: (connectionStatus, at) =>
-    set(connectionStatus === "live" ? { connectionStatus, lastSyncAt: at } : { connectionStatus }),
+  outageSince: null,
+  connectionChanged: (connectionStatus, at) => {
+    if (connectionStatus === "live") {
+      set({ connectionStatus, lastSyncAt: at, outageSince: null });
+      return;
+    }
+    const outageSince = isOutage(connectionStatus) ? (get().outageSince ?? at) : null;
+    set({ connectionStatus, outageSince });
+  },
   markSynced: (lastSyncAt) => set({ lastSyncAt }),
 });

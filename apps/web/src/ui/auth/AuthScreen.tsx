@@ -1,4 +1,4 @@
-import { Credentials, LoginBody, PASSWORD_MIN_BYTES } from "@tandem/protocol";
+import { Credentials, LoginBody, PASSWORD_MIN_CHARS } from "@tandem/protocol";
 import { useState } from "react";
 import { useServices } from "../AppContext";
 import { AuthForm } from "./AuthForm";
@@ -39,7 +39,7 @@ export function AuthScreen() {
           submitLabel="Sign up"
           pendingLabel="Creating account…"
           passwordAutoComplete="new-password"
-          passwordHint={`At least ${PASSWORD_MIN_BYTES} characters.`}
+          passwordHint={`At least ${PASSWORD_MIN_CHARS} characters. Not a common password, nor your email.`}
           schema={Credentials}
           send={(body) => account.signUp(body)}
           footer={
