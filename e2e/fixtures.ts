@@ -10,6 +10,10 @@ export interface E2EServer {
   url: string;
   /** SIGTERMs the process and starts a new one on the same port and data dir (a deploy, a crash). */
   restart(): Promise<void>;
+  /** SIGTERMs the process and leaves it down (an outage) until `start()`. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data dir after `stop()`. */
+  start(): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -42,16 +46,24 @@ export const test = base.extend<{ server: E2EServer; newDevice: NewDevice }, { w
         LOGIN_MAX_FAILURES_PER_IP: "10000",
         LOGIN_MAX_FAILURES_PER_EMAIL_IP: "100",
       };
-      let proc: ServerProcess = await startServerProcess(env);
+      let proc: ServerProcess | null = await startServerProcess(env);
+      const url = proc.url;
       const server: E2EServer = {
-        url: proc.url,
+        url,
         async restart() {
-          await proc.kill("SIGTERM");
-          proc = await startServerProcess(env);
+          await server.stop();
+          await server.start();
+        },
+        async stop() {
+          await proc?.kill("SIGTERM");
+          proc = null;
+        },
+        async start() {
+          proc ??= await startServerProcess(env);
         },
       };
       await use(server);
-      await proc.kill("SIGTERM");
+      await proc?.kill("SIGTERM");
       rmSync(dataDir, { recursive: true, force: true });
     },
     { scope: "worker" },

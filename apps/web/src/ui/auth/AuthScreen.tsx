@@ -10,7 +10,7 @@ export function AuthScreen() {
 
   return (
     <main className="auth">
-      <h1 className="brand">todos</h1>
+      <h1 className="brand">Tandem</h1>
       <p className="tagline">Your list, live on every device you sign in on.</p>
       {mode === "signin" ? (
         <AuthForm

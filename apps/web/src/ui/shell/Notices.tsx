@@ -1,4 +1,5 @@
 import { useAppState, useServices } from "../AppContext";
+import { UndoNotice } from "./UndoNotice";
 import { UpdateAvailable } from "./UpdateAvailable";
 
 /**
@@ -14,6 +15,7 @@ export function Notices() {
   return (
     <section className="notices" aria-label="Notifications">
       {outdated && <UpdateAvailable onReload={reload} />}
+      <UndoNotice />
       {notices.map((notice) => (
         <div
           key={notice.id}

@@ -1,23 +1,30 @@
 import { useAppState } from "../AppContext";
 import { ConnectionStatus } from "./ConnectionStatus";
+import { OutageNotice } from "./OutageNotice";
 import { PendingWrites } from "./PendingWrites";
 import { SignOutButton } from "./SignOutButton";
 
-/** Above the list: the connection, unsaved writes, and who is signed in. Fixed height: no jumps. */
+/**
+ * The page's banner: the product's name and who is signed in, then the connection and unsaved
+ * writes, then (during an outage) what that means. Every row wraps rather than cutting text
+ * off, at any width.
+ */
 export function Topbar() {
   const email = useAppState((state) => state.user?.email ?? "");
   return (
-    <div className="topbar">
-      <div className="topbar-sync">
-        <ConnectionStatus />
-        <PendingWrites />
-      </div>
+    <header className="topbar" data-testid="topbar">
       <div className="topbar-account">
-        <span className="user-email" data-testid="user-email" title={email}>
+        <p className="topbar-brand">Tandem</p>
+        <span className="user-email" data-testid="user-email">
           {email}
         </span>
         <SignOutButton />
       </div>
-    </div>
+      <div className="topbar-sync">
+        <ConnectionStatus />
+        <PendingWrites />
+      </div>
+      <OutageNotice />
+    </header>
   );
 }
