@@ -12,6 +12,8 @@ for (const viewport of [
 ]) {
   test.describe(`at ${viewport.width} px`, () => {
     test.use({ viewport });
+    // Each scan of a whole page takes seconds on a busy 2-core machine, and these make several.
+    test.slow();
 
     test("sign-in and sign-up, empty and with errors", async ({ page }) => {
       await page.goto("/");

@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { addTodo, expect, expectSettled, item, labels, test, twoDevices } from "./fixtures.js";
+import { addTodo, expect, expectSettled, item, labels, signUp, test, twoDevices } from "./fixtures.js";
 
 /**
  * Undo (issue 19): a delete, a clear-completed and an edit that empties a todo each offer
@@ -7,6 +7,9 @@ import { addTodo, expect, expectSettled, item, labels, test, twoDevices } from "
  */
 
 const undoNotice = (page: Page) => page.getByTestId("undo-notice");
+// Two devices, each signed in through the UI, then several round trips: give them room on a busy machine.
+test.slow();
+
 const doneStates = (page: Page) => page.locator(".todo-list li").evaluateAll((lis) => lis.map((li) => li.classList.contains("completed")));
 
 test("undoing a delete brings the todo back, done as it was, on both devices", async ({ page, newDevice }) => {
@@ -67,4 +70,23 @@ test("emptying a todo's text deletes it, and Ctrl+Z brings it back on both devic
 
   await a.keyboard.press("Control+z");
   for (const device of [a, b]) await expect(labels(device)).toHaveText(["call mum"]);
+});
+
+test("the undo notice goes after 10 seconds, but not while the pointer is on it", async ({ page }) => {
+  await page.clock.install();
+  await signUp(page);
+  await addTodo(page, "short-lived");
+  await expectSettled(page);
+  await item(page, "short-lived").hover();
+  await item(page, "short-lived").locator(".destroy").click();
+  await expect(undoNotice(page)).toBeVisible();
+
+  await undoNotice(page).hover();
+  await page.clock.fastForward(15_000);
+  await expect(undoNotice(page)).toBeVisible();
+
+  await page.mouse.move(0, 0);
+  await page.clock.fastForward(11_000);
+  await expect(undoNotice(page)).toHaveCount(0);
+  await expect(labels(page)).toHaveText([]);
 });
