@@ -13,6 +13,10 @@ export interface E2EServer {
   restart(): Promise<void>;
   /** Every line the current process has logged (JSON), for what only the server can observe. */
   logLines(): readonly string[];
+  /** SIGTERMs the process and leaves it down (an outage) until `start()`. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data dir after `stop()`. */
+  start(): Promise<void>;
 }
 
 /** Worker options: a spec that reads the server's debug log sets `test.use({ serverLogLevel: "debug" })`. */
@@ -61,17 +65,25 @@ export const test = base.extend<
         WEBHOOK_ALLOW_PRIVATE_TARGETS: "1",
         WEBHOOK_POLL_MS: "200",
       };
-      let proc: ServerProcess = await startServerProcess(env);
+      let proc: ServerProcess | null = await startServerProcess(env);
+      const url = proc.url;
       const server: E2EServer = {
-        url: proc.url,
+        url,
         async restart() {
-          await proc.kill("SIGTERM");
-          proc = await startServerProcess(env);
+          await server.stop();
+          await server.start();
         },
-        logLines: () => proc.lines,
+        async stop() {
+          await proc?.kill("SIGTERM");
+          proc = null;
+        },
+        async start() {
+          proc ??= await startServerProcess(env);
+        },
+        logLines: () => proc?.lines ?? [],
       };
       await use(server);
-      await proc.kill("SIGTERM");
+      await proc?.kill("SIGTERM");
       rmSync(dataDir, { recursive: true, force: true });
     },
     { scope: "worker" },

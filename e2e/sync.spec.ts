@@ -115,12 +115,13 @@ test("many quick writes on one device arrive once each, in order, on both", asyn
   await expectStillExactly(b, texts, 0);
 });
 
-test("two devices side by side (screenshot for the README)", async ({ page, newDevice }, testInfo) => {
-  // Short enough to fit the top bar; unique because each worker's server has its own data dir.
+test("a laptop and a phone side by side (screenshot for the README)", async ({ page, newDevice }, testInfo) => {
+  // Unique because each worker's server has its own data dir.
   const email = await signUp(page, `ada.${Date.now().toString(36)}@example.com`);
   const laptop = page;
   const phone = await newDevice();
-  for (const device of [laptop, phone]) await device.setViewportSize({ width: 600, height: 700 });
+  await laptop.setViewportSize(LAPTOP);
+  await phone.setViewportSize(PHONE);
   await signIn(phone, email);
 
   for (const text of ["Buy oat milk", "Book the dentist", "Water the plants", "Call Grace back"]) await addTodo(laptop, text);
@@ -143,8 +144,8 @@ test("two devices side by side (screenshot for the README)", async ({ page, newD
     phone.screenshot({ animations: "disabled" }),
   ]);
   const composed = await composeSideBySide(await newDevice(), [
-    { caption: "Device A", png: left },
-    { caption: "Device B", png: right },
+    { caption: `Laptop (${LAPTOP.width} × ${LAPTOP.height})`, png: left, size: LAPTOP },
+    { caption: `Phone (${PHONE.width} × ${PHONE.height})`, png: right, size: PHONE },
   ]);
   await testInfo.attach("two-devices", { body: composed, contentType: "image/png" });
   writeFileSync(testInfo.outputPath("two-devices.png"), composed);
@@ -152,15 +153,24 @@ test("two devices side by side (screenshot for the README)", async ({ page, newD
   if (process.env.UPDATE_SCREENSHOT === "1") writeFileSync(fileURLToPath(new URL("../docs/screenshot.png", import.meta.url)), composed);
 });
 
+const LAPTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+/** Both pictures are shown this tall, side by side. */
+const SHOWN_HEIGHT = 560;
+
 /** Renders the screenshots next to each other, captioned, in a blank page, and shoots that. */
-async function composeSideBySide(canvas: Page, shots: Array<{ caption: string; png: Buffer }>): Promise<Buffer> {
+async function composeSideBySide(
+  canvas: Page,
+  shots: Array<{ caption: string; png: Buffer; size: { width: number; height: number } }>,
+): Promise<Buffer> {
+  const shownWidth = (size: { width: number; height: number }) => Math.round((size.width * SHOWN_HEIGHT) / size.height);
   const figures = shots
     .map(
-      ({ caption, png }) =>
-        `<figure><img src="data:image/png;base64,${png.toString("base64")}" width="600" height="700"><figcaption>${caption}</figcaption></figure>`,
+      ({ caption, png, size }) =>
+        `<figure><img src="data:image/png;base64,${png.toString("base64")}" width="${shownWidth(size)}" height="${SHOWN_HEIGHT}"><figcaption>${caption}</figcaption></figure>`,
     )
     .join("");
-  await canvas.setViewportSize({ width: 1290, height: 800 });
+  await canvas.setViewportSize({ width: shots.reduce((sum, shot) => sum + shownWidth(shot.size) + 40, 64), height: SHOWN_HEIGHT + 120 });
   await canvas.setContent(
     `<!doctype html><style>
       body { margin: 0; font: 15px system-ui, sans-serif; color: #444; }

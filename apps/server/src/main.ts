@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { networkInterfaces } from "node:os";
 import type { Server, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import { MemoryBus, RedisBus, type Bus } from "@tandem/gateway";
@@ -18,6 +19,7 @@ import { MemoryKeyValue } from "./kv/MemoryKeyValue.js";
 import { RedisKeyValue } from "./kv/RedisKeyValue.js";
 import { waitForRedis } from "./waitForRedis.js";
 import { RedisPresence } from "./devices/RedisPresence.js";
+import { startBanner } from "./startBanner.js";
 
 /**
  * The process: read config, open the store, listen on $PORT, drain on SIGTERM.
@@ -49,6 +51,9 @@ async function main(): Promise<void> {
     { version: version(), port, db: store.kind, bus: bus.kind, pingIntervalMs: config.PING_INTERVAL_MS, env: config.NODE_ENV },
     `tandem ${version()} listening on port ${port} (db ${store.kind}, bus ${bus.kind}, heartbeat ${config.PING_INTERVAL_MS} ms)`,
   );
+  if (config.NODE_ENV === "development") {
+    process.stdout.write(`${startBanner({ host: config.HOST, port, interfaces: networkInterfaces() }).join("\n")}\n`);
+  }
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -16,6 +16,14 @@ describe("Credentials", () => {
     expect(Credentials.safeParse({ email: "a@b.co", password: "1234567" }).success).toBe(false);
   });
 
+  it("counts the minimum in characters, and says so", () => {
+    // Four two-byte characters are 8 bytes but only 4 characters: too short.
+    const short = Credentials.safeParse({ email: "a@b.co", password: "éééé" });
+    expect(short.success).toBe(false);
+    expect(short.error?.issues[0]?.message).toBe("password must be at least 8 characters");
+    expect(Credentials.safeParse({ email: "a@b.co", password: "éééééééé" }).success).toBe(true);
+  });
+
   it("refuses unknown fields and non-string values", () => {
     expect(Credentials.safeParse({ email: "a@b.co", password: "12345678", admin: true }).success).toBe(false);
     expect(Credentials.safeParse({ email: { $gt: "" }, password: "12345678" }).success).toBe(false);

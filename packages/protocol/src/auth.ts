@@ -2,8 +2,11 @@ import { z } from "zod";
 import { UserId } from "./ids.js";
 
 export const EMAIL_MAX = 254;
+/** The shortest password, counted in characters (Unicode code points), as people count them. */
+export const PASSWORD_MIN_CHARS = 8;
+/** @deprecated the minimum is counted in characters: use PASSWORD_MIN_CHARS. */
+export const PASSWORD_MIN_BYTES = PASSWORD_MIN_CHARS;
 /** bcrypt reads at most 72 bytes of a password; longer ones are refused rather than truncated. */
-export const PASSWORD_MIN_BYTES = 8;
 export const PASSWORD_MAX_BYTES = 72;
 export const TOKEN_NAME_MAX = 100;
 
@@ -24,13 +27,19 @@ export const Email = z
   .max(EMAIL_MAX, `email must be at most ${EMAIL_MAX} characters`)
   .pipe(z.email("email is not a valid address"));
 
+/**
+ * The length rules of a new password, in words a person uses: at least 8 characters; at most 72
+ * characters of plain letters and digits, fewer with accented letters or emoji (bcrypt's limit is
+ * 72 UTF-8 bytes). The server also refuses common passwords and the account's own email
+ * (`apps/server/src/auth/passwordRules.ts`), which needs a list too big for the browser.
+ */
 export const Password = z
   .string()
-  .refine((p) => utf8Length(p) >= PASSWORD_MIN_BYTES, {
-    message: `password must be at least ${PASSWORD_MIN_BYTES} bytes`,
+  .refine((p) => [...p].length >= PASSWORD_MIN_CHARS, {
+    message: `password must be at least ${PASSWORD_MIN_CHARS} characters`,
   })
   .refine((p) => utf8Length(p) <= PASSWORD_MAX_BYTES, {
-    message: `password must be at most ${PASSWORD_MAX_BYTES} bytes (UTF-8)`,
+    message: `password is too long: at most ${PASSWORD_MAX_BYTES} characters, fewer with accented letters or emoji`,
   });
 
 export const Credentials = z.strictObject({ email: Email, password: Password });

@@ -9,3 +9,4 @@ export * from "./socket.js";
 export * from "./devices.js";
 export * from "./account.js";
 export * from "./webhooks.js";
+export * from "./wait.js";

@@ -97,6 +97,8 @@ export type DeletedTodo = z.infer<typeof DeletedTodo>;
 export const CreateTodoBody = z.strictObject({
   text: TodoText,
   id: TodoId.optional(),
+  /** Starts the todo as done (false when left out): an undone delete comes back as it was. */
+  done: z.boolean().optional(),
 });
 export type CreateTodoBody = z.infer<typeof CreateTodoBody>;
 

@@ -1,4 +1,5 @@
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { describeWait } from "@tandem/protocol";
 import { AppError } from "../errors.js";
 import { memoryLimiter, type LimiterFactory } from "../limits/LimiterFactory.js";
 
@@ -111,7 +112,7 @@ export class ActionLimit {
 
 function tooMany(msBeforeNext: number): AppError {
   const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
-  return new AppError("too_many_requests", `too many attempts, try again in ${seconds} s`, { retryAfterSeconds: seconds });
+  return new AppError("too_many_requests", `too many attempts, try again in ${describeWait(seconds)}`, { retryAfterSeconds: seconds });
 }
 
 /** A consume's count either way: going over the limit rejects with the same RateLimiterRes. */

@@ -55,6 +55,20 @@ describe("sign-up", () => {
     expect(parsed.error.details?.length).toBeGreaterThan(0);
   });
 
+  it.each([
+    ["one of the commonest passwords", "password", /most common passwords/],
+    ["the account's own email", "EMAIL", /must not be your email address/],
+  ])("refuses %s with 400 and the reason under password, making no account", async (_name, given, reason) => {
+    const email = uniqueEmail();
+    const password = given === "EMAIL" ? email : given;
+    const res = await t.client().post("/api/auth/signup", { email, password });
+    expect(res.status).toBe(400);
+    const parsed = ErrorBody.parse(res.body);
+    expect(parsed.error.code).toBe("validation_failed");
+    expect(parsed.error.details).toEqual([{ path: "password", message: expect.stringMatching(reason) }]);
+    expect(await t.store.users.findByEmail(email)).toBeNull();
+  });
+
   it("accepts a 72-byte password exactly", async () => {
     const c = t.client();
     const password = "é".repeat(36);

@@ -15,6 +15,7 @@ import type { ActionLimit } from "../auth/loginThrottle.js";
 import type { CredentialCheck } from "../auth/credentialCheck.js";
 import { hashToken, newTokenSecret } from "../auth/apiTokens.js";
 import { clientNetwork } from "../auth/clientNetwork.js";
+import { assertPasswordAllowed } from "../auth/passwordRules.js";
 import type { Sessions } from "../auth/sessions.js";
 import { AppError } from "../errors.js";
 import { parse } from "../http/validate.js";
@@ -52,6 +53,7 @@ export function authRoutes({ store, sessions, passwords, credentials, signupLimi
 
   router.post("/signup", async (req, res) => {
     const { email, password } = parse(Credentials, req.body);
+    assertPasswordAllowed(password, email);
     sessions.assertCanStart(req);
     const client = clientNetwork(req.ip);
     await signupLimit.consume(client);

@@ -71,6 +71,16 @@ describe("todos CRUD", () => {
     expect((await listOf(c)).seq).toBe(1);
   });
 
+  it("a create may start the todo done (how the web app undoes a delete), in one change and one event", async () => {
+    const { c, userId } = await signedIn();
+    const res = await c.post("/api/todos", { id: randomUUID(), text: "restored", done: true });
+    expect(res.status).toBe(201);
+    const todo = todoOf(res.body);
+    expect(todo).toMatchObject({ text: "restored", done: true, version: 1 });
+    expect(eventsOf(userId)).toEqual([expect.objectContaining({ meta: expect.objectContaining({ eventName: "create" }), object: todo })]);
+    expect((await c.post("/api/todos", { text: "x", done: "yes" })).status).toBe(400);
+  });
+
   it("an id already used by another user → 409 id_taken, revealing nothing", async () => {
     const alice = await signedIn();
     const bob = await signedIn();

@@ -54,10 +54,10 @@ export class TodoService {
    * `event: null` when the user already had a todo with this id (a retried create).
    * @throws AppError `limit_reached` when the user already has `todosMaxPerUser` todos
    */
-  async create(userId: string, input: { id?: string | undefined; text: string }, ctx: ChangeContext) {
+  async create(userId: string, input: { id?: string | undefined; text: string; done?: boolean | undefined }, ctx: ChangeContext) {
     await this.#writeLimit?.consume(userId);
     const id = input.id ?? randomUUID();
-    const decide = createTodo(userId, { id, text: input.text }, ctx, this.#limit, this.#maxTodos);
+    const decide = createTodo(userId, { id, text: input.text, done: input.done ?? false }, ctx, this.#limit, this.#maxTodos);
     const result = await this.#storage.change(userId, { ids: [id], count: true }, decide);
     this.#publish(result.event);
     return result;

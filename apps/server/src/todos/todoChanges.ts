@@ -40,7 +40,7 @@ function changeTime(ctx: ChangeContext): string {
  * @throws AppError `id_taken` when another user has a todo with `id`
  * @throws AppError `limit_reached` when the user already has `maxTodos` todos
  */
-export function createTodo(userId: string, input: { id: string; text: string }, ctx: ChangeContext, logLimit: number, maxTodos: number) {
+export function createTodo(userId: string, input: { id: string; text: string; done?: boolean }, ctx: ChangeContext, logLimit: number, maxTodos: number) {
   return (state: TodoChangeState): TodoWrites<{ todo: Todo; event: ChangeEvent | null }> => {
     const existing = state.todos.find((todo) => todo.id === input.id);
     if (existing !== undefined) {
@@ -52,7 +52,7 @@ export function createTodo(userId: string, input: { id: string; text: string }, 
       throw new AppError("limit_reached", `your list is full at ${maxTodos.toLocaleString("en-US")} todos; delete some to make room`);
     }
     const now = changeTime(ctx);
-    const record: TodoRecord = { id: input.id, userId, text: input.text, done: false, createdAt: now, updatedAt: now, device: ctx.device, version: 1 };
+    const record: TodoRecord = { id: input.id, userId, text: input.text, done: input.done ?? false, createdAt: now, updatedAt: now, device: ctx.device, version: 1 };
     const seq = state.seq + 1;
     const todo = toTodo(record);
     const event = upsertEvent("create", todo, seq, ctx);

@@ -116,6 +116,11 @@ export class Account {
     this.end();
   }
 
+  /** Skips the reconnect wait of an outage (the status bar's "Try now"). */
+  tryNow(): void {
+    this.running?.sync.connection.tryNow();
+  }
+
   dispose(): void {
     this.stop();
   }

@@ -36,6 +36,84 @@ describe("connection slice", () => {
   });
 });
 
+describe("connection slice: outages", () => {
+  it("dates an outage from its first lost moment, through reconnecting and offline, until live again", () => {
+    const appState = createAppState();
+    appState.getState().connectionChanged("connecting", 0);
+    expect(appState.getState().outageSince).toBeNull();
+    appState.getState().connectionChanged("live", 100);
+    appState.getState().connectionChanged("reconnecting", 5000);
+    appState.getState().connectionChanged("offline", 9000);
+    appState.getState().connectionChanged("reconnecting", 12000);
+    expect(appState.getState().outageSince).toBe(5000);
+    appState.getState().connectionChanged("live", 20000);
+    expect(appState.getState().outageSince).toBeNull();
+    appState.getState().connectionChanged("signedOut", 30000);
+    expect(appState.getState().outageSince).toBeNull();
+  });
+});
+
+describe("undo slice", () => {
+  it("offers to undo a delete, and the undo adds the todo back with its text and state under a new id", () => {
+    const milk = makeTodo({ text: "buy milk", done: true });
+    const appState = stateWith(milk, makeTodo({ text: "walk" }));
+    appState.getState().deleteTodo(milk.id);
+    expect(appState.getState().removal).toMatchObject({ message: "Deleted “buy milk”" });
+    appState.getState().undoRemoval();
+    expect(appState.getState().removal).toBeNull();
+    const restore = appState.getState().pending.at(-1);
+    expect(restore).toMatchObject({ kind: "create", text: "buy milk", done: true });
+    expect(restore?.kind === "create" && restore.id).not.toBe(milk.id);
+    expect(appState.getState().todos.find((item) => item.text === "buy milk")).toMatchObject({ done: true, pending: true });
+  });
+
+  it("treats emptying a todo's text as a delete that can be undone", () => {
+    const milk = makeTodo({ text: "buy milk" });
+    const appState = stateWith(milk);
+    appState.getState().editTodo(milk.id, "   ");
+    expect(appState.getState().removal?.message).toBe("Deleted “buy milk”");
+    appState.getState().undoRemoval();
+    expect(texts(appState)).toEqual(["buy milk"]);
+  });
+
+  it("undoes a clear-completed: every cleared todo comes back done", () => {
+    const appState = stateWith(makeTodo({ text: "a", done: true }), makeTodo({ text: "b" }), makeTodo({ text: "c", done: true }));
+    appState.getState().clearCompleted();
+    expect(appState.getState().removal?.message).toBe("Cleared 2 completed todos");
+    expect(texts(appState)).toEqual(["b"]);
+    appState.getState().undoRemoval();
+    expect(appState.getState().todos.map(({ text, done }) => ({ text, done }))).toEqual([
+      { text: "b", done: false },
+      { text: "a", done: true },
+      { text: "c", done: true },
+    ]);
+  });
+
+  it("does not add back a todo whose delete failed and was rolled back", () => {
+    const milk = makeTodo({ text: "buy milk" });
+    const appState = stateWith(milk);
+    appState.getState().deleteTodo(milk.id);
+    const [write] = appState.getState().pending;
+    appState.getState().writeFailed(write?.writeId ?? "", "the server refused");
+    appState.getState().undoRemoval();
+    expect(texts(appState)).toEqual(["buy milk"]);
+    expect(appState.getState().pending).toEqual([]);
+  });
+
+  it("forgets only the removal it was shown for, and everything at sign-out", () => {
+    const a = makeTodo({ text: "a" });
+    const b = makeTodo({ text: "b" });
+    const appState = stateWith(a, b);
+    appState.getState().deleteTodo(a.id);
+    const first = appState.getState().removal?.id ?? -1;
+    appState.getState().deleteTodo(b.id);
+    appState.getState().forgetRemoval(first);
+    expect(appState.getState().removal?.message).toBe("Deleted “b”");
+    appState.getState().resetTodos();
+    expect(appState.getState().removal).toBeNull();
+  });
+});
+
 describe("notices slice", () => {
   it("adds, caps and dismisses notices", () => {
     const appState = createAppState();

@@ -5,9 +5,10 @@ import { createNoticesSlice, type NoticesSlice } from "./noticesSlice";
 import { createRosterSlice, type RosterSlice } from "./rosterSlice";
 import { createRouteSlice, type RouteSlice } from "./routeSlice";
 import { createTodosSlice, type TodosSlice } from "./todosSlice";
+import { createUndoSlice, type UndoSlice } from "./undoSlice";
 
 /** The whole client state: one zustand store, one slice per domain, combined here and only here. */
-export type AppState = AuthSlice & TodosSlice & ConnectionSlice & NoticesSlice & RosterSlice & RouteSlice;
+export type AppState = AuthSlice & TodosSlice & ConnectionSlice & NoticesSlice & RosterSlice & RouteSlice & UndoSlice;
 export type AppStateApi = StoreApi<AppState>;
 
 /**
@@ -22,5 +23,6 @@ export function createAppState(): AppStateApi {
     ...createNoticesSlice(...args),
     ...createRosterSlice(...args),
     ...createRouteSlice(...args),
+    ...createUndoSlice(...args),
   }));
 }

@@ -10,6 +10,11 @@ export interface ConnectionSlice {
   /** Why the server ended the session, when it said (the 4001 close reason, a SignOutReason). */
   signOutReason: string | null;
   /**
+   * When the current outage began (epoch ms): the first move into `reconnecting` or `offline`
+   * since the socket was last live. Null while live, or when there is no outage to speak of.
+   */
+  outageSince: number | null;
+  /**
    * The reconnector's status changed at `at` (epoch ms). A socket that has just opened counts
    * as up to date: from that moment the server streams every change after our seq.
    */
@@ -17,15 +22,24 @@ export interface ConnectionSlice {
   markSynced(at: number): void;
 }
 
-export const createConnectionSlice: StateCreator<AppState, [], [], ConnectionSlice> = (set) => ({
+/** The statuses in which the app is cut off from the server but still trying to get back. */
+export function isOutage(status: ConnectionStatus): boolean {
+  return status === "reconnecting" || status === "offline";
+}
+
+export const createConnectionSlice: StateCreator<AppState, [], [], ConnectionSlice> = (set, get) => ({
   connectionStatus: "idle",
   lastSyncAt: null,
   signOutReason: null,
-  connectionChanged: (connectionStatus, at, signOutReason = null) =>
-    set({
-      connectionStatus,
-      signOutReason: connectionStatus === "signedOut" ? signOutReason : null,
-      ...(connectionStatus === "live" ? { lastSyncAt: at } : {}),
-    }),
+  outageSince: null,
+  connectionChanged: (connectionStatus, at, signOutReason = null) => {
+    const reason = connectionStatus === "signedOut" ? signOutReason : null;
+    if (connectionStatus === "live") {
+      set({ connectionStatus, signOutReason: reason, lastSyncAt: at, outageSince: null });
+      return;
+    }
+    const outageSince = isOutage(connectionStatus) ? (get().outageSince ?? at) : null;
+    set({ connectionStatus, signOutReason: reason, outageSince });
+  },
   markSynced: (lastSyncAt) => set({ lastSyncAt }),
 });

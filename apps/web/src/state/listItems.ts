@@ -35,7 +35,7 @@ export function buildListItems(
         if (items.some((item) => item.id === write.id)) {
           items = items.map((item) => (item.id === write.id ? { ...item, pending: true } : item));
         } else {
-          items.push({ id: write.id, text: write.text, done: false, pending: true });
+          items.push({ id: write.id, text: write.text, done: write.done ?? false, pending: true });
         }
         break;
       case "update":

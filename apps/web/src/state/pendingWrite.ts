@@ -6,7 +6,7 @@ import type { Todo, TodoId, UpdateTodoBody } from "@tandem/protocol";
  * rolling a failed write back is simply dropping it (see listItems.ts).
  */
 export type PendingWrite =
-  | { kind: "create"; writeId: string; id: TodoId; text: string }
+  | { kind: "create"; writeId: string; id: TodoId; text: string; done?: boolean }
   | { kind: "update"; writeId: string; id: TodoId; patch: UpdateTodoBody }
   | { kind: "delete"; writeId: string; id: TodoId }
   | { kind: "toggleAll"; writeId: string; done: boolean }

@@ -36,6 +36,8 @@ export interface TodosSlice {
   deleteTodo(id: TodoId): void;
   toggleAll(done: boolean): void;
   clearCompleted(): void;
+  /** Adds these todos back, as new todos with their text and state (an undo; see undoSlice.ts). */
+  restoreTodos(todos: readonly { text: string; done: boolean }[]): void;
 
   /** Forgets everything (sign-out): the next user must never see this user's list. */
   resetTodos(): void;
@@ -127,8 +129,10 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
     },
 
     deleteTodo: (id) => {
-      if (!get().todos.some((todo) => todo.id === id)) return;
+      const item = get().todos.find((todo) => todo.id === id);
+      if (!item) return;
       enqueue({ kind: "delete", writeId: randomId(), id });
+      get().removed([item], "delete");
     },
 
     toggleAll: (done) => {
@@ -137,10 +141,18 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
     },
 
     clearCompleted: () => {
-      if (!get().todos.some((todo) => todo.done)) return;
+      const done = get().todos.filter((todo) => todo.done);
+      if (done.length === 0) return;
       enqueue({ kind: "clearCompleted", writeId: randomId() });
+      get().removed(done, "clearCompleted");
     },
 
-    resetTodos: () => set({ confirmed: EMPTY_CONFIRMED, pending: [], todos: [], todosLoaded: false }),
+    restoreTodos: (todos) => {
+      // New ids: a deleted id is never revived (every device keeps it as deleted for good).
+      const writes = todos.map((todo): PendingWrite => ({ kind: "create", writeId: randomId(), id: randomId(), text: todo.text, done: todo.done }));
+      if (writes.length > 0) commit(get().confirmed, [...get().pending, ...writes]);
+    },
+
+    resetTodos: () => set({ confirmed: EMPTY_CONFIRMED, pending: [], todos: [], todosLoaded: false, removal: null }),
   };
 };

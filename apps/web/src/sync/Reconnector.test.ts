@@ -198,6 +198,32 @@ describe("Reconnector: reconnecting", () => {
     expect(sockets.opened).toHaveLength(2);
     expect(env.pendingDelays()).toEqual([]);
   });
+
+  it("skips the backoff wait when asked to try now, and does nothing while an attempt is under way", async () => {
+    const { sockets, env, connection, calls } = await live();
+    sockets.last.serverClose(CloseCode.SERVICE_RESTART);
+    expect(env.pendingDelays()).toHaveLength(1);
+    connection.tryNow();
+    await settle();
+    expect(sockets.opened).toHaveLength(2);
+    expect(env.pendingDelays()).toEqual([]);
+    connection.tryNow();
+    await settle();
+    expect(calls.grants).toHaveLength(2);
+  });
+
+  it("leaves offline on try now only when the browser is online after all", async () => {
+    const { sockets, env, connection, status } = await live();
+    env.emit("offline");
+    connection.tryNow();
+    expect(status()).toBe("offline");
+    // The `online` event was missed (a throttled background tab): try now notices.
+    env.online = true;
+    connection.tryNow();
+    await settle();
+    expect(status()).toBe("reconnecting");
+    expect(sockets.opened).toHaveLength(2);
+  });
 });
 
 describe("Reconnector: the session ends", () => {

@@ -98,6 +98,19 @@ export class Reconnector {
     else this.lose(this.link.kind === "open" ? this.link.openedAt : null);
   }
 
+  /**
+   * The person asked to try again now ("Try now"): skips the rest of a backoff wait, or, when
+   * the browser is back online but missed telling us, leaves `offline`. Does nothing while an
+   * attempt is already under way or nothing is to be retried.
+   */
+  tryNow(): void {
+    if (this.status === "offline") {
+      if (this.options.env.isOnline()) this.wentOnline();
+      return;
+    }
+    this.reconnectNow();
+  }
+
   /** The server ended the session (close 4001, or a 401 on any request): never reconnect. */
   sessionEnded(reason: string | null = null): void {
     this.drop();

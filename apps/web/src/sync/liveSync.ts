@@ -31,6 +31,8 @@ export interface SyncConnection {
   failed(error: unknown): void;
   /** The server ended the session (a 401): stop for good. */
   sessionEnded(): void;
+  /** The person asked to try again now ("Try now"): skip the rest of a backoff wait. */
+  tryNow(): void;
   dispose(): void;
 }
 

@@ -8,7 +8,7 @@ export function createWriteSender(api: TodosApi): (write: PendingWrite) => Promi
       case "create":
         // The client picks the id, so a retry after a lost answer finds the todo it already
         // created (200) instead of making a second one.
-        return { kind: "saved", todos: [(await api.create({ id: write.id, text: write.text })).todo] };
+        return { kind: "saved", todos: [(await api.create({ id: write.id, text: write.text, ...(write.done ? { done: true } : {}) })).todo] };
       case "update":
         return { kind: "saved", todos: [(await api.update(write.id, write.patch)).todo] };
       case "delete":

@@ -13,6 +13,8 @@ export interface LeaderConnection {
   sessionEnded(): void;
   /** Skip the rest of a backoff wait: another tab saw the network come back or came forward. */
   wake(): void;
+  /** The person asked to try again now ("Try now"). */
+  tryNow(): void;
 }
 
 export interface SocketLeaderOptions {
@@ -194,6 +196,13 @@ export class SocketLeader {
       role.cancelRetry = null;
       void this.catchUp(role);
     }, delay);
+  }
+
+  /** "Try now" in this tab: the leader's own socket retries at once; a follower asks the leader to. */
+  tryNow(): void {
+    const role = this.role;
+    if (role.kind === "leader") role.connection.tryNow();
+    else this.networkBack();
   }
 
   /** `online` or `visible` in this tab: a follower retries now and wakes the leader. */

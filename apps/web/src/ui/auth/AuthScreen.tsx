@@ -1,4 +1,4 @@
-import { Credentials, LoginBody, PASSWORD_MIN_BYTES } from "@tandem/protocol";
+import { Credentials, LoginBody, PASSWORD_MIN_CHARS } from "@tandem/protocol";
 import { useState } from "react";
 import { useAppState, useServices } from "../AppContext";
 import { RouteLink } from "../RouteLink";
@@ -12,7 +12,7 @@ export function AuthScreen() {
 
   return (
     <main className="auth">
-      <h1 className="brand">todos</h1>
+      <h1 className="brand">Tandem</h1>
       <p className="tagline">Your list, live on every device you sign in on.</p>
       {signedOutMessage && (
         // An alert: screen readers announce it as it appears, with the screen itself.
@@ -52,7 +52,7 @@ export function AuthScreen() {
           submitLabel="Sign up"
           pendingLabel="Creating account…"
           passwordAutoComplete="new-password"
-          passwordHint={`At least ${PASSWORD_MIN_BYTES} characters.`}
+          passwordHint={`At least ${PASSWORD_MIN_CHARS} characters. Not a common password, nor your email.`}
           schema={Credentials}
           send={(body) => account.signUp(body)}
           footer={

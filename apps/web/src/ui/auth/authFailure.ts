@@ -4,8 +4,11 @@ export type CredentialField = "email" | "password";
 export type FieldErrors = Partial<Record<CredentialField, string>>;
 
 export interface AuthFailure {
-  /** For the form's alert: always the server's own message when it sent one. */
-  message: string;
+  /**
+   * For the form's alert: the server's own message, or null when the failure is about a field
+   * and is said under that field instead (said once, where the person is looking).
+   */
+  message: string | null;
   /** Per-field messages, when the server named the field at fault. */
   fields: FieldErrors;
 }
@@ -20,21 +23,12 @@ export function describeAuthFailure(error: unknown): AuthFailure {
     if ((field === "email" || field === "password") && fields[field] === undefined) fields[field] = sentence(issue.message);
   }
   if (error.code === "email_taken") fields.email ??= sentence(error.message);
-  const wait = error.retryAfterSeconds;
-  const message =
-    error.code === "too_many_requests" && wait !== null
-      ? `${sentence(error.message)} Try again in ${formatWait(wait)}.`
-      : sentence(error.message);
-  return { message, fields };
+  const aboutFields = fields.email !== undefined || fields.password !== undefined;
+  // A refusal's message already says how long to wait ("try again in 15 minutes"), in words.
+  return { message: aboutFields ? null : sentence(error.message), fields };
 }
 
 /** Schema messages are written lower-case ("email is not a valid address"); the UI shows sentences. */
 export function sentence(message: string): string {
   return message.length === 0 ? message : message[0]?.toUpperCase() + message.slice(1);
-}
-
-function formatWait(seconds: number): string {
-  if (seconds < 60) return `${Math.ceil(seconds)} s`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
 }

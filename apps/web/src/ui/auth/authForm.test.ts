@@ -16,7 +16,7 @@ describe("validateCredentials", () => {
     const result = validateCredentials(Credentials, { email: "not-an-email", password: "short" });
     expect(result).toEqual({
       ok: false,
-      errors: { email: "Email is not a valid address", password: "Password must be at least 8 bytes" },
+      errors: { email: "Email is not a valid address", password: "Password must be at least 8 characters" },
     });
   });
 
@@ -29,24 +29,24 @@ describe("validateCredentials", () => {
 });
 
 describe("describeAuthFailure", () => {
-  it("shows the server's message and maps its field details", () => {
-    const error = new ApiError(400, "validation_failed", "Invalid request", [
-      { path: "body.password", message: "password must be at most 72 bytes (UTF-8)" },
+  it("says a field's problem under that field only, not again in the form's alert", () => {
+    const error = new ApiError(400, "validation_failed", "the request body is not valid", [
+      { path: "password", message: "password is one of the most common passwords, which are guessed first; choose another" },
     ]);
     expect(describeAuthFailure(error)).toEqual({
-      message: "Invalid request",
-      fields: { password: "Password must be at most 72 bytes (UTF-8)" },
+      message: null,
+      fields: { password: "Password is one of the most common passwords, which are guessed first; choose another" },
     });
   });
 
-  it("puts email_taken on the email field too", () => {
-    const failure = describeAuthFailure(new ApiError(409, "email_taken", "An account with this email already exists"));
-    expect(failure.fields.email).toBe("An account with this email already exists");
+  it("reports a taken email once, under the email field", () => {
+    const failure = describeAuthFailure(new ApiError(409, "email_taken", "an account with this email already exists"));
+    expect(failure).toEqual({ message: null, fields: { email: "An account with this email already exists" } });
   });
 
-  it("adds the wait from Retry-After to a rate limit", () => {
-    const failure = describeAuthFailure(new ApiError(429, "too_many_requests", "Too many sign-in attempts.", [], 90));
-    expect(failure.message).toBe("Too many sign-in attempts. Try again in 2 minutes.");
+  it("says a lock-out's wait once, as the server worded it", () => {
+    const failure = describeAuthFailure(new ApiError(429, "too_many_requests", "too many attempts, try again in 15 minutes", [], 895));
+    expect(failure.message).toBe("Too many attempts, try again in 15 minutes");
   });
 
   it("explains a network failure", () => {

@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from "react";
 import { useAppState, useServices } from "../AppContext";
 import { NewVersionReady } from "./NewVersionReady";
+import { UndoNotice } from "./UndoNotice";
 import { UpdateAvailable } from "./UpdateAvailable";
 
 /**
@@ -18,6 +19,7 @@ export function Notices() {
     <section className="notices" aria-label="Notifications">
       {outdated && <UpdateAvailable onReload={reload} />}
       {newVersion && !outdated && <NewVersionReady onReload={reload} />}
+      <UndoNotice />
       {notices.map((notice) => (
         <div
           key={notice.id}

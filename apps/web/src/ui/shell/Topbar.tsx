@@ -1,24 +1,23 @@
 import { useAppState } from "../AppContext";
 import { RouteLink } from "../RouteLink";
 import { ConnectionStatus } from "./ConnectionStatus";
+import { OutageNotice } from "./OutageNotice";
 import { PendingWrites } from "./PendingWrites";
 import { SignOutButton } from "./SignOutButton";
 
 /**
- * Above the list and the account page: the connection, unsaved writes, who is signed in (a link
- * to the account page, or back to the list from there). Fixed height: no jumps.
+ * The page's banner: the product's name and who is signed in, then the connection and unsaved
+ * writes, then (during an outage) what that means. Every row wraps rather than cutting text
+ * off, at any width.
  */
 export function Topbar() {
   const email = useAppState((state) => state.user?.email ?? "");
   const onAccount = useAppState((state) => state.route.name === "account");
   return (
-    <header className="topbar">
-      <div className="topbar-sync">
-        <ConnectionStatus />
-        <PendingWrites />
-      </div>
-      <nav className="topbar-account" aria-label="Account">
-        <span className="user-email" data-testid="user-email" title={email}>
+    <header className="topbar" data-testid="topbar">
+      <div className="topbar-account">
+        <p className="topbar-brand">Tandem</p>
+        <span className="user-email" data-testid="user-email">
           {email}
         </span>
         {onAccount ? (
@@ -31,7 +30,12 @@ export function Topbar() {
           </RouteLink>
         )}
         <SignOutButton />
-      </nav>
+      </div>
+      <div className="topbar-sync">
+        <ConnectionStatus />
+        <PendingWrites />
+      </div>
+      <OutageNotice />
     </header>
   );
 }

@@ -13,7 +13,7 @@ export function Unreachable() {
 
   return (
     <main className="splash" data-testid="unreachable">
-      <h1 className="brand">todos</h1>
+      <h1 className="brand">Tandem</h1>
       <p role="alert">Can't reach the server right now.</p>
       <button type="button" className="primary" onClick={retry} disabled={retrying}>
         {retrying ? "Trying…" : "Try again"}
