@@ -16,6 +16,7 @@ import { Sessions } from "./auth/sessions.js";
 import { startSessionPurge } from "./auth/sessionPurge.js";
 import { authenticate } from "./http/authenticate.js";
 import { errorHandler, notFoundHandler } from "./http/errorHandler.js";
+import { idempotentWrites, startIdempotencyPurge } from "./http/idempotency.js";
 import { expressServer } from "./http/expressServer.js";
 import { jsonBody } from "./http/jsonBody.js";
 import { originCheck } from "./http/originCheck.js";
@@ -108,6 +109,8 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   });
   // The sockets of a session that expires while they are open are closed as a sign-out's are.
   const stopSessionPurge = startSessionPurge(store.sessions, logger);
+  const stopIdempotencyPurge = startIdempotencyPurge(store.idempotency, logger);
+  const write = idempotentWrites({ store: store.idempotency, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS, logger });
   const sessionExpiry = new SessionExpiry({
     sessions: store.sessions,
     intervalMs: config.SESSION_EXPIRY_CHECK_MS,
@@ -149,7 +152,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
   api.use(originCheck(originOf, config.ALLOWED_ORIGINS));
   api.use(authenticate(store, sessions));
   api.use("/auth", authRoutes({ store, sessions, passwords, loginThrottle, signupLimit, onRevoked }));
-  addTodoRoutes(api, todos);
+  addTodoRoutes(api, todos, write);
   api.use("/websocket", socketGrantRoute(tickets, originOf));
   api.use(notFoundHandler);
   app.use("/api", api);
@@ -178,6 +181,7 @@ export function createServer({ config, store, logger, sessionSecret, bus = new M
     async close(code: CloseCode = CloseCode.SERVICE_RESTART) {
       sessionExpiry.stop();
       stopSessionPurge();
+      stopIdempotencyPurge();
       await gateway.shutdown(code, code === CloseCode.SERVICE_RESTART ? "server restarting" : "server going away");
       httpServer.closeIdleConnections();
     },

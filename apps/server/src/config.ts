@@ -113,6 +113,10 @@ const EnvSchema = z.object({
   SOCKET_MAX_INBOUND_PER_SECOND: int(1, 10_000).default(10),
   /** How long a webhook-id is remembered: a redelivery within it is acknowledged, not relayed. */
   WEBHOOK_IDEMPOTENCY_TTL_MS: int(1000, 7 * DAY).default(DAY),
+  /** How long the answer to a write sent with an Idempotency-Key is kept for its repeats. */
+  IDEMPOTENCY_KEY_TTL_MS: int(MINUTE, 30 * DAY).default(7 * DAY),
+  /** How long a write that never finished (its process died) keeps its key claimed. */
+  IDEMPOTENCY_LEASE_MS: int(1000, DAY).default(MINUTE),
   SHUTDOWN_TIMEOUT_MS: int(1000, 60_000).default(10_000),
   /** Where the built SPA lives; empty means "the web workspace's dist folder". */
   WEB_DIST_DIR: optionalString,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Todo } from "./todos.js";
 
 /**
  * The closed set of error codes a client may see. Clients map these to UI; the message is for
@@ -14,6 +15,8 @@ export const ERROR_CODES = [
   "email_taken",
   "id_taken",
   "limit_reached",
+  "conflict",
+  "idempotency_key_reused",
   "payload_too_large",
   "unsupported_media_type",
   "too_many_requests",
@@ -38,6 +41,13 @@ export const ERROR_STATUS = {
   id_taken: 409,
   /** A per-user limit on what can be kept (TODOS_MAX_PER_USER): nothing to retry until some goes. */
   limit_reached: 409,
+  /**
+   * A write named the version it was based on (`If-Match`) and the todo has changed since: the
+   * answer carries the todo as it is now (`error.current`), nothing was written.
+   */
+  conflict: 409,
+  /** An `Idempotency-Key` already used for a different request (another route or body). */
+  idempotency_key_reused: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,
@@ -60,6 +70,8 @@ export const ErrorBody = z.object({
     code: ErrorCode,
     message: z.string(),
     details: z.array(ErrorIssue).optional(),
+    /** On `conflict`: the todo as the server has it now. */
+    current: Todo.optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;

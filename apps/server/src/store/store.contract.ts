@@ -3,6 +3,7 @@ import { describeAccountStores } from "./contract/accounts.contract.js";
 import { describeBulkChanges } from "./contract/bulkChanges.contract.js";
 import { describeChangeLog } from "./contract/changeLog.contract.js";
 import { ContractHarness, type MakeStore } from "./contract/harness.js";
+import { describeIdempotency } from "./contract/idempotency.contract.js";
 import { describeLimiters } from "./contract/limiters.contract.js";
 import { describeTodoRules } from "./contract/todoRules.contract.js";
 import { describeTodoStorage } from "./contract/todoStorage.contract.js";
@@ -23,5 +24,6 @@ export function describeStoreContract(name: string, make: MakeStore): void {
     describeBulkChanges(h);
     describeChangeLog(h);
     describeLimiters(h);
+    describeIdempotency(h);
   });
 }

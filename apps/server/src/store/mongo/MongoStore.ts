@@ -2,13 +2,14 @@ import mongoose from "mongoose";
 import type { Connection, Model } from "mongoose";
 import type { TokenInfo } from "@tandem/protocol";
 import { storeUnavailable } from "../storeErrors.js";
-import type { SessionRecord, SessionStore, Store, TokenStore, UserStore } from "../Store.js";
+import type { IdempotencyStore, SessionRecord, SessionStore, Store, TokenStore, UserStore } from "../Store.js";
 import type { LimiterFactory } from "../../limits/LimiterFactory.js";
 import { createLimiterIndexes, mongoLimiters } from "./mongoLimiters.js";
+import { mongoIdempotency } from "./mongoIdempotency.js";
 import { MongoTodoStorage } from "./MongoTodoStorage.js";
 import { toStoreError, withStoreErrors } from "./mongoErrors.js";
-import { eventSchema, objectId, sessionSchema, todoSchema, tokenSchema, userSchema } from "./schemas.js";
-import type { EventDoc, SessionDoc, TodoDoc, TokenDoc, UserDoc } from "./schemas.js";
+import { eventSchema, idempotencyKeySchema, objectId, sessionSchema, todoSchema, tokenSchema, userSchema } from "./schemas.js";
+import type { EventDoc, IdempotencyKeyDoc, SessionDoc, TodoDoc, TokenDoc, UserDoc } from "./schemas.js";
 
 export interface MongoStoreOptions {
   /** A `mongodb://` or `mongodb+srv://` URI; its path names the database. */
@@ -36,6 +37,7 @@ export class MongoStore implements Store {
   readonly tokens: TokenStore;
   readonly todos: MongoTodoStorage;
   readonly limiters: LimiterFactory;
+  readonly idempotency: IdempotencyStore;
 
   readonly #options: MongoStoreOptions;
   readonly #connection: Connection;
@@ -51,12 +53,14 @@ export class MongoStore implements Store {
     const todos = this.#connection.model<TodoDoc>("Todo", todoSchema);
     const events = this.#connection.model<EventDoc>("Event", eventSchema);
     const sessions = this.#connection.model<SessionDoc>("Session", sessionSchema);
-    this.#models = [users, tokens, todos, events, sessions] as Model<unknown>[];
+    const idempotencyKeys = this.#connection.model<IdempotencyKeyDoc>("IdempotencyKey", idempotencyKeySchema);
+    this.#models = [users, tokens, todos, events, sessions, idempotencyKeys] as Model<unknown>[];
     this.users = mongoUsers(users);
     this.sessions = mongoSessions(sessions, users);
     this.tokens = mongoTokens(tokens);
     this.todos = new MongoTodoStorage(this.#connection, { users, todos, events });
     this.limiters = mongoLimiters(this.#connection);
+    this.idempotency = mongoIdempotency(idempotencyKeys);
   }
 
   async init(): Promise<void> {

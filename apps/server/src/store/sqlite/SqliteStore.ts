@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { LimiterFactory } from "../../limits/LimiterFactory.js";
 import { emailTaken } from "../storeErrors.js";
-import type { SessionStore, Store, TokenStore, UserStore } from "../Store.js";
+import type { IdempotencyStore, SessionStore, Store, TokenStore, UserStore } from "../Store.js";
 import { SqliteConnection } from "./connection.js";
 import { GroupCommit } from "./groupCommit.js";
+import { sqliteIdempotency } from "./sqliteIdempotency.js";
 import { SqliteLimiters } from "./sqliteLimiters.js";
 import { SqliteTodoStorage } from "./SqliteTodoStorage.js";
 import { isBusy, isUniqueViolation, toStoreError } from "./sqliteErrors.js";
@@ -49,6 +50,7 @@ export class SqliteStore implements Store {
   readonly tokens: TokenStore;
   readonly todos: SqliteTodoStorage;
   readonly limiters: LimiterFactory;
+  readonly idempotency: IdempotencyStore;
 
   readonly #options: SqliteStoreOptions;
   readonly #connection: SqliteConnection;
@@ -66,6 +68,7 @@ export class SqliteStore implements Store {
     this.tokens = sqliteTokens(this.#connection);
     this.#limits = new SqliteLimiters(this.#connection);
     this.limiters = this.#limits.make;
+    this.idempotency = sqliteIdempotency(this.#connection);
   }
 
   async init(): Promise<void> {
