@@ -8,6 +8,8 @@ import { browserDeviceId } from "./deviceId";
 import { browserEnvironment } from "./environment";
 import { Account } from "./account/Account";
 import { createAppState } from "./state/appState";
+import { openBrowserDb } from "./storage/browserDb";
+import { browserStorage } from "./storage/browserStorage";
 import { openBrowserSocket } from "./sync/socket";
 import { App } from "./ui/App";
 import { AppProvider, type AppServices } from "./ui/AppContext";
@@ -19,6 +21,7 @@ import "./styles.css";
 const deviceId = browserDeviceId();
 const http = createHttpClient({ deviceId });
 const appState = createAppState();
+const db = openBrowserDb();
 const account = new Account({
   appState,
   auth: createAuthApi(http),
@@ -27,9 +30,13 @@ const account = new Account({
   openSocket: openBrowserSocket,
   deviceId,
   env: browserEnvironment(),
+  storage: browserStorage(db),
 });
 const services: AppServices = { appState, account, reload: () => window.location.reload() };
-guardUnsavedChanges(appState);
+// Writes are kept in IndexedDB across a closed page; only where it is missing do they live in memory.
+void db.then((opened) => {
+  if (opened === null) guardUnsavedChanges(appState);
+});
 void account.restore();
 
 const root = document.getElementById("root");

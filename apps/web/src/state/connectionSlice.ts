@@ -19,6 +19,7 @@ export const createConnectionSlice: StateCreator<AppState, [], [], ConnectionSli
   connectionStatus: "idle",
   lastSyncAt: null,
   connectionChanged: (connectionStatus, at) =>
-    set(connectionStatus === "live" ? { connectionStatus, lastSyncAt: at } : { connectionStatus }),
+    // Live, the list is the server's: the socket has streamed every change after its seq.
+    set(connectionStatus === "live" ? { connectionStatus, lastSyncAt: at, fromCache: false } : { connectionStatus }),
   markSynced: (lastSyncAt) => set({ lastSyncAt }),
 });

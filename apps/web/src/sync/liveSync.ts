@@ -13,6 +13,8 @@ export interface LiveSyncOptions {
   openSocket: OpenSocket;
   appState: AppStateApi;
   env: Environment;
+  /** The seq of a list already shown from the browser's cache: catch up from it, no snapshot. */
+  resumeFrom?: number;
 }
 
 /** This tab's live sync: a change follower fed by this tab's own socket. */
@@ -45,6 +47,7 @@ export function startLiveSync(options: LiveSyncOptions): LiveSync {
     onMessage: (data) => deliver(data, follower),
     onInterrupted: () => follower.interrupted(),
   });
+  if (options.resumeFrom !== undefined) follower.resumeFrom(options.resumeFrom);
   connection.start();
   return { follower, connection };
 }
