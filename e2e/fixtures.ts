@@ -10,6 +10,10 @@ export interface E2EServer {
   url: string;
   /** SIGTERMs the process and starts a new one on the same port and data dir (a deploy, a crash). */
   restart(): Promise<void>;
+  /** SIGTERMs the process and leaves the port closed until `start`. */
+  stop(): Promise<void>;
+  /** Starts the server again after `stop`, on the same port and data dir. */
+  start(): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -43,15 +47,26 @@ export const test = base.extend<{ server: E2EServer; newDevice: NewDevice }, { w
         LOGIN_MAX_FAILURES_PER_EMAIL_IP: "100",
       };
       let proc: ServerProcess = await startServerProcess(env);
+      // The first start picks a free port; later starts reuse it, so pages keep their origin.
+      const again = { ...env, PORT: String(proc.port) };
+      let running = true;
       const server: E2EServer = {
         url: proc.url,
         async restart() {
           await proc.kill("SIGTERM");
-          proc = await startServerProcess(env);
+          proc = await startServerProcess(again);
+        },
+        async stop() {
+          await proc.kill("SIGTERM");
+          running = false;
+        },
+        async start() {
+          proc = await startServerProcess(again);
+          running = true;
         },
       };
       await use(server);
-      await proc.kill("SIGTERM");
+      if (running) await proc.kill("SIGTERM");
       rmSync(dataDir, { recursive: true, force: true });
     },
     { scope: "worker" },

@@ -27,8 +27,8 @@ export interface TodosSlice {
   /** The list shown is the one kept in this browser, not yet brought up to date by the server. */
   fromCache: boolean;
   /**
-   * Where user actions hand their writes: the durable outbox records each one before it is shown
-   * (`enqueued`). Without one (unit tests), writes are shown and queued at once.
+   * Where user actions hand their writes: the durable outbox shows each one (`enqueued`) and
+   * records it in the browser's storage at once. Without one (unit tests), writes are only shown.
    */
   writeRecorder: ((write: PendingWrite) => void) | null;
 
@@ -43,7 +43,7 @@ export interface TodosSlice {
 
   // ---- from the outbox
   setWriteRecorder(recorder: ((write: PendingWrite) => void) | null): void;
-  /** A write is recorded: show it. */
+  /** Shows a new write on top of the list. */
   enqueued(write: PendingWrite): void;
   /** The outbox as it is stored (another tab changed it, or this one started). */
   outboxLoaded(entries: readonly StoredWrite[]): void;

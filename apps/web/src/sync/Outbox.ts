@@ -75,19 +75,24 @@ export class Outbox {
     void this.flush();
   }
 
-  /** Records a write durably, then shows it; the queue sends it in turn. */
+  /**
+   * Shows a write and records it durably in the same moment (the store's transaction commits
+   * within milliseconds; a checkbox must change when it is clicked, not a moment later); the
+   * queue sends it once it is stored.
+   */
   record(write: PendingWrite): Promise<void> {
-    return this.serial(async () => {
+    this.options.appState.getState().enqueued(write);
+    const stored = this.serial(async () => {
       try {
         await this.options.store.add(write);
       } catch {
-        // Still shown and sent from this tab's memory: only its survival of a reload is lost.
         this.options.appState.getState().notify("This browser could not store your change; it will be lost if you close the page before it is sent.");
+        return;
       }
-      if (this.disposed) return;
-      this.options.appState.getState().enqueued(write);
       this.broadcast({ type: "changed" });
     });
+    // Sent only from the store: a drain that read it before this write landed gets another pass.
+    return stored.then(() => void this.flush());
   }
 
   /** Sends whatever is queued; resolves when the queue is empty or waiting for a retry. */

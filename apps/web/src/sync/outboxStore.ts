@@ -64,7 +64,10 @@ export function indexedDbOutbox(db: BrowserDb, userId: string): OutboxStore {
       return (await rowsOf(tx)).map(({ write, failure }) => ({ write, failure }));
     },
     async add(write) {
-      await db.add("outbox", { userId, write, failure: null });
+      // Strict: the write is on disk before the list shows it, so a crash right after loses nothing.
+      const tx = db.transaction("outbox", "readwrite", { durability: "strict" });
+      await tx.store.add({ userId, write, failure: null });
+      await tx.done;
     },
     async acknowledged(writeId, result) {
       const tx = db.transaction("outbox", "readwrite");

@@ -1,3 +1,4 @@
+import { FailedWrites } from "./shell/FailedWrites";
 import { Topbar } from "./shell/Topbar";
 import { TodoApp } from "./todos/TodoApp";
 
@@ -6,6 +7,7 @@ export function TodoScreen() {
   return (
     <div className="page">
       <Topbar />
+      <FailedWrites />
       <TodoApp />
       <footer className="info">
         <p>Double-click a todo (or focus it and press Enter) to edit it</p>

@@ -1,4 +1,5 @@
 import { useAppState } from "../AppContext";
+import { CachedListNote } from "./CachedListNote";
 import { ConnectionStatus } from "./ConnectionStatus";
 import { PendingWrites } from "./PendingWrites";
 import { SignOutButton } from "./SignOutButton";
@@ -10,6 +11,7 @@ export function Topbar() {
     <div className="topbar">
       <div className="topbar-sync">
         <ConnectionStatus />
+        <CachedListNote />
         <PendingWrites />
       </div>
       <div className="topbar-account">
