@@ -133,7 +133,8 @@ describe("todos slice: optimistic writes", () => {
     appState.getState().editTodo(milk.id, "oat milk");
     appState.getState().addTodo("eggs");
     const [rename] = appState.getState().pending;
-    appState.getState().writeFailed(rename?.writeId ?? "", { code: "validation_failed", reason: "text must not be empty" });
+    if (rename === undefined) throw new Error("expected a rename");
+    appState.getState().writeFailed(rename, { code: "validation_failed", reason: "text must not be empty" });
     expect(appState.getState().failed.map((f) => f.write)).toEqual([rename]);
     expect(texts(appState)).toEqual(["milk", "eggs"]);
     expect(appState.getState().notices.at(-1)?.message).toBe(
@@ -148,7 +149,7 @@ describe("todos slice: optimistic writes", () => {
     if (create?.kind !== "create") throw new Error("expected a create");
     appState.getState().toggleTodo(create.id, true);
     appState.getState().addTodo("bread");
-    appState.getState().writeFailed(create.writeId, { code: "id_taken", reason: "id is taken" });
+    appState.getState().writeFailed(create, { code: "id_taken", reason: "id is taken" });
     expect(appState.getState().pending.map((w) => w.kind)).toEqual(["update", "create"]);
     expect(appState.getState().failed.map((f) => f.write)).toEqual([create]);
     expect(texts(appState)).toEqual(["bread"]);

@@ -39,7 +39,7 @@ export interface TodosSlice {
   applyChange(event: ChangeEvent): void;
   writeSucceeded(writeId: string, result: WriteResult): void;
   /** Rolls the write back, keeps it among the failed ones and tells the user why. */
-  writeFailed(writeId: string, failure: WriteFailure): void;
+  writeFailed(write: PendingWrite, failure: WriteFailure): void;
 
   // ---- from the outbox
   setWriteRecorder(recorder: ((write: PendingWrite) => void) | null): void;
@@ -136,15 +136,13 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
       );
     },
 
-    writeFailed: (writeId, failure) => {
-      const { confirmed, pending, notify } = get();
-      const write = pending.find((w) => w.writeId === writeId);
-      if (!write) return;
+    writeFailed: (write, failure) => {
+      const { confirmed, pending, failed, notify } = get();
       // Later writes of a todo whose create failed stay queued behind it (see outboxStore.ts).
       commit(
         confirmed,
-        pending.filter((w) => w !== write),
-        { failed: [...get().failed, { write, failure }] },
+        pending.filter((w) => w.writeId !== write.writeId),
+        { failed: [...failed.filter((f) => f.write.writeId !== write.writeId), { write, failure }] },
       );
       notify(`Couldn't ${describeWrite(write)}: ${failure.reason}`);
     },

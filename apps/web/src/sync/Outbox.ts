@@ -45,6 +45,8 @@ export class Outbox {
   /** A 401: the session is over, nothing more is sent (the account ends it and disposes this). */
   private halted = false;
   private serialTail: Promise<unknown> = Promise.resolve();
+  /** Shown, but not yet in the store: a reload of the store must not hide them. */
+  private unstored: PendingWrite[] = [];
   private readonly lock: DrainLock;
   private readonly channel: OutboxChannel | null;
   private readonly unsubscribes: Array<() => void>;
@@ -82,9 +84,11 @@ export class Outbox {
    */
   record(write: PendingWrite): Promise<void> {
     this.options.appState.getState().enqueued(write);
+    this.unstored.push(write);
     const stored = this.serial(async () => {
       try {
         await this.options.store.add(write);
+        this.unstored = this.unstored.filter((w) => w !== write);
       } catch {
         this.options.appState.getState().notify("This browser could not store your change; it will be lost if you close the page before it is sent.");
         return;
@@ -92,7 +96,10 @@ export class Outbox {
       this.broadcast({ type: "changed" });
     });
     // Sent only from the store: a drain that read it before this write landed gets another pass.
-    return stored.then(() => void this.flush());
+    // (While a retry waits out its backoff, the retry sends it.)
+    return stored.then(() => {
+      if (this.cancelRetry === null) void this.flush();
+    });
   }
 
   /** Sends whatever is queued; resolves when the queue is empty or waiting for a retry. */
@@ -220,7 +227,7 @@ export class Outbox {
     }
     const failure = failureOf(error);
     await this.options.store.failed(write.writeId, failure);
-    this.options.appState.getState().writeFailed(write.writeId, failure);
+    this.options.appState.getState().writeFailed(write, failure);
     this.broadcast({ type: "changed" });
     return true;
   }
@@ -259,7 +266,8 @@ export class Outbox {
   private reload(): Promise<void> {
     return this.serial(async () => {
       const entries = await this.options.store.all();
-      if (!this.disposed) this.options.appState.getState().outboxLoaded(entries);
+      const shown = [...entries, ...this.unstored.map((write) => ({ write, failure: null }))];
+      if (!this.disposed) this.options.appState.getState().outboxLoaded(shown);
     });
   }
 
