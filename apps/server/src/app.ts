@@ -16,6 +16,7 @@ import { Sessions } from "./auth/sessions.js";
 import { startSessionPurge } from "./auth/sessionPurge.js";
 import { authenticate } from "./http/authenticate.js";
 import { errorHandler, notFoundHandler } from "./http/errorHandler.js";
+import { idempotentWrites, startIdempotencyPurge } from "./http/idempotency.js";
 import { expressServer } from "./http/expressServer.js";
 import { jsonBody } from "./http/jsonBody.js";
 import { originCheck } from "./http/originCheck.js";
@@ -135,6 +136,8 @@ export function createServer({
   });
   // The sockets of a session or token that expires while they are open are closed as a sign-out's are.
   const stopSessionPurge = startSessionPurge(store.sessions, logger);
+  const stopIdempotencyPurge = startIdempotencyPurge(store.idempotency, logger);
+  const write = idempotentWrites({ store: store.idempotency, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS, logger });
   const credentialExpiry = new CredentialExpiry({
     sessions: store.sessions,
     tokens: store.tokens,
@@ -236,7 +239,7 @@ export function createServer({
   api.use("/auth/password-reset", passwordResetRoutes(passwordReset, resetIpLimit, originOf));
   api.use("/auth", authRoutes({ store, sessions, passwords, credentials, signupLimit, events, tokensMaxPerUser: config.TOKENS_MAX_PER_USER }));
   api.use("/account", accountRoutes({ store, sessions, passwords, credentials, roster, todos, events }));
-  addTodoRoutes(api, todos);
+  addTodoRoutes(api, todos, write);
   api.use("/webhooks", webhookRoutes(webhooks));
   api.use("/websocket", socketGrantRoute(tickets, originOf));
   api.use(notFoundHandler);
@@ -269,6 +272,7 @@ export function createServer({
       const delivering = deliverer.stop();
       credentialExpiry.stop();
       stopSessionPurge();
+      stopIdempotencyPurge();
       await gateway.shutdown(code, code === CloseCode.SERVICE_RESTART ? "server restarting" : "server going away");
       await presence.stop();
       httpServer.closeIdleConnections();

@@ -155,6 +155,10 @@ const EnvSchema = z.object({
    * and changes other instances committed. This instance's own commits wake it at once.
    */
   WEBHOOK_POLL_MS: int(50, 10 * MINUTE).default(5000),
+  /** How long the answer to a write sent with an Idempotency-Key is kept for its repeats. */
+  IDEMPOTENCY_KEY_TTL_MS: int(MINUTE, 30 * DAY).default(7 * DAY),
+  /** How long a write that never finished (its process died) keeps its key claimed. */
+  IDEMPOTENCY_LEASE_MS: int(1000, DAY).default(MINUTE),
   SHUTDOWN_TIMEOUT_MS: int(1000, 60_000).default(10_000),
   /** API tokens one user may hold unexpired at once: a native app needs one per install. */
   TOKENS_MAX_PER_USER: int(1, 10_000).default(50),

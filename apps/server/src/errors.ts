@@ -1,10 +1,12 @@
-import type { ErrorCode, ErrorIssue } from "@tandem/protocol";
+import type { ErrorCode, ErrorIssue, Todo } from "@tandem/protocol";
 
 export interface AppErrorOptions {
   /** Per-field problems, for `validation_failed`. */
   details?: ErrorIssue[];
   /** When trying again makes sense, how long to wait first (sent as `Retry-After`). */
   retryAfterSeconds?: number;
+  /** For `conflict`: the todo as it is now, so the client can show what it would overwrite. */
+  current?: Todo;
   cause?: unknown;
 }
 
@@ -19,6 +21,7 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorIssue[] | undefined;
   readonly retryAfterSeconds: number | undefined;
+  readonly current: Todo | undefined;
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -26,5 +29,6 @@ export class AppError extends Error {
     this.code = code;
     this.details = options.details;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.current = options.current;
   }
 }

@@ -13,6 +13,8 @@ import { browserEnvironment } from "./environment";
 import { Account } from "./account/Account";
 import { createAppUpdate, withoutServiceWorker } from "./appUpdate";
 import { createAppState } from "./state/appState";
+import { openBrowserDb } from "./storage/browserDb";
+import { browserStorage } from "./storage/browserStorage";
 import { openBrowserSocket } from "./sync/socket";
 import { browserTabCoordination } from "./sync/tabChannel";
 import { App } from "./ui/App";
@@ -25,6 +27,7 @@ import "./styles.css";
 const deviceId = browserDeviceId();
 const http = createHttpClient({ deviceId });
 const appState = createAppState();
+const db = openBrowserDb();
 const account = new Account({
   appState,
   auth: createAuthApi(http),
@@ -35,6 +38,7 @@ const account = new Account({
   deviceId,
   env: browserEnvironment(),
   tabs: browserTabCoordination(),
+  storage: browserStorage(db),
 });
 const reloadPage = () => window.location.reload();
 const appUpdate =
@@ -42,7 +46,10 @@ const appUpdate =
     ? createAppUpdate({ register: registerSW, reloadPage, every: (ms, fn) => void window.setInterval(fn, ms) })
     : withoutServiceWorker(reloadPage);
 const services: AppServices = { appState, account, webhooks: createWebhooksApi(http), appUpdate, reload: () => appUpdate.reload() };
-guardUnsavedChanges(appState);
+// Writes are kept in IndexedDB across a closed page; only where it is missing do they live in memory.
+void db.then((opened) => {
+  if (opened === null) guardUnsavedChanges(appState);
+});
 followBrowserHistory(appState);
 void account.restore();
 

@@ -1,8 +1,8 @@
 import type { AppStateApi } from "./state/appState";
 
 /**
- * Asks the browser to confirm leaving the page while writes are still queued: the outbox lives
- * in memory, and a page that cannot reach the server could not load again to resend it anyway.
+ * Asks the browser to confirm leaving the page while writes are still queued, where the outbox
+ * lives in memory because this browser offers no IndexedDB (elsewhere it survives the page).
  * Returns the function that removes the guard.
  */
 export function guardUnsavedChanges(appState: AppStateApi): () => void {

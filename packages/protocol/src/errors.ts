@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Todo } from "./todos.js";
 
 /**
  * The closed set of error codes a client may see. Clients map these to UI; the message is for
@@ -16,6 +17,7 @@ export const ERROR_CODES = [
   "limit_reached",
   "invalid_reset_token",
   "conflict",
+  "idempotency_key_reused",
   "payload_too_large",
   "unsupported_media_type",
   "too_many_requests",
@@ -42,8 +44,14 @@ export const ERROR_STATUS = {
   limit_reached: 409,
   /** A password-reset link that is unknown, already used or past its 30 minutes: ask for a new one. */
   invalid_reset_token: 400,
-  /** The request contradicts what the server has recorded (a relayed event's seq that is not the stored change's). */
+  /**
+   * The request contradicts what the server has recorded: a write named the version it was based
+   * on (`If-Match`) and the todo has changed since (the answer carries the todo as it is now in
+   * `error.current`, nothing was written); or a relayed event's seq is not the stored change's.
+   */
   conflict: 409,
+  /** An `Idempotency-Key` already used for a different request (another route or body). */
+  idempotency_key_reused: 422,
   payload_too_large: 413,
   unsupported_media_type: 415,
   too_many_requests: 429,
@@ -66,6 +74,8 @@ export const ErrorBody = z.object({
     code: ErrorCode,
     message: z.string(),
     details: z.array(ErrorIssue).optional(),
+    /** On `conflict`: the todo as the server has it now. */
+    current: Todo.optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;

@@ -133,3 +133,37 @@ export type ToggleAllResponse = z.infer<typeof ToggleAllResponse>;
 /** `DELETE /api/todos?done=true`: the ids it removed, and the user's seq after them. */
 export const ClearCompletedResponse = z.object({ deleted: z.array(TodoId), seq: Seq });
 export type ClearCompletedResponse = z.infer<typeof ClearCompletedResponse>;
+
+// ---- exactly once, and conflicts
+
+/**
+ * The header that makes a write safe to send again: the server remembers, per user and for a
+ * bounded time, the answer it gave to each key, and answers a repeat with that same answer
+ * without writing anything (see docs/protocol.md). Any write route takes it.
+ */
+export const IDEMPOTENCY_KEY_HEADER = "idempotency-key";
+
+/** A client-chosen key (a UUID is ideal): 8–128 visible ASCII characters. */
+export const IdempotencyKey = z
+  .string()
+  .min(8, "Idempotency-Key must be at least 8 characters")
+  .max(128, "Idempotency-Key must be at most 128 characters")
+  .regex(/^[\x21-\x7e]+$/, "Idempotency-Key must be visible ASCII characters only");
+
+/** Set on an answer that repeats the one given to an earlier request with the same key. */
+export const IDEMPOTENT_REPLAY_HEADER = "idempotent-replayed";
+
+/**
+ * `If-Match` on `PATCH` and `DELETE /api/todos/:id` names the version the change was based on:
+ * `"3"` (an entity tag) or `3`. When the todo is at another version now, the write is refused
+ * with 409 `conflict` and the current todo. Without it the write applies to whatever is there.
+ */
+export const BaseVersion = z
+  .string()
+  .regex(/^\s*(?:W\/)?"?[1-9][0-9]{0,14}"?\s*$/, 'If-Match must be the version a change is based on, like "3"')
+  .transform((value) => Number(value.replace(/[^0-9]/g, "")));
+
+/** The `If-Match` value for a change based on `version`. */
+export function ifMatch(version: number): string {
+  return `"${version}"`;
+}

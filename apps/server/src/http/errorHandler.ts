@@ -25,7 +25,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
     const status = ERROR_STATUS[known.code];
     if (status >= 500) req.log.warn({ err }, known.message);
     if (known.retryAfterSeconds !== undefined) res.setHeader("Retry-After", String(known.retryAfterSeconds));
-    send(res, status, { code: known.code, message: known.message, ...(known.details ? { details: known.details } : {}) });
+    send(res, status, { code: known.code, message: known.message, ...(known.details ? { details: known.details } : {}), ...(known.current ? { current: known.current } : {}) });
     return;
   }
   const refusal = frameworkRefusal(err);

@@ -15,27 +15,36 @@ export const JSON_SLICE_ITEMS = 250;
  * characters is 6 MB of JSON) then never holds the event loop for long, and a slow reader holds
  * back one slice rather than the whole answer. A short list goes out in one piece, as `res.json`
  * sends it. If the client goes away midway, the rest is not serialised.
+ *
+ * @returns the JSON it sent (what an idempotent write keeps to answer a repeat with), or null
+ *   when the client went away first
  */
-export async function sendJsonInSlices<K extends string, T extends Record<K, readonly unknown[]>>(res: Response, body: T, listKey: K): Promise<void> {
+export async function sendJsonInSlices<K extends string, T extends Record<K, readonly unknown[]>>(res: Response, body: T, listKey: K): Promise<string | null> {
   const items = body[listKey];
   if (items.length <= JSON_SLICE_ITEMS) {
-    res.json(body);
-    return;
+    const text = JSON.stringify(body);
+    res.type("json").send(text);
+    return text;
   }
   // Everything around the list, in the body's own key order: the list stands in as a marker.
   const marker = JSON.stringify(randomUUID());
   const [before, after] = JSON.stringify({ ...body, [listKey]: JSON.parse(marker) as string }).split(marker);
   if (before === undefined || after === undefined) throw new Error(`no "${listKey}" in the body to send`);
   res.type("json");
-  res.write(`${before}[`);
+  const sent = [`${before}[`];
+  res.write(sent[0]);
   for (let start = 0; start < items.length; start += JSON_SLICE_ITEMS) {
     const slice = JSON.stringify(items.slice(start, start + JSON_SLICE_ITEMS)).slice(1, -1);
-    if (!res.write(start === 0 ? slice : `,${slice}`)) await drained(res);
-    if (res.destroyed) return;
+    const part = start === 0 ? slice : `,${slice}`;
+    sent.push(part);
+    if (!res.write(part)) await drained(res);
+    if (res.destroyed) return null;
     await nextTurn();
-    if (res.destroyed) return;
+    if (res.destroyed) return null;
   }
-  res.end(`]${after}`);
+  sent.push(`]${after}`);
+  res.end(sent.at(-1));
+  return sent.join("");
 }
 
 /** Resolves when the response can take more, or is closed. */

@@ -33,6 +33,37 @@ export interface Store {
    * after `init()`.
    */
   readonly limiters: LimiterFactory;
+  /** The answers to writes sent with an `Idempotency-Key` (see http/idempotency.ts). */
+  readonly idempotency: IdempotencyStore;
+}
+
+/** The answer a write got, kept to be given again to a repeat of it. */
+export interface StoredAnswer {
+  status: number;
+  /** The JSON body as sent; "" for an answer without a body (204). */
+  body: string;
+}
+
+export type IdempotencyClaim =
+  /** The key is this request's now: run the write, then `complete` (or `release`) it. */
+  | { kind: "claimed" }
+  /** The key was used before: by a request with this fingerprint, answered (or still running: null). */
+  | { kind: "found"; fingerprint: string; answer: StoredAnswer | null };
+
+/**
+ * Idempotency keys per user. A key is claimed by one request at a time (atomically: of two
+ * concurrent claims, one finds the other's), kept until `expiresAt` (epoch ms), and forgotten
+ * after it: an expired key can be claimed again. Reads ignore expired keys; `deleteExpired`
+ * only bounds the table.
+ */
+export interface IdempotencyStore {
+  claim(userId: string, key: string, fingerprint: string, now: number, expiresAt: number): Promise<IdempotencyClaim>;
+  /** Records the answer of a claimed key and keeps it until `expiresAt`. */
+  complete(userId: string, key: string, answer: StoredAnswer, expiresAt: number): Promise<void>;
+  /** Forgets a claimed key (its write failed, so a repeat must run again). */
+  release(userId: string, key: string): Promise<void>;
+  /** @returns how many were deleted (0 when the database asked it to wait its turn) */
+  deleteExpired(now: number): Promise<number>;
 }
 
 export interface UserStore {

@@ -4,6 +4,7 @@ import { describeBulkChanges } from "./contract/bulkChanges.contract.js";
 import { describeChangeLog } from "./contract/changeLog.contract.js";
 import { describeDeviceStores } from "./contract/devices.contract.js";
 import { ContractHarness, type MakeStore } from "./contract/harness.js";
+import { describeIdempotency } from "./contract/idempotency.contract.js";
 import { describeLimiters } from "./contract/limiters.contract.js";
 import { describeTodoRules } from "./contract/todoRules.contract.js";
 import { describeTodoStorage } from "./contract/todoStorage.contract.js";
@@ -27,5 +28,6 @@ export function describeStoreContract(name: string, make: MakeStore): void {
     describeChangeLog(h);
     describeLimiters(h);
     describeWebhookStorage(h);
+    describeIdempotency(h);
   });
 }

@@ -63,18 +63,24 @@ export class TodoService {
     return result;
   }
 
-  /** Null when the user has no such todo. */
-  async update(userId: string, id: string, patch: TodoPatch, ctx: ChangeContext) {
+  /**
+   * Null when the user has no such todo.
+   * @throws AppError `conflict` when `baseVersion` is given and the todo is at another version
+   */
+  async update(userId: string, id: string, patch: TodoPatch, ctx: ChangeContext, baseVersion?: number) {
     await this.#writeLimit?.consume(userId);
-    const result = await this.#storage.change(userId, { ids: [id] }, updateTodo(userId, id, patch, ctx, this.#limit));
+    const result = await this.#storage.change(userId, { ids: [id] }, updateTodo(userId, id, patch, ctx, this.#limit, baseVersion));
     this.#publish(result?.event ?? null);
     return result;
   }
 
-  /** The delete's event; null when the user has no such todo. */
-  async remove(userId: string, id: string, ctx: ChangeContext): Promise<ChangeEvent | null> {
+  /**
+   * The delete's event; null when the user has no such todo.
+   * @throws AppError `conflict` when `baseVersion` is given and the todo is at another version
+   */
+  async remove(userId: string, id: string, ctx: ChangeContext, baseVersion?: number): Promise<ChangeEvent | null> {
     await this.#writeLimit?.consume(userId);
-    const event = await this.#storage.change(userId, { ids: [id] }, deleteTodo(userId, id, ctx, this.#limit));
+    const event = await this.#storage.change(userId, { ids: [id] }, deleteTodo(userId, id, ctx, this.#limit, baseVersion));
     this.#publish(event);
     return event;
   }

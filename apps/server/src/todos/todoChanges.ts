@@ -14,7 +14,10 @@ import { trimThrough } from "./changeLog.js";
  * - a todo's `version` starts at 1 and grows by one per change; its `device` is the last writer's;
  * - a todo id is global (clients choose them): one that another user holds cannot be used, and a
  *   create repeated with an id the user already has is answered with the todo as it is;
- * - a user has at most `maxTodos` todos: a create beyond that is refused (a repeated one is not).
+ * - a user has at most `maxTodos` todos: a create beyond that is refused (a repeated one is not);
+ * - an update or delete that names the version it was based on (`baseVersion`) is refused with
+ *   `conflict` when the todo is at another version: it would overwrite a change its writer never
+ *   saw. Without a base, the server's order decides (the later write wins).
  *
  * They are pure functions of their arguments, as `TodoStorage.change` requires.
  */
@@ -60,11 +63,15 @@ export function createTodo(userId: string, input: { id: string; text: string; do
   };
 }
 
-/** Null when the user has no such todo; `event: null` when the patch changes nothing. */
-export function updateTodo(userId: string, id: string, patch: TodoPatch, ctx: ChangeContext, logLimit: number) {
+/**
+ * Null when the user has no such todo; `event: null` when the patch changes nothing.
+ * @throws AppError `conflict` when `baseVersion` is given and the todo is at another version
+ */
+export function updateTodo(userId: string, id: string, patch: TodoPatch, ctx: ChangeContext, logLimit: number, baseVersion?: number) {
   return (state: TodoChangeState): TodoWrites<{ todo: Todo; event: ChangeEvent | null } | null> => {
     const current = ownTodo(state, userId, id);
     if (current === undefined) return { result: null, events: [] };
+    checkBase(current, baseVersion);
     const text = patch.text ?? current.text;
     const done = patch.done ?? current.done;
     if (text === current.text && done === current.done) return { result: { todo: toTodo(current), event: null }, events: [] };
@@ -76,10 +83,15 @@ export function updateTodo(userId: string, id: string, patch: TodoPatch, ctx: Ch
   };
 }
 
-/** Null when the user has no such todo. */
-export function deleteTodo(userId: string, id: string, ctx: ChangeContext, logLimit: number) {
+/**
+ * Null when the user has no such todo.
+ * @throws AppError `conflict` when `baseVersion` is given and the todo is at another version
+ */
+export function deleteTodo(userId: string, id: string, ctx: ChangeContext, logLimit: number, baseVersion?: number) {
   return (state: TodoChangeState): TodoWrites<ChangeEvent | null> => {
-    if (ownTodo(state, userId, id) === undefined) return { result: null, events: [] };
+    const current = ownTodo(state, userId, id);
+    if (current === undefined) return { result: null, events: [] };
+    checkBase(current, baseVersion);
     const seq = state.seq + 1;
     const event = deleteEvent(userId, id, seq, ctx);
     return { result: event, deleted: [id], events: [event], trimThrough: trimThrough(state.seq, seq, logLimit) };
@@ -108,6 +120,13 @@ export function clearCompleted(userId: string, ctx: ChangeContext, logLimit: num
     const seq = state.seq + events.length;
     return { result: { deleted, events, seq }, deleted, events, trimThrough: trimThrough(state.seq, seq, logLimit) };
   };
+}
+
+function checkBase(current: TodoRecord, baseVersion: number | undefined): void {
+  if (baseVersion === undefined || baseVersion === current.version) return;
+  throw new AppError("conflict", `this todo was changed since version ${baseVersion}: it is at version ${current.version} now`, {
+    current: toTodo(current),
+  });
 }
 
 /** The user's own todo with this id; another user's is simply not found. */

@@ -10,10 +10,12 @@ import { FakeSockets } from "../testing/FakeSockets";
 import { makeDevice, makeTodo, makeToken, MY_DEVICE } from "../testing/fixtures";
 import { Account, SIGN_OUT_FLUSH_MS, type AccountOptions } from "./Account";
 import { ACCOUNT_DELETED, SESSION_ENDED } from "./signOutMessage";
+import { LIST_SAVE_DELAY_MS } from "../sync/listSaver";
+import { memoryBrowserStorage, type BrowserStorage } from "../storage/browserStorage";
 
 const ADA: User = { id: "user-1", email: "ada@example.com" };
 
-function setup() {
+function setup(storage: BrowserStorage = memoryBrowserStorage()) {
   const appState = createAppState();
   const env = new FakeEnvironment();
   const sockets = new FakeSockets();
@@ -70,6 +72,7 @@ function setup() {
     openSocket: sockets.open,
     deviceId: MY_DEVICE,
     env,
+    storage,
   };
   const account = new Account(options);
   const setReachable = (value: boolean) => (reachable = value);
@@ -148,20 +151,26 @@ describe("Account", () => {
     expect(appState.getState().notices).toEqual([]);
   });
 
-  it("says which writes were lost when signing out with some still unsent", async () => {
-    const { account, appState, env, setReachable } = setup();
+  it("stays signed in when unsent writes cannot be sent first, and signs out discarding them when asked", async () => {
+    const { account, appState, env, setReachable, options, log } = setup();
     await account.signIn({ email: ADA.email, password: "correct horse" });
     await settle();
     env.emit("offline");
     appState.getState().addTodo("eggs");
     setReachable(true);
-    const done = account.signOut();
+    const done = account.signOut("send");
     env.advance(SIGN_OUT_FLUSH_MS);
-    await done;
-    expect(appState.getState().authStatus).toBe("signedOut");
+    expect(await done).toBe(false);
+    expect(appState.getState().authStatus).toBe("signedIn");
     expect(appState.getState().notices.map((n) => n.message)).toEqual([
-      "1 unsaved change could not be sent to the server and was discarded.",
+      "1 change could not be sent yet. Stay signed in until they are, or sign out and discard them.",
     ]);
+    expect(await options.storage.outboxFor(ADA.id).all()).toHaveLength(1);
+
+    expect(await account.signOut("discard")).toBe(true);
+    expect(appState.getState()).toMatchObject({ authStatus: "signedOut", todos: [], pending: [] });
+    expect(await options.storage.outboxFor(ADA.id).all()).toEqual([]);
+    expect(log).toEqual(["logout"]);
   });
 
   it("stays signed in, and says why, when the sign-out request fails", async () => {
@@ -184,7 +193,7 @@ describe("Account", () => {
     await settle();
     socket.serverClose(CloseCode.SIGNED_OUT);
     expect(appState.getState().notices.map((n) => n.message)).toEqual([
-      "1 unsaved change could not be sent to the server and was discarded.",
+      "1 change not sent yet is kept in this browser and will be sent when you sign in again.",
     ]);
     expect(appState.getState().signedOutMessage).toBe(SESSION_ENDED);
   });
@@ -200,7 +209,8 @@ describe("Account", () => {
     expect(appState.getState()).toMatchObject({ authStatus: "signedIn", connectionStatus: "outdated" });
     expect(appState.getState().todos.map((t) => t.text)).toEqual(["milk"]);
     expect(sockets.opened).toHaveLength(0);
-    expect(env.pendingDelays()).toEqual([]);
+    // No reconnect is scheduled: the one timer is the list's save to the browser.
+    expect(env.pendingDelays()).toEqual([LIST_SAVE_DELAY_MS]);
     // Writes still go over HTTP, which is not versioned with the socket protocol.
     appState.getState().addTodo("eggs");
     await settle();

@@ -16,7 +16,10 @@ import { errorMessage, isSessionGone, isUnauthorized } from "../api/errors";
 import type { TodosApi } from "../api/todosApi";
 import type { Environment } from "../environment";
 import type { AppStateApi } from "../state/appState";
+import type { BrowserStorage } from "../storage/browserStorage";
 import { DeviceRoster } from "../sync/DeviceRoster";
+import type { CachedList } from "../sync/listCache";
+import { saveListWhileSignedIn } from "../sync/listSaver";
 import { startLiveSync, type LiveSync } from "../sync/liveSync";
 import { Outbox } from "../sync/Outbox";
 import { createWriteSender } from "../sync/sendWrite";
@@ -24,8 +27,8 @@ import type { OpenSocket } from "../sync/socket";
 import { ACCOUNT_DELETED, signOutMessage } from "./signOutMessage";
 import type { TabCoordination } from "../sync/tabChannel";
 
-/** How long sign-out waits for queued writes to reach the server before it goes ahead. */
-export const SIGN_OUT_FLUSH_MS = 3_000;
+/** How long "send them first" waits for queued writes to reach the server before it gives up. */
+export const SIGN_OUT_FLUSH_MS = 10_000;
 
 export interface AccountOptions {
   appState: AppStateApi;
@@ -38,26 +41,37 @@ export interface AccountOptions {
   env: Environment;
   /** Lets the tabs of this browser share one socket; absent or null, this tab opens its own. */
   tabs?: TabCoordination | null;
+  /** The outbox, the last list and the outbox's drain lock, per user. */
+  storage: BrowserStorage;
 }
+
+/** What to do at sign-out with changes the server has not received. */
+export type UnsentChoice = "send" | "discard";
 
 /** What runs while this tab is signed in. */
 interface Running {
+  user: User;
   sync: LiveSync;
   outbox: Outbox;
   roster: DeviceRoster;
-  /** Stops watching the app state for the end of the session. */
+  /** Stops watching the app state for the end of the session, and saving the list. */
   unwatch(): void;
 }
 
 /**
- * The signed-in life of this tab: signing in starts the live sync and the outbox, signing out
- * (or the server ending the session) stops them and wipes the list, so a signed-out screen never
- * holds anyone's todos.
+ * The signed-in life of this tab: signing in starts the live sync and the user's durable outbox,
+ * signing out (or the server ending the session) stops them and wipes the list from the screen
+ * and from the browser, so a signed-out screen never holds anyone's todos.
+ *
+ * On start, the list this browser kept for the last user is shown at once (marked not yet live)
+ * while the session is checked and the socket catches up from its seq.
  *
  * The server ends a session in one of two ways, a socket closed with 4001 or a 401 on any
  * request, and both take one path: the reconnector's status machine (the outbox reports its
  * 401 there too) turns `signedOut` once, the app state records it, and this class, watching
- * the app state, ends the session once, saying why when the server said.
+ * the app state, ends the session once, saying why when the server said. Unsent changes then
+ * stay in the browser, under that user, and are sent when they next sign in here; nobody else
+ * ever sees them.
  *
  * The account controls (devices, password, tokens, deletion) go through here too, so that a
  * session found gone by any of them ends the same way.
@@ -69,14 +83,25 @@ export class Account {
 
   /** Resumes the session the cookie still holds, if any (on page load). */
   async restore(): Promise<void> {
-    const { appState, auth } = this.options;
+    const { appState, auth, storage } = this.options;
+    const cached = await this.cachedList();
+    if (cached) this.begin(cached.user, cached);
+    let user: User | null;
     try {
-      const user = await auth.me();
-      if (user) this.begin(user);
-      else appState.getState().signedOut();
+      user = await auth.me();
     } catch {
-      appState.getState().authUnreachable();
+      // Unreachable: a kept list stays on screen, not live, while the connection keeps trying.
+      if (!cached) appState.getState().authUnreachable();
+      return;
     }
+    if (user === null) {
+      if (cached) this.end(null, false);
+      else appState.getState().signedOut();
+      return;
+    }
+    if (cached && this.running?.user.id === user.id) return;
+    if (cached) await storage.lists.clear(cached.user.id);
+    this.begin(user);
   }
 
   /** Throws the server's refusal (ApiError) or NetworkError; the form shows it. */
@@ -101,25 +126,54 @@ export class Account {
     await this.options.auth.confirmPasswordReset(body);
   }
 
-  async signOut(): Promise<void> {
+  /** Unsent changes (queued or failed) of the signed-in user: sign-out asks about them. */
+  unsentCount(): number {
+    const state = this.options.appState.getState();
+    return state.pending.length + state.failed.length;
+  }
+
+  /**
+   * Signs out. With unsent changes, `send` tries to deliver them first and stays signed in if it
+   * cannot (saying so); `discard` drops them. Either way nothing of this user's stays in the browser.
+   * @returns whether the user is signed out
+   */
+  async signOut(unsent: UnsentChoice = "send"): Promise<boolean> {
     const { appState, auth } = this.options;
-    await this.waitForOutbox();
+    const outbox = this.running?.outbox;
+    await outbox?.idle();
+    if (outbox && unsent === "send" && this.unsentCount() > 0) {
+      await this.waitForOutbox(outbox);
+      const left = this.unsentCount();
+      if (left > 0) {
+        appState.getState().notify(`${changes(left)} could not be sent yet. Stay signed in until they are, or sign out and discard them.`);
+        return false;
+      }
+    }
+    // Dropped before the session ends, so the session's end finds nothing left to keep.
+    if (unsent === "discard") await outbox?.clear();
     try {
       await auth.signOut();
     } catch (error) {
       // 401: already signed out on the server, which is what was asked for.
       if (!isUnauthorized(error)) {
         appState.getState().notify(`Couldn't sign out: ${errorMessage(error)}`);
-        return;
+        return false;
       }
     }
-    this.end();
+    this.end(null, true);
+    return true;
   }
 
   /** Skips the reconnect wait of an outage (the status bar's "Try now"). */
   tryNow(): void {
     this.running?.sync.connection.tryNow();
   }
+
+  // ---- what the person decides about a write that failed for good
+  retryWrite = (writeId: string) => this.running?.outbox.retry(writeId);
+  discardWrite = (writeId: string) => this.running?.outbox.discard(writeId);
+  keepAsNew = (writeId: string) => this.running?.outbox.keepAsNew(writeId);
+  overwrite = (writeId: string) => this.running?.outbox.overwrite(writeId);
 
   dispose(): void {
     this.stop();
@@ -136,7 +190,10 @@ export class Account {
 
   /** Revoking this very device is signing out. */
   async revokeDevice(device: Device): Promise<void> {
-    if (device.current) return this.signOut();
+    if (device.current) {
+      await this.signOut();
+      return;
+    }
     await this.guard(this.options.account.revokeDevice(device.id));
     this.options.appState.getState().deviceRemoved(device.id);
   }
@@ -154,9 +211,11 @@ export class Account {
     await this.guard(this.options.account.changePassword(body));
   }
 
+  /** The account's unsent changes go with it: there is nobody left to send them for. */
   async deleteAccount(password: string): Promise<void> {
     await this.guard(this.options.account.deleteAccount({ password }));
-    this.end(ACCOUNT_DELETED);
+    await this.running?.outbox.clear();
+    this.end(ACCOUNT_DELETED, true);
   }
 
   /** The secret is in the answer, once; the caller shows it. */
@@ -171,12 +230,25 @@ export class Account {
     this.options.appState.getState().tokenRemoved(id);
   }
 
-  private begin(user: User): void {
-    const { appState, todos, account, env } = this.options;
+  private async cachedList(): Promise<CachedList | null> {
+    const { storage } = this.options;
+    const userId = storage.lastUserId();
+    if (userId === null) return null;
+    try {
+      return await storage.lists.load(userId);
+    } catch {
+      return null;
+    }
+  }
+
+  private begin(user: User, cached?: CachedList): void {
+    const { appState, todos, account, env, storage } = this.options;
     this.stop();
     appState.getState().resetTodos();
+    storage.setLastUserId(user.id);
+    if (cached) appState.getState().loadCached(cached.todos);
 
-    const unwatch = appState.subscribe((state, previous) => {
+    const unwatchSession = appState.subscribe((state, previous) => {
       if (state.connectionStatus === "signedOut" && previous.connectionStatus !== "signedOut") this.expired();
     });
     const sync = startLiveSync({
@@ -188,6 +260,7 @@ export class Account {
       env,
       onDevicesChanged: () => roster.changed(),
       share: this.options.tabs ? { coordination: this.options.tabs, userId: user.id } : null,
+      ...(cached ? { resumeFrom: cached.seq } : {}),
     });
     const roster = new DeviceRoster({
       appState,
@@ -204,15 +277,29 @@ export class Account {
       env,
       send: createWriteSender(todos),
       onUnauthorized: () => sync.connection.sessionEnded(),
+      store: storage.outboxFor(user.id),
+      lock: storage.drainLockFor(user.id),
+      openChannel: (onMessage) => storage.openChannel(user.id, onMessage),
     });
-    this.running = { sync, outbox, roster, unwatch };
+    const stopSaving = saveListWhileSignedIn({ appState, user, follower: sync.follower, cache: storage.lists, env });
+    this.running = {
+      user,
+      sync,
+      outbox,
+      roster,
+      unwatch: () => {
+        unwatchSession();
+        stopSaving();
+      },
+    };
     // Last: the signed-in screens use what was just started (the account page watches the roster).
     appState.getState().signedIn(user);
+    void outbox.start();
   }
 
   /** The server ended the session: the one reaction to a close 4001 or a 401 anywhere. */
   private expired(): void {
-    this.end(signOutMessage(this.options.appState.getState().signOutReason));
+    this.end(signOutMessage(this.options.appState.getState().signOutReason), false);
   }
 
   /** A request of the account controls found the session gone: it ends like any other 401. */
@@ -225,9 +312,7 @@ export class Account {
     }
   }
 
-  private async waitForOutbox(): Promise<void> {
-    const outbox = this.running?.outbox;
-    if (!outbox) return;
+  private async waitForOutbox(outbox: Outbox): Promise<void> {
     let cancel = () => {};
     const timeout = new Promise<void>((resolve) => {
       cancel = this.options.env.setTimer(resolve, SIGN_OUT_FLUSH_MS);
@@ -237,21 +322,23 @@ export class Account {
   }
 
   /**
-   * Stops syncing and forgets the list and the roster, telling the user about any write that
-   * never landed; `message` says on the sign-in screen why the session ended, when this tab did
-   * not end it itself.
+   * Stops syncing and forgets the list and the roster, on screen and in the browser; `message`
+   * says on the sign-in screen why the session ended, when this tab did not end it itself. When
+   * this tab ended it (`byThisTab`) the outbox was emptied first; when the session ended
+   * otherwise its unsent writes stay stored under this user, to be sent at their next sign-in here.
    */
-  private end(message: string | null = null): void {
-    const { appState } = this.options;
-    const unsaved = appState.getState().pending.length;
+  private end(message: string | null, byThisTab: boolean): void {
+    const { appState, storage } = this.options;
+    const user = this.running?.user ?? null;
+    const unsent = this.unsentCount();
     this.stop();
     appState.getState().resetTodos();
     appState.getState().resetRoster();
     appState.getState().signedOut(message);
-    if (unsaved > 0) {
-      const what = unsaved === 1 ? "1 unsaved change" : `${unsaved} unsaved changes`;
-      const was = unsaved === 1 ? "was" : "were";
-      appState.getState().notify(`${what} could not be sent to the server and ${was} discarded.`);
+    storage.setLastUserId(null);
+    if (user) void storage.lists.clear(user.id).catch(() => {});
+    if (!byThisTab && unsent > 0) {
+      appState.getState().notify(`${changes(unsent)} not sent yet ${unsent === 1 ? "is" : "are"} kept in this browser and will be sent when you sign in again.`, "info");
     }
   }
 
@@ -264,4 +351,8 @@ export class Account {
     running.outbox.dispose();
     running.roster.dispose();
   }
+}
+
+function changes(count: number): string {
+  return count === 1 ? "1 change" : `${count} changes`;
 }

@@ -1,4 +1,4 @@
-import type { ErrorCode, ErrorIssue } from "@tandem/protocol";
+import type { ErrorCode, ErrorIssue, Todo } from "@tandem/protocol";
 
 /**
  * Why a request failed: either the server answered with an error (`ApiError`, carrying the
@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly details: readonly ErrorIssue[] = [],
     /** Seconds from a `Retry-After` header, when the server sent one. */
     readonly retryAfterSeconds: number | null = null,
+    /** On `conflict`: the todo as the server has it now. */
+    readonly current: Todo | null = null,
   ) {
     super(message);
   }

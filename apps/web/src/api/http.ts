@@ -13,9 +13,9 @@ export type Method = "GET" | "POST" | "PATCH" | "DELETE";
 
 export interface HttpClient {
   /** Sends a request and parses its JSON answer with `schema`. */
-  json<T>(method: Method, path: string, schema: Parser<T>, body?: unknown): Promise<T>;
+  json<T>(method: Method, path: string, schema: Parser<T>, body?: unknown, headers?: Readonly<Record<string, string>>): Promise<T>;
   /** Sends a request whose successful answer has no body (204). */
-  empty(method: Method, path: string, body?: unknown): Promise<void>;
+  empty(method: Method, path: string, body?: unknown, headers?: Readonly<Record<string, string>>): Promise<void>;
 }
 
 export interface HttpOptions {
@@ -24,10 +24,10 @@ export interface HttpOptions {
 }
 
 export function createHttpClient({ deviceId, fetch: doFetch = globalThis.fetch.bind(globalThis) }: HttpOptions): HttpClient {
-  async function request(method: Method, path: string, body: unknown): Promise<Response> {
+  async function request(method: Method, path: string, body: unknown, extra: Readonly<Record<string, string>> = {}): Promise<Response> {
     // Every request names this tab: writes need it (the server stamps the change with it) and
     // the socket grant tags the socket with it; on reads it is harmless.
-    const headers: Record<string, string> = { Accept: "application/json", [DEVICE_ID_HEADER]: deviceId };
+    const headers: Record<string, string> = { ...extra, Accept: "application/json", [DEVICE_ID_HEADER]: deviceId };
     if (body !== undefined) headers["Content-Type"] = "application/json";
 
     let response: Response;
@@ -47,16 +47,16 @@ export function createHttpClient({ deviceId, fetch: doFetch = globalThis.fetch.b
   }
 
   return {
-    async json(method, path, schema, body) {
-      const response = await request(method, path, body);
+    async json(method, path, schema, body, headers) {
+      const response = await request(method, path, body, headers);
       const parsed = schema.safeParse(await readJson(response));
       if (!parsed.success) {
         throw new ApiError(response.status, "internal", "The server sent an answer this app doesn't understand.");
       }
       return parsed.data;
     },
-    async empty(method, path, body) {
-      await request(method, path, body);
+    async empty(method, path, body, headers) {
+      await request(method, path, body, headers);
     },
   };
 }
@@ -74,8 +74,8 @@ async function toApiError(response: Response): Promise<ApiError> {
   const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null;
   const parsed = ErrorBody.safeParse(await readJson(response));
   if (parsed.success) {
-    const { code, message, details } = parsed.data.error;
-    return new ApiError(response.status, code, message, details ?? [], retryAfterSeconds);
+    const { code, message, details, current } = parsed.data.error;
+    return new ApiError(response.status, code, message, details ?? [], retryAfterSeconds, current ?? null);
   }
   // No error body: a proxy or load balancer answered (the dev proxy says 502/504 while the API
   // restarts), so the app server itself never saw the request. Worth trying again.

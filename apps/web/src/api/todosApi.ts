@@ -1,5 +1,7 @@
 import {
   ClearCompletedResponse,
+  IDEMPOTENCY_KEY_HEADER,
+  ifMatch,
   TodoListResponse,
   TodoResponse,
   ToggleAllResponse,
@@ -10,23 +12,37 @@ import {
 } from "@tandem/protocol";
 import type { HttpClient } from "./http";
 
+/** How a write is sent: its Idempotency-Key, and for an edit the version it was based on. */
+export interface WriteOptions {
+  idempotencyKey?: string;
+  /** Sent as `If-Match`: the server answers 409 `conflict` if the todo is at another version. */
+  baseVersion?: number;
+}
+
 export interface TodosApi {
   list(): Promise<TodoListResponse>;
-  create(body: CreateTodoBody): Promise<TodoResponse>;
-  update(id: TodoId, body: UpdateTodoBody): Promise<TodoResponse>;
-  remove(id: TodoId): Promise<void>;
-  toggleAll(body: ToggleAllBody): Promise<ToggleAllResponse>;
-  clearCompleted(): Promise<ClearCompletedResponse>;
+  create(body: CreateTodoBody, options?: WriteOptions): Promise<TodoResponse>;
+  update(id: TodoId, body: UpdateTodoBody, options?: WriteOptions): Promise<TodoResponse>;
+  remove(id: TodoId, options?: WriteOptions): Promise<void>;
+  toggleAll(body: ToggleAllBody, options?: WriteOptions): Promise<ToggleAllResponse>;
+  clearCompleted(options?: WriteOptions): Promise<ClearCompletedResponse>;
+}
+
+function writeHeaders({ idempotencyKey, baseVersion }: WriteOptions = {}): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (idempotencyKey !== undefined) headers[IDEMPOTENCY_KEY_HEADER] = idempotencyKey;
+  if (baseVersion !== undefined) headers["If-Match"] = ifMatch(baseVersion);
+  return headers;
 }
 
 export function createTodosApi(http: HttpClient): TodosApi {
   const item = (id: TodoId) => `/api/todos/${encodeURIComponent(id)}`;
   return {
     list: () => http.json("GET", "/api/todos", TodoListResponse),
-    create: (body) => http.json("POST", "/api/todos", TodoResponse, body),
-    update: (id, body) => http.json("PATCH", item(id), TodoResponse, body),
-    remove: (id) => http.empty("DELETE", item(id)),
-    toggleAll: (body) => http.json("POST", "/api/todos/toggle-all", ToggleAllResponse, body),
-    clearCompleted: () => http.json("DELETE", "/api/todos?done=true", ClearCompletedResponse),
+    create: (body, options) => http.json("POST", "/api/todos", TodoResponse, body, writeHeaders(options)),
+    update: (id, body, options) => http.json("PATCH", item(id), TodoResponse, body, writeHeaders(options)),
+    remove: (id, options) => http.empty("DELETE", item(id), undefined, writeHeaders(options)),
+    toggleAll: (body, options) => http.json("POST", "/api/todos/toggle-all", ToggleAllResponse, body, writeHeaders(options)),
+    clearCompleted: (options) => http.json("DELETE", "/api/todos?done=true", ClearCompletedResponse, undefined, writeHeaders(options)),
   };
 }

@@ -94,7 +94,8 @@ describe("undo slice", () => {
     const appState = stateWith(milk);
     appState.getState().deleteTodo(milk.id);
     const [write] = appState.getState().pending;
-    appState.getState().writeFailed(write?.writeId ?? "", "the server refused");
+    if (!write) throw new Error("the delete was not queued");
+    appState.getState().writeFailed(write, { code: "not_found", reason: "the server refused" });
     appState.getState().undoRemoval();
     expect(texts(appState)).toEqual(["buy milk"]);
     expect(appState.getState().pending).toEqual([]);
@@ -201,7 +202,7 @@ describe("todos slice: optimistic writes", () => {
     const saved = makeTodo({ id: write.id, text: "eggs", version: 1 });
     appState.getState().writeSucceeded(write.writeId, { kind: "saved", todos: [saved] });
     expect(appState.getState().pending).toEqual([]);
-    expect(appState.getState().todos).toEqual([{ id: saved.id, text: "eggs", done: false, pending: false }]);
+    expect(appState.getState().todos).toEqual([{ id: saved.id, text: "eggs", done: false, pending: false, version: 1 }]);
     expect(appState.getState().confirmed.byId[saved.id]).toEqual(saved);
   });
 
@@ -211,33 +212,38 @@ describe("todos slice: optimistic writes", () => {
     appState.getState().editTodo(milk.id, "oat milk");
     appState.getState().addTodo("eggs");
     const [rename] = appState.getState().pending;
-    appState.getState().writeFailed(rename?.writeId ?? "", "text must not be empty");
+    if (rename === undefined) throw new Error("expected a rename");
+    appState.getState().writeFailed(rename, { code: "validation_failed", reason: "text must not be empty" });
+    expect(appState.getState().failed.map((f) => f.write)).toEqual([rename]);
     expect(texts(appState)).toEqual(["milk", "eggs"]);
     expect(appState.getState().notices.at(-1)?.message).toBe(
       "Couldn't rename a todo to “oat milk”: text must not be empty",
     );
   });
 
-  it("drops later edits of a todo whose create failed", () => {
+  it("keeps later edits of a todo whose create failed queued behind it, showing neither", () => {
     const appState = stateWith();
     appState.getState().addTodo("eggs");
     const create = appState.getState().pending[0];
     if (create?.kind !== "create") throw new Error("expected a create");
     appState.getState().toggleTodo(create.id, true);
     appState.getState().addTodo("bread");
-    appState.getState().writeFailed(create.writeId, "id is taken");
-    expect(appState.getState().pending.map((w) => w.kind)).toEqual(["create"]);
+    appState.getState().writeFailed(create, { code: "id_taken", reason: "id is taken" });
+    expect(appState.getState().pending.map((w) => w.kind)).toEqual(["update", "create"]);
+    expect(appState.getState().failed.map((f) => f.write)).toEqual([create]);
     expect(texts(appState)).toEqual(["bread"]);
   });
 
-  it("ignores answers for writes it no longer holds (after a reset)", () => {
-    const appState = stateWith();
-    appState.getState().addTodo("eggs");
-    const write = appState.getState().pending[0];
-    appState.getState().resetTodos();
-    appState.getState().writeSucceeded(write?.writeId ?? "", { kind: "saved", todos: [makeTodo()] });
-    expect(appState.getState().todos).toEqual([]);
-    expect(appState.getState().todosLoaded).toBe(false);
+  it("applies the answer to a write it never showed (another tab's), and rebases later edits on it", () => {
+    const milk = makeTodo({ text: "milk", version: 1 });
+    const appState = stateWith(milk);
+    appState.getState().editTodo(milk.id, "oat milk");
+    const edit = appState.getState().pending[0];
+    expect(edit).toMatchObject({ kind: "update", baseVersion: 1 });
+    appState.getState().writeSucceeded("another-tabs-write", { kind: "saved", todos: [{ ...milk, done: true, version: 2 }] });
+    expect(appState.getState().confirmed.byId[milk.id]?.version).toBe(2);
+    expect(appState.getState().pending[0]).toMatchObject({ writeId: edit?.writeId, baseVersion: 2 });
+    expect(appState.getState().todos).toEqual([{ id: milk.id, text: "oat milk", done: true, pending: true, version: 2 }]);
   });
 });
 
@@ -261,7 +267,7 @@ describe("todos slice: changes from other devices", () => {
     const appState = stateWith(milk);
     appState.getState().toggleTodo(milk.id, true);
     appState.getState().applyChange(upsertEvent({ ...milk, text: "whole milk", version: 2 }, 1));
-    expect(appState.getState().todos).toEqual([{ id: milk.id, text: "whole milk", done: true, pending: true }]);
+    expect(appState.getState().todos).toEqual([{ id: milk.id, text: "whole milk", done: true, pending: true, version: 2 }]);
   });
 
   it("a remote delete removes a todo even while an edit of it is pending", () => {

@@ -35,7 +35,8 @@ export const createConnectionSlice: StateCreator<AppState, [], [], ConnectionSli
   connectionChanged: (connectionStatus, at, signOutReason = null) => {
     const reason = connectionStatus === "signedOut" ? signOutReason : null;
     if (connectionStatus === "live") {
-      set({ connectionStatus, signOutReason: reason, lastSyncAt: at, outageSince: null });
+      // Live, the list is the server's: the socket has streamed every change after its seq.
+      set({ connectionStatus, signOutReason: reason, lastSyncAt: at, outageSince: null, fromCache: false });
       return;
     }
     const outageSince = isOutage(connectionStatus) ? (get().outageSince ?? at) : null;

@@ -16,8 +16,8 @@ describe("buildListItems", () => {
       { kind: "delete", writeId: "w3", id: eggs.id },
     ];
     expect(buildListItems(confirmed, pending)).toEqual([
-      { id: milk.id, text: "oat milk", done: false, pending: true },
-      { id: "00000000-0000-4000-8000-0000000000c1", text: "bread", done: false, pending: true },
+      { id: milk.id, text: "oat milk", done: false, pending: true, version: milk.version },
+      { id: "00000000-0000-4000-8000-0000000000c1", text: "bread", done: false, pending: true, version: null },
     ]);
   });
 

@@ -9,6 +9,8 @@ export interface ListItem {
   readonly done: boolean;
   /** A write touching this todo has not been confirmed yet. */
   readonly pending: boolean;
+  /** The version the server confirmed; null while its create is still queued. */
+  readonly version: number | null;
 }
 
 /**
@@ -24,7 +26,7 @@ export function buildListItems(
   pending: readonly PendingWrite[],
   previous: readonly ListItem[] = [],
 ): ListItem[] {
-  let items: ListItem[] = sortedTodos(confirmed).map(({ id, text, done }) => ({ id, text, done, pending: false }));
+  let items: ListItem[] = sortedTodos(confirmed).map(({ id, text, done, version }) => ({ id, text, done, pending: false, version }));
 
   for (const write of pending) {
     switch (write.kind) {
@@ -35,7 +37,7 @@ export function buildListItems(
         if (items.some((item) => item.id === write.id)) {
           items = items.map((item) => (item.id === write.id ? { ...item, pending: true } : item));
         } else {
-          items.push({ id: write.id, text: write.text, done: write.done ?? false, pending: true });
+          items.push({ id: write.id, text: write.text, done: write.done ?? false, pending: true, version: null });
         }
         break;
       case "update":
@@ -56,7 +58,7 @@ export function buildListItems(
   const before = new Map(previous.map((item) => [item.id, item]));
   return items.map((item) => {
     const old = before.get(item.id);
-    return old && old.text === item.text && old.done === item.done && old.pending === item.pending ? old : item;
+    return old && old.text === item.text && old.done === item.done && old.pending === item.pending && old.version === item.version ? old : item;
   });
 }
 

@@ -1,13 +1,18 @@
-import type { Todo, TodoId, UpdateTodoBody } from "@tandem/protocol";
+import type { ErrorCode, Todo, TodoId, UpdateTodoBody } from "@tandem/protocol";
 
 /**
  * A change the user made that the server has not confirmed yet: one entry of the outbox.
  * The list on screen is the confirmed todos with every pending write laid over them, so
  * rolling a failed write back is simply dropping it (see listItems.ts).
+ *
+ * `writeId` is also the write's `Idempotency-Key`: however often it is sent, the server applies
+ * it once. A text edit carries `baseVersion`, the version of the todo the person edited (null
+ * while the todo's own create is still queued), sent as `If-Match` so that it never silently
+ * overwrites a change made elsewhere meanwhile (see docs/protocol.md, section 7).
  */
 export type PendingWrite =
   | { kind: "create"; writeId: string; id: TodoId; text: string; done?: boolean }
-  | { kind: "update"; writeId: string; id: TodoId; patch: UpdateTodoBody }
+  | { kind: "update"; writeId: string; id: TodoId; patch: UpdateTodoBody; baseVersion?: number | null }
   | { kind: "delete"; writeId: string; id: TodoId }
   | { kind: "toggleAll"; writeId: string; done: boolean }
   | { kind: "clearCompleted"; writeId: string };
@@ -16,6 +21,38 @@ export type PendingWrite =
 export type WriteResult =
   | { kind: "saved"; todos: readonly Todo[] }
   | { kind: "deleted"; ids: readonly TodoId[] };
+
+/** A write the server refused for good (a 4xx): kept, shown, and retried or discarded by the person. */
+export interface WriteFailure {
+  readonly code: ErrorCode;
+  readonly reason: string;
+  /** On `conflict`: the todo as the server has it now. */
+  readonly current?: Todo;
+}
+
+export interface FailedWrite {
+  readonly write: PendingWrite;
+  readonly failure: WriteFailure;
+}
+
+/**
+ * After the server acknowledged a write, the later queued edits of the same todos are based on
+ * the version it produced: the person made them after it, so their own writes never conflict
+ * with each other. Returns `writes` itself when nothing changes.
+ */
+export function rebaseWrites<W extends PendingWrite>(writes: readonly W[], result: WriteResult): readonly W[] {
+  if (result.kind !== "saved") return writes;
+  const versions = new Map(result.todos.map((todo) => [todo.id, todo.version]));
+  let changed = false;
+  const next = writes.map((write) => {
+    if (write.kind !== "update" || write.baseVersion === undefined) return write;
+    const version = versions.get(write.id);
+    if (version === undefined || (write.baseVersion !== null && write.baseVersion >= version)) return write;
+    changed = true;
+    return { ...write, baseVersion: version };
+  });
+  return changed ? next : writes;
+}
 
 /** The id of the todo a write is about, when it is about one. */
 export function writeTarget(write: PendingWrite): TodoId | null {

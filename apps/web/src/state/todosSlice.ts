@@ -9,7 +9,8 @@ import {
   upsertTodos,
   type ConfirmedTodos,
 } from "./confirmedTodos";
-import { describeWrite, writeTarget, type PendingWrite, type WriteResult } from "./pendingWrite";
+import { describeWrite, rebaseWrites, type FailedWrite, type PendingWrite, type WriteFailure, type WriteResult } from "./pendingWrite";
+import type { StoredWrite } from "../sync/outboxStore";
 import { buildListItems, type ListItem } from "./listItems";
 
 export interface TodosSlice {
@@ -19,19 +20,41 @@ export interface TodosSlice {
   pending: readonly PendingWrite[];
   /** What the list shows: `confirmed` with `pending` laid over it. */
   todos: readonly ListItem[];
-  /** A first snapshot has arrived since sign-in. */
+  /** Writes the server refused for good, kept until the person retries or discards them. */
+  failed: readonly FailedWrite[];
+  /** A first list (a snapshot, or the one kept in this browser) has been shown since sign-in. */
   todosLoaded: boolean;
+  /** The list shown is the one kept in this browser, not yet brought up to date by the server. */
+  fromCache: boolean;
+  /**
+   * Where user actions hand their writes: the durable outbox shows each one (`enqueued`) and
+   * records it in the browser's storage at once. Without one (unit tests), writes are only shown.
+   */
+  writeRecorder: ((write: PendingWrite) => void) | null;
 
   // ---- from the server
   loadSnapshot(todos: readonly Todo[], mark: number): void;
+  /** Shows the list kept in this browser at start-up, before the server has been heard. */
+  loadCached(todos: readonly Todo[]): void;
   applyChange(event: RelayedChangeEvent): void;
   writeSucceeded(writeId: string, result: WriteResult): void;
-  /** Rolls the write back and tells the user why. */
-  writeFailed(writeId: string, reason: string): void;
+  /** Rolls the write back, keeps it among the failed ones and tells the user why. */
+  writeFailed(write: PendingWrite, failure: WriteFailure): void;
+
+  // ---- from the outbox
+  setWriteRecorder(recorder: ((write: PendingWrite) => void) | null): void;
+  /** Shows a new write on top of the list. */
+  enqueued(write: PendingWrite): void;
+  /** The outbox as it is stored (another tab changed it, or this one started). */
+  outboxLoaded(entries: readonly StoredWrite[]): void;
 
   // ---- from the user: each one shows at once and queues a write
   addTodo(text: string): boolean;
-  editTodo(id: TodoId, text: string): void;
+  /**
+   * `baseVersion`: the version the person started editing (the item's version when left out):
+   * the server refuses the edit as a conflict if the todo changed elsewhere since.
+   */
+  editTodo(id: TodoId, text: string, baseVersion?: number | null): void;
   toggleTodo(id: TodoId, done: boolean): void;
   deleteTodo(id: TodoId): void;
   toggleAll(done: boolean): void;
@@ -52,7 +75,9 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
   }
 
   function enqueue(write: PendingWrite) {
-    commit(get().confirmed, [...get().pending, write]);
+    const recorder = get().writeRecorder;
+    if (recorder) recorder(write);
+    else get().enqueued(write);
   }
 
   /** Checks text against the wire's own rule, telling the user when it is refused. */
@@ -66,11 +91,30 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
   return {
     confirmed: EMPTY_CONFIRMED,
     pending: [],
+    failed: [],
     todos: [],
     todosLoaded: false,
+    fromCache: false,
+    writeRecorder: null,
 
     loadSnapshot: (todos, mark) =>
-      commit(replaceWithSnapshot(get().confirmed, todos, mark), get().pending, { todosLoaded: true }),
+      commit(replaceWithSnapshot(get().confirmed, todos, mark), get().pending, { todosLoaded: true, fromCache: false }),
+
+    loadCached: (todos) => {
+      if (get().todosLoaded) return;
+      commit(upsertTodos(EMPTY_CONFIRMED, todos), get().pending, { todosLoaded: true, fromCache: true });
+    },
+
+    setWriteRecorder: (writeRecorder) => set({ writeRecorder }),
+
+    enqueued: (write) => commit(get().confirmed, [...get().pending, write]),
+
+    outboxLoaded: (entries) => {
+      const pending = entries.filter((entry) => entry.failure === null).map((entry) => entry.write);
+      const failed = entries.flatMap((entry) => (entry.failure === null ? [] : [{ write: entry.write, failure: entry.failure }]));
+      const same = pending.length === get().pending.length && pending.every((write, i) => sameWrite(write, get().pending[i]));
+      commit(get().confirmed, same ? get().pending : pending, { failed });
+    },
 
     applyChange: (event) => {
       const { confirmed, pending } = get();
@@ -79,28 +123,30 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
     },
 
     writeSucceeded: (writeId, result) => {
+      // Also for a write this tab never showed (another tab's, acknowledged before this one read
+      // the store): the answer is the server's todo either way. The outbox stops delivering
+      // answers once signed out, so a list that is gone is never written to.
       const { confirmed, pending } = get();
-      // Unknown after a sign-out reset: the answer belongs to a list that is gone.
-      if (!pending.some((write) => write.writeId === writeId)) return;
       const next =
         result.kind === "saved" ? upsertTodos(confirmed, result.todos) : deleteTodos(confirmed, result.ids);
       commit(
         next,
-        pending.filter((write) => write.writeId !== writeId),
+        rebaseWrites(
+          pending.filter((write) => write.writeId !== writeId),
+          result,
+        ),
       );
     },
 
-    writeFailed: (writeId, reason) => {
-      const { confirmed, pending, notify } = get();
-      const failed = pending.find((write) => write.writeId === writeId);
-      if (!failed) return;
-      // Later edits of a todo whose creation failed can only fail too: drop them with it.
-      const orphan = failed.kind === "create" ? failed.id : null;
+    writeFailed: (write, failure) => {
+      const { confirmed, pending, failed, notify } = get();
+      // Later writes of a todo whose create failed stay queued behind it (see outboxStore.ts).
       commit(
         confirmed,
-        pending.filter((write) => write !== failed && (orphan === null || writeTarget(write) !== orphan)),
+        pending.filter((w) => w.writeId !== write.writeId),
+        { failed: [...failed.filter((f) => f.write.writeId !== write.writeId), { write, failure }] },
       );
-      notify(`Couldn't ${describeWrite(failed)}: ${reason}`);
+      notify(`Couldn't ${describeWrite(write)}: ${failure.reason}`);
     },
 
     addTodo: (text) => {
@@ -110,7 +156,7 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
       return true;
     },
 
-    editTodo: (id, text) => {
+    editTodo: (id, text, baseVersion) => {
       const item = get().todos.find((todo) => todo.id === id);
       if (!item) return;
       if (text.trim() === "") {
@@ -119,7 +165,7 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
       }
       const valid = validText(text);
       if (valid === null || valid === item.text) return;
-      enqueue({ kind: "update", writeId: randomId(), id, patch: { text: valid } });
+      enqueue({ kind: "update", writeId: randomId(), id, patch: { text: valid }, baseVersion: baseVersion === undefined ? item.version : baseVersion });
     },
 
     toggleTodo: (id, done) => {
@@ -153,6 +199,10 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
       if (writes.length > 0) commit(get().confirmed, [...get().pending, ...writes]);
     },
 
-    resetTodos: () => set({ confirmed: EMPTY_CONFIRMED, pending: [], todos: [], todosLoaded: false, removal: null }),
+    resetTodos: () => set({ confirmed: EMPTY_CONFIRMED, pending: [], failed: [], todos: [], todosLoaded: false, fromCache: false, removal: null }),
   };
 };
+
+function sameWrite(a: PendingWrite, b: PendingWrite | undefined): boolean {
+  return b !== undefined && JSON.stringify(a) === JSON.stringify(b);
+}

@@ -49,6 +49,8 @@ export interface ChangeFollowerOptions {
  */
 export class ChangeFollower {
   private current: FollowState = { kind: "snapshot" };
+  /** Resumed from a list kept in the browser: see `resumeFrom`. */
+  private applyOwn = false;
 
   constructor(private readonly options: ChangeFollowerOptions) {}
 
@@ -65,6 +67,18 @@ export class ChangeFollower {
     if (this.current.kind === "live") return this.current.lastSeq;
     const loaded = await this.loadSnapshot();
     return loaded === null ? null : loaded.lastSeq;
+  }
+
+  /**
+   * Starts from a list kept in the browser, current at `seq`, instead of a snapshot: the next
+   * stream catches up from there. That list may predate this tab's own last writes (it is saved
+   * a moment after they land), so this tab's own changes are applied too rather than skipped as
+   * already shown: a change merges by version, so applying one twice is harmless.
+   */
+  resumeFrom(seq: number): void {
+    if (this.current.kind !== "snapshot") return;
+    this.current = { kind: "live", lastSeq: seq };
+    this.applyOwn = true;
   }
 
   /** One message from the server, in the order the server sent it. */
@@ -103,6 +117,7 @@ export class ChangeFollower {
         this.options.sink.changeReceived(decision.event);
         break;
       case "skipOwn":
+        if (this.applyOwn && message.type === "change") this.options.sink.changeReceived(message);
         this.current = { kind: "live", lastSeq: decision.seq };
         break;
       case "duplicate":

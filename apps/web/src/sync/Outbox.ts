@@ -1,8 +1,12 @@
 import { ApiError, errorMessage, isNotFound, isRetryable, isUnauthorized } from "../api/errors";
 import type { Environment } from "../environment";
+import { randomId } from "../randomId";
 import type { AppStateApi } from "../state/appState";
-import type { PendingWrite, WriteResult } from "../state/pendingWrite";
+import type { PendingWrite, WriteFailure, WriteResult } from "../state/pendingWrite";
 import { backoffDelay } from "./backoff";
+import { inTabLock, type DrainLock } from "./drainLock";
+import type { OutboxChannel, OutboxMessage } from "./outboxChannel";
+import { nextToSend, type OutboxStore } from "./outboxStore";
 
 export interface OutboxOptions {
   appState: AppStateApi;
@@ -10,27 +14,46 @@ export interface OutboxOptions {
   /** A write was answered 401: the server ended the session. The outbox stops sending. */
   onUnauthorized(): void;
   env: Environment;
+  /** This user's durable queue (IndexedDB; in memory where that is missing). */
+  store: OutboxStore;
+  /** Held while draining, so one tab of the browser drains at a time (default: this tab only). */
+  lock?: DrainLock;
+  /** Opens the channel to this user's other tabs; null where there is none. */
+  openChannel?(onMessage: (message: OutboxMessage) => void): OutboxChannel | null;
 }
 
 /**
- * Sends the app state's pending writes to the server one at a time, oldest first, so the server
- * sees them in the order the user made them (a rename never overtakes the create it renames).
+ * The durable outbox: every write is recorded in the store before the list shows it, and removed
+ * only once the server acknowledged it, so a reload, a closed tab or a killed browser loses
+ * nothing; the next start (in any tab) sends what is left. Writes go one at a time, oldest first,
+ * so the server sees them in the order the user made them, each with its Idempotency-Key:
  *
- * - success → the app state reconciles the todo from the server's answer (with its version);
+ * - success → removed, later edits of the same todo rebased on the version it produced, and the
+ *   app state reconciles the todo from the server's answer (every tab of the user's, by broadcast);
  * - no answer / 503 / 429 → the write stays at the head of the queue and is sent again after
  *   a backoff delay, on `online`, or when the app state says the connection is live again;
- * - any other refusal → that write is rolled back and the user told the server's reason;
- *   the queue then carries on with the next write.
+ * - any other refusal → the write is kept as failed (with the server's reason, and the current
+ *   todo on a conflict), the user is told, and may retry or discard it; the queue carries on.
  */
 export class Outbox {
   private running = false;
+  private again = false;
   private current: Promise<void> = Promise.resolve();
   private cancelRetry: (() => void) | null = null;
   private attempt = 0;
   private disposed = false;
+  /** A 401: the session is over, nothing more is sent (the account ends it and disposes this). */
+  private halted = false;
+  private serialTail: Promise<unknown> = Promise.resolve();
+  /** Shown, but not yet in the store: a reload of the store must not hide them. */
+  private unstored: PendingWrite[] = [];
+  private readonly lock: DrainLock;
+  private readonly channel: OutboxChannel | null;
   private readonly unsubscribes: Array<() => void>;
 
   constructor(private readonly options: OutboxOptions) {
+    this.lock = options.lock ?? inTabLock();
+    this.channel = options.openChannel?.((message) => this.received(message)) ?? null;
     this.unsubscribes = [
       options.appState.subscribe((state, previous) => {
         // Back in touch with the server: send what queued up meanwhile, in order, now.
@@ -47,10 +70,94 @@ export class Outbox {
     ];
   }
 
+  /** Shows what the store holds (writes left by an earlier visit) and starts sending it. */
+  async start(): Promise<void> {
+    this.options.appState.getState().setWriteRecorder((write) => void this.record(write));
+    await this.reload();
+    void this.flush();
+  }
+
+  /**
+   * Shows a write and records it durably in the same moment (the store's transaction commits
+   * within milliseconds; a checkbox must change when it is clicked, not a moment later); the
+   * queue sends it once it is stored.
+   */
+  record(write: PendingWrite): Promise<void> {
+    this.options.appState.getState().enqueued(write);
+    this.unstored.push(write);
+    const stored = this.serial(async () => {
+      try {
+        await this.options.store.add(write);
+        this.unstored = this.unstored.filter((w) => w !== write);
+      } catch {
+        this.options.appState.getState().notify("This browser could not store your change; it will be lost if you close the page before it is sent.");
+        return;
+      }
+      this.broadcast({ type: "changed" });
+    });
+    // Sent only from the store: a drain that read it before this write landed gets another pass.
+    // (While a retry waits out its backoff, the retry sends it.)
+    return stored.then(() => {
+      if (this.cancelRetry === null) void this.flush();
+    });
+  }
+
   /** Sends whatever is queued; resolves when the queue is empty or waiting for a retry. */
   flush(): Promise<void> {
-    if (!this.running && !this.disposed) this.current = this.drain();
+    if (this.disposed || this.halted) return this.current;
+    if (this.running) {
+      this.again = true;
+      return this.current;
+    }
+    this.current = this.loop();
     return this.current;
+  }
+
+  /** Resolves once every write asked to be recorded so far is recorded and shown. */
+  idle(): Promise<void> {
+    return this.serial(async () => {});
+  }
+
+  /** Queues a failed write again, in its old place. */
+  retry(writeId: string): Promise<void> {
+    return this.changeStored(() => this.options.store.retry(writeId));
+  }
+
+  /** Drops a failed write for good. */
+  discard(writeId: string): Promise<void> {
+    return this.changeStored(() => this.options.store.discard(writeId));
+  }
+
+  /** Replaces a failed edit (or create) with a new todo carrying its text. */
+  async keepAsNew(writeId: string): Promise<void> {
+    const failed = this.failedWrite(writeId);
+    const text = failed?.write.kind === "create" ? failed.write.text : failed?.write.kind === "update" ? failed.write.patch.text : undefined;
+    if (text === undefined) return;
+    await this.discard(writeId);
+    await this.record({ kind: "create", writeId: randomId(), id: randomId(), text });
+  }
+
+  /** Sends a conflicting edit again over the todo as it is now, knowingly. */
+  async overwrite(writeId: string): Promise<void> {
+    const failed = this.failedWrite(writeId);
+    const current = failed?.failure.current;
+    if (failed?.write.kind !== "update" || current === undefined) return;
+    await this.discard(writeId);
+    await this.record({ ...failed.write, writeId: randomId(), baseVersion: current.version });
+  }
+
+  /** Drops every unsent write of this user (a sign-out that discards them). */
+  clear(): Promise<void> {
+    return this.changeStored(() => this.options.store.clear());
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cancelRetry?.();
+    this.cancelRetry = null;
+    for (const unsubscribe of this.unsubscribes) unsubscribe();
+    this.channel?.close();
+    if (this.options.appState.getState().writeRecorder !== null) this.options.appState.getState().setWriteRecorder(null);
   }
 
   /** Retries now instead of waiting out the backoff (the network or the connection is back). */
@@ -61,58 +168,67 @@ export class Outbox {
     void this.flush();
   }
 
-  dispose(): void {
-    this.disposed = true;
-    this.cancelRetry?.();
-    this.cancelRetry = null;
-    for (const unsubscribe of this.unsubscribes) unsubscribe();
-  }
-
-  private async drain(): Promise<void> {
-    // Set synchronously, and cleared in the same turn the loop sees an empty queue, so a write
-    // queued at any moment either is seen by this loop or starts a new one.
+  private async loop(): Promise<void> {
+    // Set synchronously; a flush while a drain runs asks for one more pass, so a write recorded
+    // while the drain was reading the store is never left behind.
     this.running = true;
     try {
-      for (;;) {
-        const { appState } = this.options;
-        const head = appState.getState().pending[0];
-        // Offline (the browser is sure of that much), a request could only fail: wait for `online`.
-        if (head === undefined || this.disposed || !this.options.env.isOnline()) return;
-        let result: WriteResult;
-        try {
-          result = await this.options.send(head);
-        } catch (error) {
-          if (this.disposed) return;
-          if (!this.settleFailure(head, error)) return;
-          continue;
-        }
-        if (this.disposed) return;
-        this.attempt = 0;
-        appState.getState().writeSucceeded(head.writeId, result);
-      }
+      do {
+        this.again = false;
+        await this.lock.run(() => this.drain());
+      } while (this.again && !this.disposed && !this.halted && this.cancelRetry === null);
     } finally {
       this.running = false;
     }
   }
 
+  private async drain(): Promise<void> {
+    const { store, appState } = this.options;
+    for (;;) {
+      // Offline (the browser is sure of that much), a request could only fail: wait for `online`.
+      if (this.disposed || !this.options.env.isOnline()) return;
+      const head = nextToSend(await store.all());
+      if (head === undefined) return;
+      let result: WriteResult;
+      try {
+        result = await this.options.send(head);
+      } catch (error) {
+        if (this.disposed) return;
+        if (!(await this.settleFailure(head, error))) return;
+        continue;
+      }
+      // Acknowledged: off the durable queue even if this tab is closing down.
+      await store.acknowledged(head.writeId, result);
+      if (this.disposed) return;
+      this.attempt = 0;
+      appState.getState().writeSucceeded(head.writeId, result);
+      this.broadcast({ type: "acknowledged", writeId: head.writeId, result });
+    }
+  }
+
   /** Handles a refused or unanswered write; returns whether to go on with the next one. */
-  private settleFailure(write: PendingWrite, error: unknown): boolean {
-    const state = this.options.appState.getState();
+  private async settleFailure(write: PendingWrite, error: unknown): Promise<boolean> {
     if (isRetryable(error)) {
       this.scheduleRetry(error);
       return false;
     }
     if (isUnauthorized(error)) {
+      this.halted = true;
       this.options.onUnauthorized();
       return false;
     }
     if (write.kind === "delete" && isNotFound(error)) {
-      // Already gone (deleted elsewhere, or an earlier attempt landed but its answer was lost):
-      // the user's intent holds.
-      state.writeSucceeded(write.writeId, { kind: "deleted", ids: [write.id] });
+      // Already gone (deleted elsewhere): the user's intent holds.
+      const result: WriteResult = { kind: "deleted", ids: [write.id] };
+      await this.options.store.acknowledged(write.writeId, result);
+      this.options.appState.getState().writeSucceeded(write.writeId, result);
+      this.broadcast({ type: "acknowledged", writeId: write.writeId, result });
       return true;
     }
-    state.writeFailed(write.writeId, errorMessage(error));
+    const failure = failureOf(error);
+    await this.options.store.failed(write.writeId, failure);
+    this.options.appState.getState().writeFailed(write, failure);
+    this.broadcast({ type: "changed" });
     return true;
   }
 
@@ -128,4 +244,51 @@ export class Outbox {
       void this.flush();
     }, delay);
   }
+
+  private received(message: OutboxMessage): void {
+    if (this.disposed) return;
+    if (message.type === "acknowledged") this.options.appState.getState().writeSucceeded(message.writeId, message.result);
+    void this.reload();
+  }
+
+  private failedWrite(writeId: string) {
+    return this.options.appState.getState().failed.find((entry) => entry.write.writeId === writeId);
+  }
+
+  private async changeStored(change: () => Promise<void>): Promise<void> {
+    await this.serial(change);
+    await this.reload();
+    this.broadcast({ type: "changed" });
+    void this.flush();
+  }
+
+  /** Shows the stored outbox (through the same queue as `record`, so it never undoes one). */
+  private reload(): Promise<void> {
+    return this.serial(async () => {
+      const entries = await this.options.store.all();
+      const shown = [...entries, ...this.unstored.map((write) => ({ write, failure: null }))];
+      if (!this.disposed) this.options.appState.getState().outboxLoaded(shown);
+    });
+  }
+
+  private broadcast(message: OutboxMessage): void {
+    try {
+      this.channel?.post(message);
+    } catch {
+      // A closed channel (the tab is going away): the other tabs read the store when they next need it.
+    }
+  }
+
+  /** Runs store work one piece at a time, in the order asked. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.serialTail.then(fn, fn);
+    this.serialTail = result.catch(() => {});
+    return result;
+  }
+}
+
+function failureOf(error: unknown): WriteFailure {
+  const reason = errorMessage(error);
+  if (!(error instanceof ApiError)) return { code: "internal", reason };
+  return error.current === null ? { code: error.code, reason } : { code: error.code, reason, current: error.current };
 }

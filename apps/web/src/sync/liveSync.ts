@@ -23,6 +23,8 @@ export interface LiveSyncOptions {
    * null where the browser lacks the Web Locks API or BroadcastChannel: this tab opens its own.
    */
   share?: { coordination: TabCoordination; userId: string } | null;
+  /** The seq of a list already shown from the browser's cache: catch up from it, no snapshot. */
+  resumeFrom?: number;
 }
 
 /** What the rest of the app may ask of the connection, whoever holds the socket. */
@@ -73,6 +75,7 @@ export function startLiveSync(options: LiveSyncOptions): LiveSync {
   const connection = options.share
     ? new SocketLeader({ ...options.share, follower, connect: reconnector, deliver: onMessage, onStatus, env })
     : reconnector({ onStatus, onMessage });
+  if (options.resumeFrom !== undefined) follower.resumeFrom(options.resumeFrom);
   connection.start();
   return { follower, connection };
 }

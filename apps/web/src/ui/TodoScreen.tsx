@@ -1,3 +1,4 @@
+import { FailedWrites } from "./shell/FailedWrites";
 import { Topbar } from "./shell/Topbar";
 import { TodoApp } from "./todos/TodoApp";
 
@@ -11,6 +12,7 @@ export function TodoScreen() {
     <div className="page">
       <Topbar />
       <main>
+        <FailedWrites />
         <TodoApp />
       </main>
       <footer className="info">

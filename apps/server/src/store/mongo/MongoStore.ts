@@ -1,16 +1,17 @@
 import mongoose from "mongoose";
 import type { Connection, Model } from "mongoose";
 import { storeUnavailable } from "../storeErrors.js";
-import type { PasswordResetStore, SessionStore, Store, TokenStore, UserStore } from "../Store.js";
+import type { IdempotencyStore, PasswordResetStore, SessionStore, Store, TokenStore, UserStore } from "../Store.js";
 import type { LimiterFactory } from "../../limits/LimiterFactory.js";
 import { createLimiterIndexes, mongoLimiters } from "./mongoLimiters.js";
+import { mongoIdempotency } from "./mongoIdempotency.js";
 import { MongoTodoStorage } from "./MongoTodoStorage.js";
 import { MongoWebhookStorage } from "./MongoWebhookStorage.js";
 import { webhookAttemptSchema, webhookEndpointSchema, webhookOutboxSchema } from "./webhookSchemas.js";
 import type { WebhookAttemptDoc, WebhookEndpointDoc, WebhookOutboxDoc } from "./webhookSchemas.js";
 import { toStoreError, withStoreErrors } from "./mongoErrors.js";
-import { eventSchema, passwordResetSchema, sessionSchema, todoSchema, tokenSchema, userSchema } from "./schemas.js";
-import type { EventDoc, PasswordResetDoc, SessionDoc, TodoDoc, TokenDoc, UserDoc } from "./schemas.js";
+import { eventSchema, idempotencyKeySchema, passwordResetSchema, sessionSchema, todoSchema, tokenSchema, userSchema } from "./schemas.js";
+import type { EventDoc, IdempotencyKeyDoc, PasswordResetDoc, SessionDoc, TodoDoc, TokenDoc, UserDoc } from "./schemas.js";
 import { mongoPasswordResets, mongoSessions, mongoTokens, mongoUsers } from "./mongoAccounts.js";
 
 export interface MongoStoreOptions {
@@ -41,6 +42,7 @@ export class MongoStore implements Store {
   readonly todos: MongoTodoStorage;
   readonly webhooks: MongoWebhookStorage;
   readonly limiters: LimiterFactory;
+  readonly idempotency: IdempotencyStore;
 
   readonly #options: MongoStoreOptions;
   readonly #connection: Connection;
@@ -60,8 +62,9 @@ export class MongoStore implements Store {
     const endpoints = this.#connection.model<WebhookEndpointDoc>("WebhookEndpoint", webhookEndpointSchema);
     const outbox = this.#connection.model<WebhookOutboxDoc>("WebhookOutbox", webhookOutboxSchema);
     const attempts = this.#connection.model<WebhookAttemptDoc>("WebhookAttempt", webhookAttemptSchema);
-    this.#models = [users, tokens, todos, events, sessions, passwordResets, endpoints, outbox, attempts] as Model<unknown>[];
-    const models = { users, sessions, tokens, todos, events, passwordResets, endpoints, outbox, attempts };
+    const idempotencyKeys = this.#connection.model<IdempotencyKeyDoc>("IdempotencyKey", idempotencyKeySchema);
+    this.#models = [users, tokens, todos, events, sessions, passwordResets, endpoints, outbox, attempts, idempotencyKeys] as Model<unknown>[];
+    const models = { users, sessions, tokens, todos, events, passwordResets, endpoints, outbox, attempts, idempotencyKeys };
     this.users = mongoUsers(this.#connection, models);
     this.sessions = mongoSessions(models);
     this.tokens = mongoTokens(this.#connection, models);
@@ -69,6 +72,7 @@ export class MongoStore implements Store {
     this.todos = new MongoTodoStorage(this.#connection, { users, todos, events, endpoints, outbox });
     this.webhooks = new MongoWebhookStorage(this.#connection, { users, endpoints, outbox, attempts });
     this.limiters = mongoLimiters(this.#connection);
+    this.idempotency = mongoIdempotency(idempotencyKeys);
   }
 
   async init(): Promise<void> {

@@ -176,3 +176,27 @@ export const eventSchema = new Schema<EventDoc>(
 // Catch-up reads `seq > since` in order and trimming deletes `seq <= n`; unique also makes a
 // second writer of the same seq fail instead of forking the log.
 eventSchema.index({ userId: 1, seq: 1 }, { unique: true });
+
+export interface IdempotencyKeyDoc {
+  /** `<userId>:<key>`: keys are per user. */
+  _id: string;
+  fingerprint: string;
+  /** Null while the write that claimed the key is still running. */
+  status: number | null;
+  body: string | null;
+  expiresAt: Date;
+}
+
+/** The answers to writes sent with an Idempotency-Key (schema step 9; see mongoIdempotency.ts). */
+export const idempotencyKeySchema = new Schema<IdempotencyKeyDoc>(
+  {
+    _id: { type: String, required: true },
+    fingerprint: { type: String, required: true },
+    status: { type: Number, default: null },
+    body: { type: String, default: null },
+    expiresAt: { type: Date, required: true },
+  },
+  { ...COMMON, collection: "idempotency_keys" },
+);
+// MongoDB deletes expired keys itself (within a minute or so); claims also check expiresAt.
+idempotencyKeySchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });

@@ -1,7 +1,8 @@
 import type { LimiterFactory } from "../../limits/LimiterFactory.js";
-import type { PasswordResetStore, SessionStore, Store, TokenStore, UserStore } from "../Store.js";
+import type { IdempotencyStore, PasswordResetStore, SessionStore, Store, TokenStore, UserStore } from "../Store.js";
 import { SqliteConnection } from "./connection.js";
 import { GroupCommit } from "./groupCommit.js";
+import { sqliteIdempotency } from "./sqliteIdempotency.js";
 import { SqliteLimiters } from "./sqliteLimiters.js";
 import { SqliteTodoStorage } from "./SqliteTodoStorage.js";
 import { SqliteWebhookStorage } from "./SqliteWebhookStorage.js";
@@ -50,6 +51,7 @@ export class SqliteStore implements Store {
   readonly todos: SqliteTodoStorage;
   readonly webhooks: SqliteWebhookStorage;
   readonly limiters: LimiterFactory;
+  readonly idempotency: IdempotencyStore;
 
   readonly #options: SqliteStoreOptions;
   readonly #connection: SqliteConnection;
@@ -69,6 +71,7 @@ export class SqliteStore implements Store {
     this.passwordResets = sqlitePasswordResets(this.#connection);
     this.#limits = new SqliteLimiters(this.#connection);
     this.limiters = this.#limits.make;
+    this.idempotency = sqliteIdempotency(this.#connection);
   }
 
   async init(): Promise<void> {

@@ -210,6 +210,20 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (endpoint_id, id);
   `,
+  /* 9: the answers to writes sent with an Idempotency-Key (sqliteIdempotency.ts), per user. A row
+        whose `status` is NULL is a write still running; `expires_at` (epoch ms) is when the key
+        may be used afresh. */ `
+  CREATE TABLE idempotency_keys (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    status INTEGER,
+    body TEXT,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, key)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX idempotency_keys_expires ON idempotency_keys (expires_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

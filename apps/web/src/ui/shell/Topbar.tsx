@@ -1,5 +1,6 @@
 import { useAppState } from "../AppContext";
 import { RouteLink } from "../RouteLink";
+import { CachedListNote } from "./CachedListNote";
 import { ConnectionStatus } from "./ConnectionStatus";
 import { OutageNotice } from "./OutageNotice";
 import { PendingWrites } from "./PendingWrites";
@@ -33,6 +34,7 @@ export function Topbar() {
       </div>
       <div className="topbar-sync">
         <ConnectionStatus />
+        <CachedListNote />
         <PendingWrites />
       </div>
       <OutageNotice />

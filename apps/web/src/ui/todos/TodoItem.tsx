@@ -1,4 +1,4 @@
-import { memo } from "react";
+import { memo, useRef } from "react";
 import type { ListItem } from "../../state/listItems";
 import { useAppState } from "../AppContext";
 import { TodoEditInput } from "./TodoEditInput";
@@ -8,6 +8,8 @@ import { useReturnFocus } from "./useReturnFocus";
 interface TodoItemProps {
   todo: ListItem;
   editing: boolean;
+  /** The todo was deleted (on another device) while being edited: only the editor is left. */
+  gone?: boolean;
   onEdit(id: string | null): void;
 }
 
@@ -15,22 +17,44 @@ interface TodoItemProps {
  * One `li` of the TodoMVC list. `data-pending` marks a change the server has not confirmed
  * yet; the `class` is kept to exactly TodoMVC's `completed` / `editing`, which end-to-end
  * suites compare verbatim. Memoised: a change to another todo does not re-render this one.
+ *
+ * An edit remembers the version and text it started from: the save names that version (so the
+ * server refuses it if the todo changed elsewhere meanwhile, and the person then chooses), and a
+ * change from elsewhere arriving during the edit is shown under it while the draft is kept.
  */
-export const TodoItem = memo(function TodoItem({ todo, editing, onEdit }: TodoItemProps) {
+export const TodoItem = memo(function TodoItem({ todo, editing, gone = false, onEdit }: TodoItemProps) {
   const editTodo = useAppState((state) => state.editTodo);
+  const addTodo = useAppState((state) => state.addTodo);
   const { label, returnFocusAfterEdit } = useReturnFocus(editing);
+  const started = useRef<{ text: string; version: number | null } | null>(null);
+  if (editing && started.current === null) started.current = { text: todo.text, version: todo.version };
+  if (!editing) started.current = null;
+  const start = started.current;
 
   function onEditDone(text: string | null, byKeyboard: boolean) {
     returnFocusAfterEdit(byKeyboard);
     onEdit(null);
-    if (text !== null) editTodo(todo.id, text);
+    if (text === null) return;
+    if (gone) {
+      if (text.trim() !== "") addTodo(text);
+      return;
+    }
+    editTodo(todo.id, text, start?.version ?? null);
   }
 
+  const note = !editing || start === null ? null : gone ? "gone" : todo.text !== start.text ? todo.text : null;
   const className = [todo.done && "completed", editing && "editing"].filter(Boolean).join(" ");
   return (
     <li className={className || undefined} data-testid="todo-item" data-pending={todo.pending || undefined}>
       <TodoView todo={todo} labelRef={label} onStartEdit={() => onEdit(todo.id)} />
-      {editing && <TodoEditInput initialText={todo.text} onDone={onEditDone} />}
+      {editing && <TodoEditInput initialText={start?.text ?? todo.text} onDone={onEditDone} />}
+      {note !== null && (
+        <p className="edit-note" data-testid="edit-note" role="status">
+          {note === "gone"
+            ? "Deleted on another device. Enter keeps your text as a new todo; Escape drops it."
+            : `Changed on another device to “${note}”. Enter saves yours (you'll be asked which to keep); Escape keeps theirs.`}
+        </p>
+      )}
     </li>
   );
 });

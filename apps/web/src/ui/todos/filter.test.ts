@@ -9,7 +9,7 @@ describe("filter routes", () => {
   });
 
   it("matches items by done state", () => {
-    const done = { id: "1", text: "a", done: true, pending: false };
+    const done = { id: "1", text: "a", done: true, pending: false, version: 1 };
     const open = { ...done, done: false };
     expect([matchesFilter(done, "all"), matchesFilter(open, "all")]).toEqual([true, true]);
     expect([matchesFilter(done, "active"), matchesFilter(open, "active")]).toEqual([false, true]);
