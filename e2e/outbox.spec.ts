@@ -37,7 +37,7 @@ async function unblockApi(context: BrowserContext): Promise<void> {
   await context.unroute("**/api/**");
 }
 
-/** Waits until the list this browser keeps for the signed-in user holds exactly `texts`. */
+/** Waits until the list this browser keeps for the signed-in user holds exactly `texts` (a completed one as "text ✓"). */
 async function expectKeptList(page: Page, texts: string[]): Promise<void> {
   await expect
     .poll(() =>
@@ -47,7 +47,7 @@ async function expectKeptList(page: Page, texts: string[]): Promise<void> {
             const open = indexedDB.open("tandem");
             open.onsuccess = () => {
               const all = open.result.transaction("lists").objectStore("lists").getAll();
-              all.onsuccess = () => resolve((all.result as Array<{ todos: Array<{ text: string }> }>).flatMap((row) => row.todos.map((t) => t.text)));
+              all.onsuccess = () => resolve((all.result as Array<{ todos: Array<{ text: string; done: boolean }> }>).flatMap((row) => row.todos.map((t) => (t.done ? `${t.text} ✓` : t.text))));
             };
           }),
       ),
@@ -223,7 +223,7 @@ test("start-up with the server unreachable shows the kept list at once, marked n
   for (const text of ["kept", "also kept"]) await addTodo(page, text);
   await item(page, "also kept").locator(".toggle").check();
   await expectSettled(page);
-  await expectKeptList(page, ["kept", "also kept"]);
+  await expectKeptList(page, ["kept", "also kept ✓"]);
 
   await blockApi(page.context());
   await page.reload();

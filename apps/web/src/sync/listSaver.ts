@@ -14,7 +14,8 @@ export const LIST_SAVE_DELAY_MS = 300;
 
 /**
  * Keeps the user's confirmed list, with the seq it is current at, in the browser for the next
- * start. Only while the follower is live (so the seq and the list belong together).
+ * start. Only while the follower is live and no write of this tab is unanswered (so the seq and
+ * the list belong together).
  * @returns stops saving
  */
 export function saveListWhileSignedIn(options: {
@@ -30,6 +31,10 @@ export function saveListWhileSignedIn(options: {
     cancel = null;
     const state = follower.state;
     if (state.kind !== "live") return;
+    // This tab's own events are skipped by the follower (their HTTP answer carries the change),
+    // so while a write is unanswered the seq may already cover a change `confirmed` lacks:
+    // saved together, the next start would resume past it. The answer's commit saves again.
+    if (appState.getState().pending.length > 0) return;
     const todos = sortedTodos(appState.getState().confirmed);
     cache.save({ user, todos, seq: state.lastSeq, savedAt: env.now() }).catch(() => {
       // Not kept this time (quota, a closing database): the next start waits for the server instead.
