@@ -196,7 +196,8 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
     restoreTodos: (todos) => {
       // New ids: a deleted id is never revived (every device keeps it as deleted for good).
       const writes = todos.map((todo): PendingWrite => ({ kind: "create", writeId: randomId(), id: randomId(), text: todo.text, done: todo.done }));
-      if (writes.length > 0) commit(get().confirmed, [...get().pending, ...writes]);
+      // Through the outbox like any other write, so they are kept and sent.
+      for (const write of writes) enqueue(write);
     },
 
     resetTodos: () => set({ confirmed: EMPTY_CONFIRMED, pending: [], failed: [], todos: [], todosLoaded: false, fromCache: false, removal: null }),
