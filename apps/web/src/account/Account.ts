@@ -10,6 +10,7 @@ import type {
   User,
   WebSocketGrant,
 } from "@tandem/protocol";
+import { SignOutReason } from "@tandem/protocol";
 import type { AccountApi } from "../api/accountApi";
 import type { AuthApi } from "../api/authApi";
 import { errorMessage, isSessionGone, isUnauthorized } from "../api/errors";
@@ -113,6 +114,7 @@ export class Account {
         return;
       }
     }
+    this.running?.sync.announceSignedOut(SignOutReason.SIGNED_OUT);
     this.end();
   }
 
