@@ -54,7 +54,9 @@ async function main() {
   check("the first run ends with the command that starts the server", server === "npm start", String(server));
   const dataDir = mkdtempSync(path.join(tmpdir(), "tandem-readme-"));
   const env = { ...process.env, PORT: String(await freePort()), DATA_DIR: dataDir };
-  delete env.NODE_ENV;
+  // A newcomer's machine has none of a deployment's settings: the first run is on the embedded
+  // database, without Redis, whatever the shell running this check has set.
+  for (const name of ["NODE_ENV", "MONGODB_URI", "REDIS_URL", "PUBLIC_URL", "SESSION_SECRET"]) delete env[name];
   try {
     for (const command of commands.slice(0, -1)) {
       console.log(`$ ${command}`);

@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRedis, type RedisServer } from "@tandem/testkit";
+import { describe, expect, it } from "vitest";
 import { CloseCode, CreateTokenResponse, DeviceListResponse, SignOutReason, type Device } from "@tandem/protocol";
-import { startServerProcess, type ServerProcess } from "../../test/serverProcess.js";
+import { useTwoInstances } from "../../test/twoInstances.js";
 import { ApiClient } from "../../test/ApiClient.js";
 import { SocketClient } from "../../test/SocketClient.js";
 import { uniqueEmail } from "../../test/testServer.js";
@@ -15,26 +11,7 @@ import { uniqueEmail } from "../../test/testServer.js";
  * devices go offline by themselves, told to the user's sockets on the survivor.
  */
 const PING_INTERVAL_MS = 500;
-let redis: RedisServer;
-let a: ServerProcess;
-let b: ServerProcess;
-let dataDir: string;
-const sockets: SocketClient[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  dataDir = mkdtempSync(path.join(tmpdir(), "tandem-presence-"));
-  const env = { DATA_DIR: dataDir, REDIS_URL: redis.url, SESSION_SECRET: "shared-session-secret-0123456789abcdef", PING_INTERVAL_MS: String(PING_INTERVAL_MS) };
-  a = await startServerProcess(env);
-  b = await startServerProcess(env);
-}, 60_000);
-
-afterAll(async () => {
-  for (const s of sockets) s.ws.terminate();
-  await Promise.all([a?.kill(), b?.kill()]);
-  await redis?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const pair = useTwoInstances({ PING_INTERVAL_MS: String(PING_INTERVAL_MS) });
 
 async function devicesOn(client: ApiClient): Promise<Device[]> {
   const res = await client.get("/api/account/devices");
@@ -44,7 +21,7 @@ async function devicesOn(client: ApiClient): Promise<Device[]> {
 
 async function open(client: ApiClient): Promise<SocketClient> {
   const socket = await SocketClient.open(client);
-  sockets.push(socket);
+  pair.sockets.push(socket);
   return socket;
 }
 
@@ -52,12 +29,12 @@ describe("presence across instances", () => {
   it("counts sockets on every instance, revokes on every instance, and forgets a killed instance's sockets", async () => {
     const email = uniqueEmail("presence");
     const password = "correct horse battery";
-    const laptopOnB = new ApiClient(b.url);
+    const laptopOnB = new ApiClient(pair.b.url);
     await laptopOnB.signup(email, password);
-    const desktopOnB = new ApiClient(b.url);
+    const desktopOnB = new ApiClient(pair.b.url);
     expect((await desktopOnB.post("/api/auth/login", { email, password })).status).toBe(200);
-    const created = await new ApiClient(a.url).post("/api/auth/tokens", { email, password, name: "phone" });
-    const appOnA = new ApiClient(a.url);
+    const created = await new ApiClient(pair.a.url).post("/api/auth/tokens", { email, password, name: "phone" });
+    const appOnA = new ApiClient(pair.a.url);
     appOnA.bearer = CreateTokenResponse.parse(created.body).token;
     const tokenId = CreateTokenResponse.parse(created.body).info.id;
 
@@ -79,7 +56,7 @@ describe("presence across instances", () => {
     expect(await desktopSocket.untilClosed()).toEqual({ code: CloseCode.SIGNED_OUT, reason: SignOutReason.DEVICE_REVOKED });
 
     // A dies holding both of the token's sockets: B says the token is offline, on its own.
-    await a.kill("SIGKILL");
+    await pair.a.kill("SIGKILL");
     await watcher.until(() => watcher.roster.some((m) => m.change === "offline" && m.deviceId === tokenId), "the token offline", 10_000);
     const after = await devicesOn(laptopOnB);
     expect(after.find((d) => d.id === tokenId)?.online).toBe(0);

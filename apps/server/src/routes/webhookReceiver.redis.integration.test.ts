@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRedis, type RedisServer } from "@tandem/testkit";
+import { describe, expect, it } from "vitest";
 import { ErrorBody, TodoResponse, type ChangeEvent, type Receivers, type ServerMessage } from "@tandem/protocol";
-import { startServerProcess, type ServerProcess } from "../../test/serverProcess.js";
+import { useTwoInstances } from "../../test/twoInstances.js";
 import { ApiClient } from "../../test/ApiClient.js";
 import { SocketClient } from "../../test/SocketClient.js";
 import { uniqueEmail } from "../../test/testServer.js";
@@ -18,26 +14,7 @@ import { WebhookProducer } from "../../test/webhookProducer.js";
 const SECRET = "whsec_" + Buffer.alloc(32, 0x2c).toString("base64");
 const SHARED_DEVICE = "device-shared-rd";
 
-let redis: RedisServer;
-let one: ServerProcess;
-let two: ServerProcess;
-let dataDir: string;
-const sockets: SocketClient[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  dataDir = mkdtempSync(path.join(tmpdir(), "tandem-webhook-redis-"));
-  const env = { DATA_DIR: dataDir, REDIS_URL: redis.url, SESSION_SECRET: "shared-session-secret-0123456789abcdef", WEBHOOK_SECRET: SECRET };
-  one = await startServerProcess(env);
-  two = await startServerProcess(env);
-}, 60_000);
-
-afterAll(async () => {
-  for (const s of sockets) s.ws.terminate();
-  await Promise.all([one?.kill(), two?.kill()]);
-  await redis?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const pair = useTwoInstances({ WEBHOOK_SECRET: SECRET });
 
 /**
  * A user who writes through instance one and listens on instance two. Their writes' events reach
@@ -51,10 +28,10 @@ interface Person {
 }
 
 async function person(): Promise<Person> {
-  const writer = new ApiClient(one.url, { deviceId: SHARED_DEVICE });
+  const writer = new ApiClient(pair.a.url, { deviceId: SHARED_DEVICE });
   const { id } = await writer.signup(uniqueEmail("receiver-redis"));
-  const socket = await SocketClient.open(new ApiClient(two.url, { deviceId: SHARED_DEVICE }).withCookie(writer.cookie));
-  sockets.push(socket);
+  const socket = await SocketClient.open(new ApiClient(pair.b.url, { deviceId: SHARED_DEVICE }).withCookie(writer.cookie));
+  pair.sockets.push(socket);
   return { id, writer, socket };
 }
 
@@ -79,7 +56,7 @@ describe("the webhook receiver on two instances with Redis", () => {
     const a = await person();
     const b = await person();
     const event = await storedChange(a, "private to A");
-    const producer = new WebhookProducer(one.url, SECRET);
+    const producer = new WebhookProducer(pair.a.url, SECRET);
     const attempts: Receivers[] = [
       { sockets: [], tags: [`device:${b.id}:${SHARED_DEVICE}`] },
       { sockets: [], tags: [`user:${b.id}`] },
@@ -96,10 +73,10 @@ describe("the webhook receiver on two instances with Redis", () => {
     const a = await person();
     const event = await storedChange(a, "once");
     const id = `msg_redis_${Date.now()}`;
-    expect(await new WebhookProducer(one.url, SECRET).deliver({ body: body(event), id })).toEqual({ status: 202, body: { delivered: 0 } });
-    expect(await new WebhookProducer(two.url, SECRET).deliver({ body: body(event), id })).toEqual({ status: 202, body: { delivered: 0 } });
+    expect(await new WebhookProducer(pair.a.url, SECRET).deliver({ body: body(event), id })).toEqual({ status: 202, body: { delivered: 0 } });
+    expect(await new WebhookProducer(pair.b.url, SECRET).deliver({ body: body(event), id })).toEqual({ status: 202, body: { delivered: 0 } });
     const forged = { ...event, object: { ...event.object, text: "forged" } };
-    const refused = await new WebhookProducer(two.url, SECRET).deliver({ body: body(forged) });
+    const refused = await new WebhookProducer(pair.b.url, SECRET).deliver({ body: body(forged) });
     expect({ status: refused.status, code: ErrorBody.parse(refused.body).error.code }).toEqual({ status: 409, code: "conflict" });
     expect(await receivedBefore(a)).toEqual([event, event]);
   });

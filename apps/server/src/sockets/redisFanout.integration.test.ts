@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRedis, type RedisServer } from "@tandem/testkit";
+import { describe, expect, it } from "vitest";
 import { CloseCode, TodoResponse } from "@tandem/protocol";
-import { startServerProcess, type ServerProcess } from "../../test/serverProcess.js";
+import { useTwoInstances } from "../../test/twoInstances.js";
 import { ApiClient } from "../../test/ApiClient.js";
 import { SocketClient } from "../../test/SocketClient.js";
 import { uniqueEmail } from "../../test/testServer.js";
@@ -13,44 +9,25 @@ import { uniqueEmail } from "../../test/testServer.js";
  * Two server processes on one database and one real redis-server: what a multi-instance
  * deployment is. A change made through instance A must reach a device connected to instance B.
  */
-let redis: RedisServer;
-let a: ServerProcess;
-let b: ServerProcess;
-let dataDir: string;
-const sockets: SocketClient[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  dataDir = mkdtempSync(path.join(tmpdir(), "tandem-redis-"));
-  const env = { DATA_DIR: dataDir, REDIS_URL: redis.url, SESSION_SECRET: "shared-session-secret-0123456789abcdef" };
-  a = await startServerProcess(env);
-  b = await startServerProcess(env);
-}, 60_000);
-
-afterAll(async () => {
-  for (const s of sockets) s.ws.terminate();
-  await Promise.all([a?.kill(), b?.kill()]);
-  await redis?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const pair = useTwoInstances();
 
 describe("two instances with Redis", () => {
   it("a change made through A reaches devices on A and B exactly once; a ticket from A opens on B", async () => {
     const email = uniqueEmail("redis");
-    const onA = new ApiClient(a.url, { deviceId: "device-inst-a1" });
+    const onA = new ApiClient(pair.a.url, { deviceId: "device-inst-a1" });
     await onA.signup(email, "right password");
     // Sessions live in the shared database: the same cookie works on B, as behind a router.
-    const onB = new ApiClient(b.url, { deviceId: "device-inst-b1" });
+    const onB = new ApiClient(pair.b.url, { deviceId: "device-inst-b1" });
     onB.cookie = onA.cookie;
     expect((await onB.get("/api/auth/me")).status).toBe(200);
 
     const sa = await SocketClient.open(onA);
-    sockets.push(sa);
+    pair.sockets.push(sa);
     // A ticket issued by A, redeemed by B (tickets live in Redis).
-    const grantFromA = await SocketClient.grant(new ApiClient(a.url, { deviceId: "device-inst-b1" }).withCookie(onA.cookie));
+    const grantFromA = await SocketClient.grant(new ApiClient(pair.a.url, { deviceId: "device-inst-b1" }).withCookie(onA.cookie));
     const sb = await SocketClient.open(onB);
-    sockets.push(sb);
-    const crossUri = grantFromA.uri.replace(`:${a.port}/`, `:${b.port}/`);
+    pair.sockets.push(sb);
+    const crossUri = grantFromA.uri.replace(`:${pair.a.port}/`, `:${pair.b.port}/`);
     expect(await SocketClient.upgradeStatus(crossUri)).toBe(101);
 
     const todo = TodoResponse.parse((await onA.post("/api/todos", { text: "over the bus" })).body).todo;
@@ -66,24 +43,24 @@ describe("two instances with Redis", () => {
 
   it("counts failed sign-ins across instances", async () => {
     const email = uniqueEmail("redis-throttle");
-    await new ApiClient(a.url).signup(email, "right password");
-    for (const url of [a.url, b.url, a.url, b.url, a.url]) {
+    await new ApiClient(pair.a.url).signup(email, "right password");
+    for (const url of [pair.a.url, pair.b.url, pair.a.url, pair.b.url, pair.a.url]) {
       expect((await new ApiClient(url).post("/api/auth/login", { email, password: "wrong" })).status).toBe(401);
     }
     // Five failures in all (the default limit per email and IP), split over two instances.
-    expect((await new ApiClient(b.url).post("/api/auth/login", { email, password: "right password" })).status).toBe(429);
+    expect((await new ApiClient(pair.b.url).post("/api/auth/login", { email, password: "right password" })).status).toBe(429);
   });
 
   it("when Redis dies, /healthz says so and sockets are closed; once it is back they reconnect and catch up", async () => {
     const email = uniqueEmail("redis-down");
-    const api = new ApiClient(b.url, { deviceId: "device-inst-b2" });
+    const api = new ApiClient(pair.b.url, { deviceId: "device-inst-b2" });
     await api.signup(email, "right password");
     const s = await SocketClient.open(api);
-    sockets.push(s);
+    pair.sockets.push(s);
     await api.post("/api/todos", { text: "before the outage" });
     await s.untilMessages(1);
 
-    await redis.stop();
+    await pair.redis.stop();
     expect((await s.untilClosed(10_000)).code).toBe(CloseCode.TRY_AGAIN_LATER);
     const health = await api.get<{ status: string; bus: string }>("/healthz");
     expect(health.status).toBe(503);
@@ -91,7 +68,7 @@ describe("two instances with Redis", () => {
     // Writes still commit (the database is fine); the socket catches up afterwards.
     await api.post("/api/todos", { text: "during the outage" });
 
-    await redis.restart();
+    await pair.redis.restart();
     const deadline = Date.now() + 15_000;
     let again: SocketClient | undefined;
     while (!again && Date.now() < deadline) {
@@ -102,7 +79,7 @@ describe("two instances with Redis", () => {
       }
     }
     expect(again).toBeDefined();
-    sockets.push(again as SocketClient);
+    pair.sockets.push(again as SocketClient);
     await again!.untilMessages(1);
     expect(again!.seqs()).toEqual([2]);
     expect((await api.get("/healthz")).status).toBe(200);

@@ -10,6 +10,7 @@ import type {
   User,
   WebSocketGrant,
 } from "@tandem/protocol";
+import { SignOutReason } from "@tandem/protocol";
 import type { AccountApi } from "../api/accountApi";
 import type { AuthApi } from "../api/authApi";
 import { errorMessage, isSessionGone, isUnauthorized } from "../api/errors";
@@ -160,6 +161,7 @@ export class Account {
         return false;
       }
     }
+    this.running?.sync.announceSignedOut(SignOutReason.SIGNED_OUT);
     this.end(null, true);
     return true;
   }

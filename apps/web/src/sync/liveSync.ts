@@ -42,6 +42,8 @@ export interface SyncConnection {
 export interface LiveSync {
   readonly follower: ChangeFollower;
   readonly connection: SyncConnection;
+  /** This tab signed the person out: the other tabs of the browser hear why (no-op without sharing). */
+  announceSignedOut(reason: string): void;
 }
 
 /**
@@ -77,7 +79,7 @@ export function startLiveSync(options: LiveSyncOptions): LiveSync {
     : reconnector({ onStatus, onMessage });
   if (options.resumeFrom !== undefined) follower.resumeFrom(options.resumeFrom);
   connection.start();
-  return { follower, connection };
+  return { follower, connection, announceSignedOut: (reason) => (connection instanceof SocketLeader ? connection.announceSignedOut(reason) : undefined) };
 }
 
 /** The follower's outlet into the app state: each report is one state action. */

@@ -103,6 +103,14 @@ export class SocketLeader {
     else if (role.kind === "follower") this.catchUpFailed(role, error);
   }
 
+  /**
+   * The person signed out in this tab: tell the others why before this tab lets go of the socket,
+   * so the tab that takes it over ends its session with that reason instead of meeting a 401.
+   */
+  announceSignedOut(reason: string): void {
+    this.channel?.post({ type: "status", status: "signedOut", at: this.options.env.now(), reason });
+  }
+
   /** A request of this tab was answered 401: the session is over (the leader tells every tab). */
   sessionEnded(): void {
     const role = this.role;
@@ -128,7 +136,7 @@ export class SocketLeader {
       onStatus: (status, at, signOutReason) => {
         this.report(status, at, signOutReason);
         // `idle` only means this tab let go; the next leader reports for itself.
-        if (status !== "idle") this.channel?.post({ type: "status", status, at });
+        if (status !== "idle") this.channel?.post({ type: "status", status, at, reason: signOutReason ?? null });
       },
       onMessage: (data) => {
         this.options.deliver(data);
@@ -149,7 +157,7 @@ export class SocketLeader {
         else this.options.deliver(message.data);
         return;
       case "status":
-        if (role.kind === "follower") this.report(message.status, message.at);
+        if (role.kind === "follower" || (message.status === "signedOut" && role.kind !== "stopped")) this.report(message.status, message.at, message.reason ?? null);
         return;
       case "hello":
         if (role.kind === "leader") this.channel?.post({ type: "status", status: this.status, at: this.options.env.now() });

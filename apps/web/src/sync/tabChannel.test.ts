@@ -4,7 +4,13 @@ import { readTabMessage, socketLockName, tabChannelName } from "./tabChannel";
 describe("readTabMessage", () => {
   it("reads each message this build sends", () => {
     expect(readTabMessage({ type: "frame", data: "{}" })).toEqual({ type: "frame", data: "{}" });
-    expect(readTabMessage({ type: "status", status: "live", at: 5 })).toEqual({ type: "status", status: "live", at: 5 });
+    expect(readTabMessage({ type: "status", status: "live", at: 5 })).toEqual({ type: "status", status: "live", at: 5, reason: null });
+    expect(readTabMessage({ type: "status", status: "signedOut", at: 6, reason: "signed out" })).toEqual({
+      type: "status",
+      status: "signedOut",
+      at: 6,
+      reason: "signed out",
+    });
     expect(readTabMessage({ type: "hello" })).toEqual({ type: "hello" });
     expect(readTabMessage({ type: "wake" })).toEqual({ type: "wake" });
   });

@@ -14,7 +14,7 @@ import type { ConnectionStatus } from "./connectionStatus";
  */
 export type TabMessage =
   | { readonly type: "frame"; readonly data: string }
-  | { readonly type: "status"; readonly status: ConnectionStatus; readonly at: number }
+  | { readonly type: "status"; readonly status: ConnectionStatus; readonly at: number; readonly reason?: string | null }
   | { readonly type: "hello" }
   | { readonly type: "wake" };
 
@@ -42,7 +42,7 @@ export function readTabMessage(value: unknown): TabMessage | null {
       return "data" in value && typeof value.data === "string" ? { type: "frame", data: value.data } : null;
     case "status":
       return "status" in value && typeof value.status === "string" && STATUSES.has(value.status) && "at" in value && typeof value.at === "number"
-        ? { type: "status", status: value.status as ConnectionStatus, at: value.at }
+        ? { type: "status", status: value.status as ConnectionStatus, at: value.at, reason: "reason" in value && typeof value.reason === "string" ? value.reason : null }
         : null;
     case "hello":
     case "wake":
