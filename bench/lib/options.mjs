@@ -17,7 +17,7 @@ const HELP = `usage: node bench/run.mjs [options]
 
   --smoke              10 sockets, ~1 s of load per server, all phases; exits 1 on any failure
   --servers LIST       comma-separated subset of tandem,socketio,ceiling (default: all three)
-  --repeats N          interleaved rounds of the headline (default 5; each server, each rate, per round)
+  --repeats N          interleaved rounds of the headline (default 7; each server, each rate, per round)
   --tandem-baseline DIR  also measure the Tandem built in checkout DIR (npm ci && npm run build
                        there first), interleaved with this one, as "baseline": before/after figures.
                        Every server's sockets stay open at once, so with 4 servers the driver needs
@@ -104,8 +104,8 @@ export function parseOptions(argv) {
     writeReadme: !values["no-readme"] && baseline === null && repeats === undefined,
     users: 1000,
     rates: [500, 1000],
-    repeats: repeats ?? 5,
-    headlineWindowMs: 2000,
+    repeats: repeats ?? 7,
+    headlineWindowMs: 4000,
     windowMs: 1200,
     stepMs: 1000,
     drainMs: 1500,
