@@ -3,6 +3,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { CloseCode } from "@tandem/protocol";
 import { WebSocketServer, type WebSocket } from "ws";
+import { admitUpgrade, type AdmissionChecks } from "./admission.js";
 import type { Bus, BusMessage } from "./Bus.js";
 import { ConnectionLimit } from "./connectionLimit.js";
 import {
@@ -15,7 +16,6 @@ import {
   DEFAULT_PATH,
   DEFAULT_PING_INTERVAL_MS,
   type AuthGrant,
-  type AuthResult,
   type GatewayOptions,
 } from "./GatewayOptions.js";
 import { LocalSocket, outbound, type Outbound, type SocketLimits } from "./GatewaySocket.js";
@@ -23,7 +23,7 @@ import { Heartbeat } from "./heartbeat.js";
 import { silentLogger, type Logger } from "./Logger.js";
 import { MemoryBus } from "./MemoryBus.js";
 import { EVERY_SOCKET, ReceiverIndex, normalizeReceivers, type ReceiversInput } from "./receivers.js";
-import { rejectUpgrade } from "./upgrade.js";
+import { pathOf, rejectUpgrade } from "./upgrade.js";
 
 /** What a health check or a log line says about a gateway. */
 export interface GatewayStats {
@@ -54,7 +54,6 @@ export function createGateway<TData = unknown>(options: GatewayOptions<TData>): 
 export class Gateway<TData = unknown> {
   /** Tags this instance's bus messages, so it can ignore its own when they come back. */
   readonly instanceId = randomUUID();
-  readonly #authenticate: (req: IncomingMessage) => Promise<AuthResult<TData>>;
   readonly #onOpen: GatewayOptions<TData>["onOpen"];
   readonly #bus: Bus;
   readonly #path: string;
@@ -63,6 +62,7 @@ export class Gateway<TData = unknown> {
   readonly #wss: WebSocketServer;
   readonly #index = new ReceiverIndex<LocalSocket<TData>>();
   readonly #connectionLimit: ConnectionLimit;
+  readonly #admission: AdmissionChecks<TData>;
   readonly #heartbeat: Heartbeat;
   readonly #sockets = new Map<WebSocket, LocalSocket<TData>>();
   readonly #detachers = new Map<Server, () => void>();
@@ -73,7 +73,6 @@ export class Gateway<TData = unknown> {
   #shutdown: Promise<void> | undefined;
 
   constructor(options: GatewayOptions<TData>) {
-    this.#authenticate = options.authenticate;
     this.#onOpen = options.onOpen;
     this.#bus = options.bus ?? new MemoryBus();
     this.#path = options.path ?? DEFAULT_PATH;
@@ -85,6 +84,14 @@ export class Gateway<TData = unknown> {
       closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
     };
     this.#connectionLimit = new ConnectionLimit(options.maxConnectionsPerKey ?? DEFAULT_MAX_CONNECTIONS_PER_KEY);
+    this.#admission = {
+      authenticate: options.authenticate,
+      accepting: () => this.accepting,
+      shuttingDown: () => this.#shutdown !== undefined,
+      isOpen: (id) => this.#index.has(id),
+      connectionLimit: this.#connectionLimit,
+      logger: this.#logger,
+    };
     this.#wss = new WebSocketServer({
       noServer: true,
       // We track sockets ourselves (by id and tag); ws's own Set would be a second copy.
@@ -230,53 +237,12 @@ export class Gateway<TData = unknown> {
   async #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     // Until ws owns the socket, a client reset would otherwise be an unhandled 'error' event.
     socket.on("error", this.#onUpgradeSocketError);
-    if (!this.accepting) {
-      rejectUpgrade(socket, 503, this.#shutdown ? "server is shutting down" : "temporarily unavailable");
-      return;
-    }
-    let result: AuthResult<TData>;
-    try {
-      result = await this.#authenticate(req);
-    } catch (err) {
-      this.#logger.error({ err }, "authenticate threw");
-      rejectUpgrade(socket, 500, "internal error");
-      return;
-    }
-    // The client may have given up while we authenticated.
-    if (socket.destroyed) return;
-    // The bus may have gone down, or shutdown begun, while we authenticated.
-    if (!this.accepting) {
-      rejectUpgrade(socket, 503, this.#shutdown ? "server is shutting down" : "temporarily unavailable");
-      return;
-    }
-    if (!result.ok) {
-      const valid = Number.isInteger(result.status) && result.status >= 400 && result.status <= 599;
-      if (!valid) this.#logger.error({ status: result.status }, "authenticate refused with a non-error status");
-      this.#logger.debug({ status: result.status }, "upgrade refused");
-      rejectUpgrade(socket, valid ? result.status : 500, valid ? result.message : "internal error");
-      return;
-    }
-    const id = result.id ?? randomUUID();
-    if (this.#index.has(id)) {
-      rejectUpgrade(socket, 409, "socket id already connected");
-      return;
-    }
-    if (result.limitKey !== undefined) {
-      const release = this.#connectionLimit.acquire(result.limitKey);
-      if (release === undefined) {
-        this.#logger.info({ limitKey: result.limitKey }, "too many sockets for key");
-        rejectUpgrade(socket, 429, "too many connections");
-        return;
-      }
-      // The TCP socket's close is the one event that happens however the upgrade ends (refused
-      // by ws as a bad handshake, or opened and later closed), so the slot is released there.
-      socket.once("close", release);
-    }
-    const grant = result;
+    const admitted = await admitUpgrade(req, socket, this.#admission);
+    if (admitted === undefined) return;
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       // ws has its own 'error' listener on the socket by now; ours would only be kept per socket.
       socket.off("error", this.#onUpgradeSocketError);
-      this.#open(ws, id, grant);
+      this.#open(ws, admitted.id, admitted.grant);
     });
   }
 
@@ -346,11 +312,4 @@ export class Gateway<TData = unknown> {
     this.#logger.warn({ bus: this.#bus.kind, sockets: this.#index.size }, "bus unhealthy, closing all sockets");
     this.#closeMatching({ sockets: [EVERY_SOCKET] }, CloseCode.TRY_AGAIN_LATER, "temporarily unavailable");
   }
-}
-
-/** The path of a request target, without its query (which carries the ticket). */
-function pathOf(url: string | undefined): string {
-  if (url === undefined) return "/";
-  const query = url.indexOf("?");
-  return query === -1 ? url : url.slice(0, query);
 }

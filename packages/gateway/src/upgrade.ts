@@ -25,3 +25,10 @@ export function rejectUpgrade(socket: Duplex, status: number, message: string): 
   socket.once("finish", () => socket.destroy());
   socket.end(`${head}\r\n\r\n${message}`);
 }
+
+/** The path of a request target, without its query (which carries the ticket). */
+export function pathOf(url: string | undefined): string {
+  if (url === undefined) return "/";
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
+}
