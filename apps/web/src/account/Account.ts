@@ -18,14 +18,11 @@ import type { TodosApi } from "../api/todosApi";
 import type { Environment } from "../environment";
 import type { AppStateApi } from "../state/appState";
 import type { BrowserStorage } from "../storage/browserStorage";
-import { DeviceRoster } from "../sync/DeviceRoster";
 import type { CachedList } from "../sync/listCache";
-import { saveListWhileSignedIn } from "../sync/listSaver";
-import { startLiveSync, type LiveSync } from "../sync/liveSync";
-import { Outbox } from "../sync/Outbox";
-import { createWriteSender } from "../sync/sendWrite";
+import type { Outbox } from "../sync/Outbox";
 import type { OpenSocket } from "../sync/socket";
 import { ACCOUNT_DELETED, signOutMessage } from "./signOutMessage";
+import { startSignedIn, type SignedIn } from "./signedIn";
 import type { TabCoordination } from "../sync/tabChannel";
 
 /** How long "send them first" waits for queued writes to reach the server before it gives up. */
@@ -49,16 +46,6 @@ export interface AccountOptions {
 /** What to do at sign-out with changes the server has not received. */
 export type UnsentChoice = "send" | "discard";
 
-/** What runs while this tab is signed in. */
-interface Running {
-  user: User;
-  sync: LiveSync;
-  outbox: Outbox;
-  roster: DeviceRoster;
-  /** Stops watching the app state for the end of the session, and saving the list. */
-  unwatch(): void;
-}
-
 /**
  * The signed-in life of this tab: signing in starts the live sync and the user's durable outbox,
  * signing out (or the server ending the session) stops them and wipes the list from the screen
@@ -78,7 +65,7 @@ interface Running {
  * session found gone by any of them ends the same way.
  */
 export class Account {
-  private running: Running | null = null;
+  private running: SignedIn | null = null;
 
   constructor(private readonly options: AccountOptions) {}
 
@@ -244,59 +231,15 @@ export class Account {
   }
 
   private begin(user: User, cached?: CachedList): void {
-    const { appState, todos, account, env, storage } = this.options;
+    const { appState, storage } = this.options;
     this.stop();
     appState.getState().resetTodos();
     storage.setLastUserId(user.id);
     if (cached) appState.getState().loadCached(cached.todos);
-
-    const unwatchSession = appState.subscribe((state, previous) => {
-      if (state.connectionStatus === "signedOut" && previous.connectionStatus !== "signedOut") this.expired();
-    });
-    const sync = startLiveSync({
-      deviceId: this.options.deviceId,
-      fetchSnapshot: () => todos.list(),
-      fetchGrant: this.options.fetchGrant,
-      openSocket: this.options.openSocket,
-      appState,
-      env,
-      onDevicesChanged: () => roster.changed(),
-      share: this.options.tabs ? { coordination: this.options.tabs, userId: user.id } : null,
-      ...(cached ? { resumeFrom: cached.seq } : {}),
-    });
-    const roster = new DeviceRoster({
-      appState,
-      load: async () => {
-        const [devices, tokens] = await Promise.all([account.devices(), account.tokens()]);
-        return { devices, tokens };
-      },
-      onFailure: (error) => {
-        if (isSessionGone(error)) sync.connection.sessionEnded();
-      },
-    });
-    const outbox = new Outbox({
-      appState,
-      env,
-      send: createWriteSender(todos),
-      onUnauthorized: () => sync.connection.sessionEnded(),
-      store: storage.outboxFor(user.id),
-      lock: storage.drainLockFor(user.id),
-      openChannel: (onMessage) => storage.openChannel(user.id, onMessage),
-    });
-    const stopSaving = saveListWhileSignedIn({ appState, user, follower: sync.follower, cache: storage.lists, env });
-    this.running = {
-      user,
-      sync,
-      outbox,
-      roster,
-      unwatch: () => {
-        unwatchSession();
-        stopSaving();
-      },
-    };
+    this.running = startSignedIn(this.options, user, cached, () => this.expired());
     // Last: the signed-in screens use what was just started (the account page watches the roster).
     appState.getState().signedIn(user);
-    void outbox.start();
+    void this.running.outbox.start();
   }
 
   /** The server ended the session: the one reaction to a close 4001 or a 401 anywhere. */
