@@ -46,10 +46,12 @@ const appUpdate =
     ? createAppUpdate({ register: registerSW, reloadPage, every: (ms, fn) => void window.setInterval(fn, ms) })
     : withoutServiceWorker(reloadPage);
 const services: AppServices = { appState, account, webhooks: createWebhooksApi(http), appUpdate, reload: () => appUpdate.reload() };
-// Writes are kept in IndexedDB across a closed page; only where it is missing do they live in memory.
+// Writes are kept in IndexedDB across a closed page; only where it is missing (or refused one) do they live in memory.
+let noDatabase = false;
 void db.then((opened) => {
-  if (opened === null) guardUnsavedChanges(appState);
+  noDatabase = opened === null;
 });
+guardUnsavedChanges(appState, () => noDatabase || account.writesOnlyInThisTab());
 followBrowserHistory(appState);
 void account.restore();
 

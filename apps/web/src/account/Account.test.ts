@@ -21,10 +21,12 @@ function setup(storage: BrowserStorage = memoryBrowserStorage()) {
   const sockets = new FakeSockets();
   const log: string[] = [];
   let reachable = true;
+  let cookieUser: User | null = null;
   const auth: AuthApi = {
     me: async () => {
+      log.push("me");
       if (!reachable) throw new NetworkError();
-      return null;
+      return cookieUser;
     },
     signIn: async () => ADA,
     signUp: async () => ADA,
@@ -76,7 +78,8 @@ function setup(storage: BrowserStorage = memoryBrowserStorage()) {
   };
   const account = new Account(options);
   const setReachable = (value: boolean) => (reachable = value);
-  return { appState, env, sockets, log, account, setReachable, todos, options, accountApi, thisTab, phone };
+  const setCookieUser = (user: User | null) => (cookieUser = user);
+  return { appState, env, sockets, log, account, setReachable, setCookieUser, todos, options, accountApi, thisTab, phone };
 }
 
 describe("Account", () => {
@@ -89,6 +92,48 @@ describe("Account", () => {
     b.setReachable(false);
     await b.account.restore();
     expect(b.appState.getState().authStatus).toBe("unreachable");
+  });
+
+  it("shows a kept list at once, but sends its writes only once the server says the cookie is still that user's", async () => {
+    const storage = memoryBrowserStorage();
+    await storage.lists.save({ user: ADA, todos: [makeTodo({ text: "kept" })], seq: 1, savedAt: 0 });
+    storage.setLastUserId(ADA.id);
+    const { account, appState, sockets, setReachable, setCookieUser, log } = setup(storage);
+    setReachable(false);
+    setCookieUser(ADA);
+    await account.restore();
+    expect(appState.getState().todos.map((t) => t.text)).toEqual(["kept"]);
+    appState.getState().addTodo("typed before the server answered");
+    await settle();
+    expect(log.filter((line) => line.startsWith("create"))).toEqual([]);
+
+    // The server is back: the socket goes live, the session is asked about again, and only then is the write sent.
+    setReachable(true);
+    await settle();
+    sockets.last.open();
+    await settle();
+    expect(log.filter((line) => line === "me")).toHaveLength(2);
+    expect(log.filter((line) => line.startsWith("create"))).toEqual(["create typed before the server answered"]);
+    expect(appState.getState().pending).toEqual([]);
+  });
+
+  it("never sends a kept list's writes when the cookie turns out to be signed out", async () => {
+    const storage = memoryBrowserStorage();
+    await storage.lists.save({ user: ADA, todos: [makeTodo({ text: "kept" })], seq: 1, savedAt: 0 });
+    storage.setLastUserId(ADA.id);
+    const { account, appState, log, options } = setup(storage);
+    let answer: (user: User | null) => void = () => {};
+    options.auth.me = () => new Promise((resolve) => (answer = resolve));
+    const restored = account.restore();
+    await settle();
+    appState.getState().addTodo("typed on the kept list");
+    await settle();
+    answer(null);
+    await restored;
+    await settle();
+    expect(log.filter((line) => line.startsWith("create"))).toEqual([]);
+    expect(appState.getState().authStatus).toBe("signedOut");
+    expect(await storage.outboxFor(ADA.id).all()).toHaveLength(1);
   });
 
   it("signing in shows the user's list and goes live", async () => {

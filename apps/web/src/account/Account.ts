@@ -69,36 +69,72 @@ export class Account {
 
   constructor(private readonly options: AccountOptions) {}
 
-  /** Resumes the session the cookie still holds, if any (on page load). */
+  /**
+   * Resumes the session the cookie still holds, if any (on page load). A kept list shows at once,
+   * and its outbox records writes, but sends nothing until the server has said the cookie is
+   * still that user's: asked now, and, while it cannot be reached, again each time the
+   * connection comes back (after this has returned).
+   */
   async restore(): Promise<void> {
-    const { appState, auth, storage } = this.options;
+    const { appState } = this.options;
     const cached = await this.cachedList();
     if (cached) this.begin(cached.user, cached);
+    const outcome = await this.checkSession(cached);
+    if (outcome !== "unreachable") return;
+    if (!cached) {
+      appState.getState().authUnreachable();
+      return;
+    }
+    // The kept list stays on screen, not live, while the connection keeps trying.
+    void (async () => {
+      while ((await this.reconnected(cached.user.id)) && (await this.checkSession(cached)) === "unreachable");
+    })();
+  }
+
+  /** Asks the server whose session the cookie holds, and goes on (or ends) accordingly. */
+  private async checkSession(cached: CachedList | null): Promise<"done" | "unreachable"> {
+    const { appState, auth, storage } = this.options;
     let user: User | null;
     try {
       user = await auth.me();
     } catch {
-      // Unreachable: a kept list stays on screen, not live, while the connection keeps trying.
-      if (!cached) appState.getState().authUnreachable();
-      return;
+      return "unreachable";
     }
     if (user === null) {
       if (cached) this.end(null, false);
       else appState.getState().signedOut();
-      return;
+    } else if (cached && this.running?.user.id === user.id) {
+      this.running.outbox.release();
+    } else {
+      if (cached) await storage.lists.clear(cached.user.id);
+      this.begin(user);
+      this.running?.outbox.release();
     }
-    if (cached && this.running?.user.id === user.id) return;
-    if (cached) await storage.lists.clear(cached.user.id);
-    this.begin(user);
+    return "done";
+  }
+
+  /** Resolves true when the connection of `userId`'s kept session is next live; false once it ended. */
+  private reconnected(userId: string): Promise<boolean> {
+    const { appState } = this.options;
+    return new Promise((resolve) => {
+      const unsubscribe = appState.subscribe((state) => {
+        const ended = this.running?.user.id !== userId;
+        if (!ended && state.connectionStatus !== "live") return;
+        unsubscribe();
+        resolve(!ended);
+      });
+    });
   }
 
   /** Throws the server's refusal (ApiError) or NetworkError; the form shows it. */
   async signIn(body: LoginBody): Promise<void> {
     this.begin(await this.options.auth.signIn(body));
+    this.running?.outbox.release();
   }
 
   async signUp(body: Credentials): Promise<void> {
     this.begin(await this.options.auth.signUp(body));
+    this.running?.outbox.release();
   }
 
   /** Succeeds whether or not the email has an account: the server never says. */
@@ -151,6 +187,11 @@ export class Account {
     this.running?.sync.announceSignedOut(SignOutReason.SIGNED_OUT);
     this.end(null, true);
     return true;
+  }
+
+  /** Whether the unsent writes live only in this tab's memory (the browser refused to store one). */
+  writesOnlyInThisTab(): boolean {
+    return this.running?.outbox.inMemory ?? false;
   }
 
   /** Skips the reconnect wait of an outage (the status bar's "Try now"). */
@@ -239,7 +280,8 @@ export class Account {
     this.running = startSignedIn(this.options, user, cached, () => this.expired());
     // Last: the signed-in screens use what was just started (the account page watches the roster).
     appState.getState().signedIn(user);
-    void this.running.outbox.start();
+    // Whose session the cookie holds is confirmed by signing in, and by `restore` for a kept list.
+    void this.running.outbox.start({ hold: true });
   }
 
   /** The server ended the session: the one reaction to a close 4001 or a 401 anywhere. */

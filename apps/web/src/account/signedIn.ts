@@ -20,7 +20,7 @@ export interface SignedIn {
 
 /**
  * Starts what a signed-in tab runs: the live sync (resuming from the kept list's seq when there
- * is one), the device roster, the user's durable outbox (not yet draining: the caller starts it
+ * is one), the device roster, the user's durable outbox (not yet started: the caller starts it
  * once the screens are up) and the saving of the list. `onExpired` runs once when the
  * connection's status turns `signedOut`, the one path every end of the session takes.
  */
@@ -58,8 +58,16 @@ export function startSignedIn(options: AccountOptions, user: User, cached: Cache
     store: storage.outboxFor(user.id),
     lock: storage.drainLockFor(user.id),
     openChannel: (onMessage) => storage.openChannel(user.id, onMessage),
+    isStillSignedIn: () => storage.lastUserId() === user.id,
   });
-  const stopSaving = saveListWhileSignedIn({ appState, user, follower: sync.follower, cache: storage.lists, env });
+  const stopSaving = saveListWhileSignedIn({
+    appState,
+    user,
+    follower: sync.follower,
+    cache: storage.lists,
+    env,
+    keptUserId: () => storage.lastUserId(),
+  });
   return {
     user,
     sync,

@@ -56,6 +56,11 @@ export function isRetryable(error: unknown): boolean {
   return error.code === "unavailable" || error.code === "too_many_requests" || error.status === 408;
 }
 
+/** The server failed on it (any 5xx): perhaps for a moment, perhaps for good. */
+export function isServerFault(error: unknown): boolean {
+  return error instanceof ApiError && error.status >= 500;
+}
+
 /** A sentence for people, whatever was thrown. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError || error instanceof NetworkError) return error.message;

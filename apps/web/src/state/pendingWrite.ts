@@ -37,8 +37,10 @@ export interface FailedWrite {
 
 /**
  * After the server acknowledged a write, the later queued edits of the same todos are based on
- * the version it produced: the person made them after it, so their own writes never conflict
- * with each other. Returns `writes` itself when nothing changes.
+ * the version it produced, when that write is all that came between: the person made them after
+ * it, so their own writes never conflict with each other. A version that skipped one (another
+ * device changed the todo in between) leaves the edit on its base, so the server still refuses
+ * it as a conflict rather than overwrite that change. Returns `writes` itself when nothing changes.
  */
 export function rebaseWrites<W extends PendingWrite>(writes: readonly W[], result: WriteResult): readonly W[] {
   if (result.kind !== "saved") return writes;
@@ -47,7 +49,9 @@ export function rebaseWrites<W extends PendingWrite>(writes: readonly W[], resul
   const next = writes.map((write) => {
     if (write.kind !== "update" || write.baseVersion === undefined) return write;
     const version = versions.get(write.id);
-    if (version === undefined || (write.baseVersion !== null && write.baseVersion >= version)) return write;
+    if (version === undefined) return write;
+    // null: based on a create that was still queued; this answer is that create's (or later).
+    if (write.baseVersion !== null && write.baseVersion + 1 !== version) return write;
     changed = true;
     return { ...write, baseVersion: version };
   });

@@ -4,7 +4,7 @@ import { createAppState, type AppStateApi } from "../state/appState";
 import type { PendingWrite, WriteResult } from "../state/pendingWrite";
 import { FakeEnvironment, settle } from "../testing/FakeEnvironment";
 import { makeTodo } from "../testing/fixtures";
-import { Outbox } from "./Outbox";
+import { Outbox, SERVER_FAULT_RETRIES } from "./Outbox";
 import { memoryOutbox, type OutboxStore } from "./outboxStore";
 
 /** A server stand-in: records what it was sent and answers each write as the test scripts. */
@@ -42,16 +42,28 @@ class FakeServer {
   }
 }
 
-function setup(store: OutboxStore = memoryOutbox()) {
+function setup(store: OutboxStore = memoryOutbox(), { hold = false, isStillSignedIn }: { hold?: boolean; isStillSignedIn?: () => boolean } = {}) {
   const appState: AppStateApi = createAppState();
   appState.getState().signedIn({ id: "user-1", email: "ada@example.com" });
   appState.getState().loadSnapshot([], 0);
   const env = new FakeEnvironment();
   const server = new FakeServer(env);
   let signedOut = 0;
-  const outbox = new Outbox({ appState, env, send: server.send, onUnauthorized: () => (signedOut += 1), store });
-  void outbox.start();
+  const outbox = new Outbox({
+    appState,
+    env,
+    send: server.send,
+    onUnauthorized: () => (signedOut += 1),
+    store,
+    ...(isStillSignedIn ? { isStillSignedIn } : {}),
+  });
+  void outbox.start({ hold });
   return { appState, env, server, outbox, store, signedOut: () => signedOut };
+}
+
+/** A store whose `add` the browser refuses (a full disk, a database that went away). */
+function refusingStore(): OutboxStore {
+  return { ...memoryOutbox(), add: () => Promise.reject(new DOMException("quota exceeded", "QuotaExceededError")) };
 }
 
 const texts = (appState: AppStateApi) => appState.getState().todos.map((item) => item.text);
@@ -244,6 +256,59 @@ describe("Outbox", () => {
     await settle();
     expect(signedOut()).toBe(1);
     expect(server.received).toHaveLength(1);
+  });
+
+  it("sends a 500'd write again a few times, then keeps it as failed and goes on", async () => {
+    const { appState, env, server } = setup();
+    for (let i = 0; i <= SERVER_FAULT_RETRIES; i++) server.script.push(() => new ApiError(500, "internal", "something broke"));
+    appState.getState().addTodo("a");
+    appState.getState().addTodo("b");
+    await settle();
+    for (let i = 0; i < SERVER_FAULT_RETRIES; i++) {
+      expect(appState.getState().failed).toEqual([]);
+      env.advance(60_000);
+      await settle();
+    }
+    expect(server.received.filter((w) => w.kind === "create" && w.text === "a")).toHaveLength(SERVER_FAULT_RETRIES + 1);
+    expect(appState.getState().failed.map((f) => f.failure.code)).toEqual(["internal"]);
+    expect(texts(appState)).toEqual(["b"]);
+    expect(appState.getState().pending).toEqual([]);
+  });
+
+  it("still sends a write the browser refused to store, from this tab's memory, and says to keep the page open", async () => {
+    const { appState, server, outbox } = setup(refusingStore());
+    appState.getState().addTodo("a");
+    appState.getState().addTodo("b");
+    await settle();
+    expect(outbox.inMemory).toBe(true);
+    expect(server.received.map((w) => w.kind === "create" && w.text)).toEqual(["a", "b"]);
+    expect(appState.getState().pending).toEqual([]);
+    expect(appState.getState().notices.map((n) => n.message)[0]).toContain("keep this page open");
+  });
+
+  it("records but sends nothing while held, and sends in order once released", async () => {
+    const { appState, server, outbox } = setup(memoryOutbox(), { hold: true });
+    appState.getState().addTodo("a");
+    appState.getState().addTodo("b");
+    await settle();
+    expect(server.attempts).toBe(0);
+    expect(appState.getState().pending).toHaveLength(2);
+    outbox.release();
+    await settle();
+    expect(server.received.map((w) => w.kind === "create" && w.text)).toEqual(["a", "b"]);
+  });
+
+  it("sends nothing once the browser is signed in as someone else, and ends the session", async () => {
+    let signedInHere = true;
+    const { appState, server, signedOut } = setup(memoryOutbox(), { isStillSignedIn: () => signedInHere });
+    appState.getState().addTodo("mine");
+    await settle();
+    signedInHere = false;
+    appState.getState().addTodo("not with their cookie");
+    await settle();
+    expect(server.received.map((w) => w.kind === "create" && w.text)).toEqual(["mine"]);
+    expect(signedOut()).toBe(1);
+    expect(appState.getState().pending).toHaveLength(1);
   });
 
   it("stops for good once disposed", async () => {

@@ -1,4 +1,4 @@
-import { ApiError, errorMessage, isNotFound, isRetryable, isUnauthorized } from "../api/errors";
+import { ApiError, errorMessage, isNotFound, isRetryable, isServerFault, isUnauthorized } from "../api/errors";
 import type { Environment } from "../environment";
 import { randomId } from "../randomId";
 import type { AppStateApi } from "../state/appState";
@@ -6,7 +6,10 @@ import type { PendingWrite, WriteFailure, WriteResult } from "../state/pendingWr
 import { backoffDelay } from "./backoff";
 import { inTabLock, type DrainLock } from "./drainLock";
 import type { OutboxChannel, OutboxMessage } from "./outboxChannel";
-import { nextToSend, type OutboxStore } from "./outboxStore";
+import { memoryCopyOf, nextToSend, type OutboxStore } from "./outboxStore";
+
+/** How often a write the server failed on (a 5xx other than 503) is sent again before it is kept as failed. */
+export const SERVER_FAULT_RETRIES = 3;
 
 export interface OutboxOptions {
   appState: AppStateApi;
@@ -18,6 +21,8 @@ export interface OutboxOptions {
   store: OutboxStore;
   /** Held while draining, so one tab of the browser drains at a time (default: this tab only). */
   lock?: DrainLock;
+  /** Whether this browser is still signed in as this outbox's user (checked before each send). */
+  isStillSignedIn?(): boolean;
   /** Opens the channel to this user's other tabs; null where there is none. */
   openChannel?(onMessage: (message: OutboxMessage) => void): OutboxChannel | null;
 }
@@ -32,6 +37,7 @@ export interface OutboxOptions {
  *   app state reconciles the todo from the server's answer (every tab of the user's, by broadcast);
  * - no answer / 503 / 429 → the write stays at the head of the queue and is sent again after
  *   a backoff delay, on `online`, or when the app state says the connection is live again;
+ *   another 5xx the same way, up to SERVER_FAULT_RETRIES times, then as a refusal;
  * - any other refusal → the write is kept as failed (with the server's reason, and the current
  *   todo on a conflict), the user is told, and may retry or discard it; the queue carries on.
  */
@@ -44,14 +50,19 @@ export class Outbox {
   private disposed = false;
   /** A 401: the session is over, nothing more is sent (the account ends it and disposes this). */
   private halted = false;
+  /** Recording, but not sending yet (see `start`). */
+  private held = false;
   private serialTail: Promise<unknown> = Promise.resolve();
   /** Shown, but not yet in the store: a reload of the store must not hide them. */
   private unstored: PendingWrite[] = [];
+  /** The durable store, until the browser refuses a write to it: then this tab's memory. */
+  private store: OutboxStore;
   private readonly lock: DrainLock;
   private readonly channel: OutboxChannel | null;
   private readonly unsubscribes: Array<() => void>;
 
   constructor(private readonly options: OutboxOptions) {
+    this.store = options.store;
     this.lock = options.lock ?? inTabLock();
     this.channel = options.openChannel?.((message) => this.received(message)) ?? null;
     this.unsubscribes = [
@@ -70,10 +81,22 @@ export class Outbox {
     ];
   }
 
-  /** Shows what the store holds (writes left by an earlier visit) and starts sending it. */
-  async start(): Promise<void> {
+  /**
+   * Shows what the store holds (writes left by an earlier visit) and records new writes; sends
+   * them too unless `hold`: then nothing is sent until `release` (the server has not yet said
+   * whose session this browser's cookie is).
+   */
+  async start({ hold = false }: { hold?: boolean } = {}): Promise<void> {
+    this.held = hold;
     this.options.appState.getState().setWriteRecorder((write) => void this.record(write));
     await this.reload();
+    void this.flush();
+  }
+
+  /** Starts sending what `start({ hold: true })` held back. */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
     void this.flush();
   }
 
@@ -87,11 +110,12 @@ export class Outbox {
     this.unstored.push(write);
     const stored = this.serial(async () => {
       try {
-        await this.options.store.add(write);
-        this.unstored = this.unstored.filter((w) => w !== write);
+        await this.store.add(write);
       } catch {
-        this.options.appState.getState().notify("This browser could not store your change; it will be lost if you close the page before it is sent.");
+        await this.keepInMemory(write);
         return;
+      } finally {
+        this.unstored = this.unstored.filter((w) => w !== write);
       }
       this.broadcast({ type: "changed" });
     });
@@ -104,7 +128,7 @@ export class Outbox {
 
   /** Sends whatever is queued; resolves when the queue is empty or waiting for a retry. */
   flush(): Promise<void> {
-    if (this.disposed || this.halted) return this.current;
+    if (this.disposed || this.halted || this.held) return this.current;
     if (this.running) {
       this.again = true;
       return this.current;
@@ -120,12 +144,12 @@ export class Outbox {
 
   /** Queues a failed write again, in its old place. */
   retry(writeId: string): Promise<void> {
-    return this.changeStored(() => this.options.store.retry(writeId));
+    return this.changeStored(() => this.store.retry(writeId));
   }
 
   /** Drops a failed write for good. */
   discard(writeId: string): Promise<void> {
-    return this.changeStored(() => this.options.store.discard(writeId));
+    return this.changeStored(() => this.store.discard(writeId));
   }
 
   /** Replaces a failed edit (or create) with a new todo carrying its text. */
@@ -133,8 +157,9 @@ export class Outbox {
     const failed = this.failedWrite(writeId);
     const text = failed?.write.kind === "create" ? failed.write.text : failed?.write.kind === "update" ? failed.write.patch.text : undefined;
     if (text === undefined) return;
-    await this.discard(writeId);
+    // Recorded before the failed one is dropped: closing the tab in between loses nothing.
     await this.record({ kind: "create", writeId: randomId(), id: randomId(), text });
+    await this.discard(writeId);
   }
 
   /** Sends a conflicting edit again over the todo as it is now, knowingly. */
@@ -142,13 +167,13 @@ export class Outbox {
     const failed = this.failedWrite(writeId);
     const current = failed?.failure.current;
     if (failed?.write.kind !== "update" || current === undefined) return;
-    await this.discard(writeId);
     await this.record({ ...failed.write, writeId: randomId(), baseVersion: current.version });
+    await this.discard(writeId);
   }
 
   /** Drops every unsent write of this user (a sign-out that discards them). */
   clear(): Promise<void> {
-    return this.changeStored(() => this.options.store.clear());
+    return this.changeStored(() => this.store.clear());
   }
 
   dispose(): void {
@@ -158,6 +183,24 @@ export class Outbox {
     for (const unsubscribe of this.unsubscribes) unsubscribe();
     this.channel?.close();
     if (this.options.appState.getState().writeRecorder !== null) this.options.appState.getState().setWriteRecorder(null);
+  }
+
+  /** Whether unsent writes live only in this tab (the browser refused to store one). */
+  get inMemory(): boolean {
+    return this.store !== this.options.store;
+  }
+
+  /**
+   * The browser refused to store a write (its storage is full, or its database went away): from
+   * now on this tab keeps the queue (what was stored, and this write) in its memory, so what is
+   * shown is still sent, in order, and leaving the page with writes unsent asks first.
+   */
+  private async keepInMemory(write: PendingWrite): Promise<void> {
+    if (!this.inMemory) this.store = await memoryCopyOf(this.store);
+    await this.store.add(write);
+    this.options.appState
+      .getState()
+      .notify("This browser could not store your change. It will still be sent, but keep this page open until it is: closing it now would lose it.");
   }
 
   /** Retries now instead of waiting out the backoff (the network or the connection is back). */
@@ -183,11 +226,18 @@ export class Outbox {
   }
 
   private async drain(): Promise<void> {
-    const { store, appState } = this.options;
+    const { appState } = this.options;
     for (;;) {
       // Offline (the browser is sure of that much), a request could only fail: wait for `online`.
       if (this.disposed || !this.options.env.isOnline()) return;
-      const head = nextToSend(await store.all());
+      // Another tab of this browser signed in as someone else: the cookie is theirs now, and
+      // nothing of this user's may be sent with it.
+      if (this.options.isStillSignedIn?.() === false) {
+        this.halted = true;
+        this.options.onUnauthorized();
+        return;
+      }
+      const head = nextToSend(await this.store.all());
       if (head === undefined) return;
       let result: WriteResult;
       try {
@@ -198,7 +248,7 @@ export class Outbox {
         continue;
       }
       // Acknowledged: off the durable queue even if this tab is closing down.
-      await store.acknowledged(head.writeId, result);
+      await this.store.acknowledged(head.writeId, result);
       if (this.disposed) return;
       this.attempt = 0;
       appState.getState().writeSucceeded(head.writeId, result);
@@ -208,7 +258,8 @@ export class Outbox {
 
   /** Handles a refused or unanswered write; returns whether to go on with the next one. */
   private async settleFailure(write: PendingWrite, error: unknown): Promise<boolean> {
-    if (isRetryable(error)) {
+    // A server fault may pass (a restart, a lock); its repeat is harmless (the Idempotency-Key).
+    if (isRetryable(error) || (isServerFault(error) && this.attempt < SERVER_FAULT_RETRIES)) {
       this.scheduleRetry(error);
       return false;
     }
@@ -220,13 +271,13 @@ export class Outbox {
     if (write.kind === "delete" && isNotFound(error)) {
       // Already gone (deleted elsewhere): the user's intent holds.
       const result: WriteResult = { kind: "deleted", ids: [write.id] };
-      await this.options.store.acknowledged(write.writeId, result);
+      await this.store.acknowledged(write.writeId, result);
       this.options.appState.getState().writeSucceeded(write.writeId, result);
       this.broadcast({ type: "acknowledged", writeId: write.writeId, result });
       return true;
     }
     const failure = failureOf(error);
-    await this.options.store.failed(write.writeId, failure);
+    await this.store.failed(write.writeId, failure);
     this.options.appState.getState().writeFailed(write, failure);
     this.broadcast({ type: "changed" });
     return true;
@@ -265,7 +316,7 @@ export class Outbox {
   /** Shows the stored outbox (through the same queue as `record`, so it never undoes one). */
   private reload(): Promise<void> {
     return this.serial(async () => {
-      const entries = await this.options.store.all();
+      const entries = await this.store.all();
       const shown = [...entries, ...this.unstored.map((write) => ({ write, failure: null }))];
       if (!this.disposed) this.options.appState.getState().outboxLoaded(shown);
     });

@@ -24,8 +24,10 @@ export function saveListWhileSignedIn(options: {
   follower: ChangeFollower;
   cache: ListCache;
   env: Environment;
+  /** Whose list this browser keeps now: another tab's sign-out (or sign-in) makes it not `user`. */
+  keptUserId(): string | null;
 }): () => void {
-  const { appState, user, follower, cache, env } = options;
+  const { appState, user, follower, cache, env, keptUserId } = options;
   let cancel: (() => void) | null = null;
   const save = () => {
     cancel = null;
@@ -35,6 +37,8 @@ export function saveListWhileSignedIn(options: {
     // so while a write is unanswered the seq may already cover a change `confirmed` lacks:
     // saved together, the next start would resume past it. The answer's commit saves again.
     if (appState.getState().pending.length > 0) return;
+    // Signed out in another tab meanwhile: that tab cleared the list, and it stays cleared.
+    if (keptUserId() !== user.id) return;
     const todos = sortedTodos(appState.getState().confirmed);
     cache.save({ user, todos, seq: state.lastSeq, savedAt: env.now() }).catch(() => {
       // Not kept this time (quota, a closing database): the next start waits for the server instead.

@@ -48,6 +48,17 @@ describe("the outbox in IndexedDB", () => {
     expect((await store.all()).map((e) => e.write)).toEqual([{ ...edit("w2", "oat milk", 1) }]);
   });
 
+  it("leaves an edit on its base when the acknowledged version skipped one (another device's change), and never rebases a failed write", async () => {
+    const store = indexedDbOutbox(db, "ada");
+    await store.add({ kind: "update", writeId: "w1", id: ID, patch: { done: true } });
+    await store.add(edit("w2", "oat milk", 1));
+    await store.add(edit("w3", "soy milk", 1));
+    await store.failed("w3", { code: "internal", reason: "something broke" });
+    // w1 produced version 3: version 2 was another device's, which w2 never saw.
+    await store.acknowledged("w1", { kind: "saved", todos: [makeTodo({ id: ID, version: 3 })] });
+    expect((await store.all()).map((e) => e.write)).toEqual([edit("w2", "oat milk", 1), edit("w3", "soy milk", 1)]);
+  });
+
   it("keeps failed writes with their reason, holds back later writes of a todo whose create failed, and retries or discards them", async () => {
     const store = indexedDbOutbox(db, "ada");
     await store.add(create("w1"));

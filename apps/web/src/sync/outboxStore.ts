@@ -74,7 +74,8 @@ export function indexedDbOutbox(db: BrowserDb, userId: string): OutboxStore {
       const rows = await rowsOf(tx);
       const done = rows.find((row) => row.write.writeId === writeId);
       if (done?.order !== undefined) await tx.store.delete(done.order);
-      const rest = rows.filter((row) => row !== done);
+      // A failed write keeps its base: the person decides about it as it was refused.
+      const rest = rows.filter((row) => row !== done && row.failure === null);
       const rebased = rebaseWrites(rest.map((row) => row.write), result);
       for (const [i, row] of rest.entries()) {
         const write = rebased[i];
@@ -120,8 +121,10 @@ export function memoryOutbox(): OutboxStore {
     },
     acknowledged: async (writeId, result) => {
       const rest = entries.filter((entry) => entry.write.writeId !== writeId);
-      const rebased = rebaseWrites(rest.map((entry) => entry.write), result);
-      entries = rest.map((entry, i) => ({ ...entry, write: rebased[i] ?? entry.write }));
+      const queued = rest.filter((entry) => entry.failure === null);
+      const writes = rebaseWrites(queued.map((entry) => entry.write), result);
+      const rebased = new Map(queued.map((entry, i) => [entry, writes[i] ?? entry.write]));
+      entries = rest.map((entry) => ({ ...entry, write: rebased.get(entry) ?? entry.write }));
     },
     failed: async (writeId, failure) => {
       entries = entries.map((entry) => (entry.write.writeId === writeId ? { ...entry, failure } : entry));
@@ -137,4 +140,15 @@ export function memoryOutbox(): OutboxStore {
       entries = [];
     },
   };
+}
+
+/** A memory outbox holding what `store` still gives (nothing, if it cannot even be read). */
+export async function memoryCopyOf(store: OutboxStore): Promise<OutboxStore> {
+  const memory = memoryOutbox();
+  const entries = await store.all().catch((): StoredWrite[] => []);
+  for (const entry of entries) {
+    await memory.add(entry.write);
+    if (entry.failure !== null) await memory.failed(entry.write.writeId, entry.failure);
+  }
+  return memory;
 }

@@ -18,9 +18,9 @@ interface TodoItemProps {
  * yet; the `class` is kept to exactly TodoMVC's `completed` / `editing`, which end-to-end
  * suites compare verbatim. Memoised: a change to another todo does not re-render this one.
  *
- * An edit remembers the version and text it started from: the save names that version (so the
- * server refuses it if the todo changed elsewhere meanwhile, and the person then chooses), and a
- * change from elsewhere arriving during the edit is shown under it while the draft is kept.
+ * An edit remembers the text and version it started from: when the text changed elsewhere
+ * meanwhile, the save names that version (so the server refuses it, and the person then
+ * chooses), and the change from elsewhere is shown under the editor while the draft is kept.
  */
 export const TodoItem = memo(function TodoItem({ todo, editing, gone = false, onEdit }: TodoItemProps) {
   const editTodo = useAppState((state) => state.editTodo);
@@ -39,7 +39,10 @@ export const TodoItem = memo(function TodoItem({ todo, editing, gone = false, on
       if (text.trim() !== "") addTodo(text);
       return;
     }
-    editTodo(todo.id, text, start?.version ?? null);
+    // The text is what a save could overwrite: while nobody changed it, the todo as it is now is
+    // the base (a toggle meanwhile, the person's own or another device's, is no conflict).
+    const base = start === null || todo.text === start.text ? todo.version : start.version;
+    editTodo(todo.id, text, base);
   }
 
   const note = !editing || start === null ? null : gone ? "gone" : todo.text !== start.text ? todo.text : null;
