@@ -1,5 +1,5 @@
 import { expectNoSeriousA11yViolations } from "./axe.js";
-import { addTodo, expect, expectSettled, item, pendingCount, signUp, test } from "./fixtures.js";
+import { addTodo, expect, expectSettled, item, labels, openAccount, PASSWORD, pendingCount, signUp, test, twoDevices } from "./fixtures.js";
 
 /**
  * axe-core over every screen, in the states a person meets (issue 19: WCAG 2.2 AA). Fails on
@@ -51,7 +51,7 @@ for (const viewport of [
       await expect(page.getByTestId("undo-notice")).toBeVisible();
       await expectNoSeriousA11yViolations(page, "list with the undo notice");
 
-      // A write the server refuses: the list rolls it back and an error toast says why.
+      // A write the server refuses: the list rolls it back and the failed-writes panel says why.
       await page.route("**/api/todos/*", (route) =>
         route.request().method() === "PATCH"
           ? route.fulfill({ status: 400, json: { error: { code: "validation_failed", message: "the request body is not valid" } } })
@@ -59,11 +59,74 @@ for (const viewport of [
       );
       // click, not check: the refusal may roll the box back before check() could see it ticked.
       await item(page, "active todo").locator(".toggle").click();
-      await expect(page.getByTestId("toast")).toBeVisible();
-      await expectNoSeriousA11yViolations(page, "list with an error toast");
+      await expect(page.getByTestId("failed-write")).toHaveAttribute("data-code", "validation_failed");
+      await expectNoSeriousA11yViolations(page, "list with a refused write");
     });
 
-    test("offline with changes waiting, and the server unreachable at load", async ({ page }) => {
+    test("an edit meeting a change from another device, and the conflict it leaves", async ({ page, newDevice }) => {
+      const { a, b } = await twoDevices(page, newDevice);
+      await addTodo(a, "original");
+      await expect(labels(b)).toHaveText(["original"]);
+      await item(a, "original").getByTestId("todo-title").dblclick();
+      await a.locator(".edit").fill("my version");
+      await item(b, "original").getByTestId("todo-title").dblclick();
+      await b.locator(".edit").fill("their version");
+      await b.locator(".edit").press("Enter");
+      await expect(a.getByTestId("edit-note")).toContainText("their version");
+      await expectNoSeriousA11yViolations(a, "list while editing an item changed elsewhere");
+      await a.locator(".edit").press("Enter");
+      await expect(a.getByTestId("failed-write")).toHaveAttribute("data-code", "conflict");
+      await expectNoSeriousA11yViolations(a, "list with a conflicting edit");
+    });
+
+    test("the account page: roster, a new token, a refused form, the delete confirmation", async ({ page }) => {
+      await signUp(page);
+      await openAccount(page);
+      await expectNoSeriousA11yViolations(page, "account");
+
+      const tokenForm = page.getByTestId("create-token-form");
+      await tokenForm.getByLabel("Token name").fill("Phone app");
+      await tokenForm.getByLabel("Expires after (days)").fill("30");
+      await tokenForm.getByLabel("Your password").fill(PASSWORD);
+      await tokenForm.getByRole("button", { name: "Create token" }).click();
+      await expect(page.getByTestId("token-secret")).toBeVisible();
+      await expectNoSeriousA11yViolations(page, "account with a new token's secret");
+      await page.getByRole("button", { name: "Done" }).click();
+
+      const passwordForm = page.getByTestId("change-password-form");
+      await passwordForm.getByLabel("Current password").fill("not my password");
+      await passwordForm.getByLabel("New password").fill("a brand new passphrase");
+      await passwordForm.getByRole("button", { name: "Change password" }).click();
+      await expect(passwordForm.getByLabel("Current password")).toHaveAttribute("aria-invalid", "true");
+      const webhookForm = page.getByTestId("create-webhook-form");
+      await webhookForm.getByLabel("Payload URL").fill("ftp://example.com/hook");
+      await webhookForm.getByRole("button", { name: "Add webhook" }).click();
+      await expect(webhookForm.getByTestId("webhook-url-error")).toBeVisible();
+      await expectNoSeriousA11yViolations(page, "account with refused forms");
+    });
+
+    test("forgot password, link sent, and the reset page with a refused link", async ({ page }) => {
+      await page.goto("/");
+      await page.getByTestId("forgot-password").click();
+      const form = page.getByTestId("forgot-password-form");
+      await expect(form).toBeVisible();
+      await expectNoSeriousA11yViolations(page, "forgot password");
+      await form.getByLabel("Email").fill("someone@example.com");
+      await form.getByRole("button", { name: "Send reset link" }).click();
+      await expect(page.getByTestId("reset-requested")).toBeVisible();
+      await expectNoSeriousA11yViolations(page, "reset link requested");
+
+      await page.goto("/reset-password?token=not-a-real-token");
+      const reset = page.getByTestId("reset-password-form");
+      await expect(reset).toBeVisible();
+      await expectNoSeriousA11yViolations(page, "reset password");
+      await reset.getByLabel("New password").fill("remembered at last");
+      await reset.getByRole("button", { name: "Set new password" }).click();
+      await expect(page.getByTestId("auth-error")).toBeVisible();
+      await expectNoSeriousA11yViolations(page, "reset password with a refused link");
+    });
+
+    test("offline with changes waiting, and the server unreachable at load, with and without a kept list", async ({ page }) => {
       await signUp(page);
       await addTodo(page, "saved");
       await expectSettled(page);
@@ -75,7 +138,13 @@ for (const viewport of [
       await page.context().setOffline(false);
       await expectSettled(page);
 
-      await page.route("**/api/auth/me", (route) => route.abort());
+      await page.route("**/api/**", (route) => route.abort());
+      await page.reload();
+      await expect(page.getByTestId("cached-list")).toBeVisible();
+      await expectNoSeriousA11yViolations(page, "kept list, server unreachable");
+
+      // A browser that kept no list for anyone meets the unreachable screen instead.
+      await page.evaluate(() => localStorage.removeItem("tandem.lastUser"));
       await page.reload();
       await expect(page.getByTestId("unreachable")).toBeVisible();
       await expectNoSeriousA11yViolations(page, "server unreachable");
