@@ -272,12 +272,15 @@ export class Outbox {
       // Already gone (deleted elsewhere): the user's intent holds.
       const result: WriteResult = { kind: "deleted", ids: [write.id] };
       await this.store.acknowledged(write.writeId, result);
+      if (this.disposed) return false;
       this.options.appState.getState().writeSucceeded(write.writeId, result);
       this.broadcast({ type: "acknowledged", writeId: write.writeId, result });
       return true;
     }
     const failure = failureOf(error);
     await this.store.failed(write.writeId, failure);
+    // Signed out meanwhile: the failure is kept with the write, and shown at the next sign-in.
+    if (this.disposed) return false;
     this.options.appState.getState().writeFailed(write, failure);
     this.broadcast({ type: "changed" });
     return true;
