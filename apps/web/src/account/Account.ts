@@ -22,6 +22,7 @@ import type { CachedList } from "../sync/listCache";
 import type { Outbox } from "../sync/Outbox";
 import type { OpenSocket } from "../sync/socket";
 import { ACCOUNT_DELETED, signOutMessage } from "./signOutMessage";
+import { loadKeptList, whenLiveAgain } from "./keptList";
 import { startSignedIn, type SignedIn } from "./signedIn";
 import type { TabCoordination } from "../sync/tabChannel";
 
@@ -77,7 +78,7 @@ export class Account {
    */
   async restore(): Promise<void> {
     const { appState } = this.options;
-    const cached = await this.cachedList();
+    const cached = await loadKeptList(this.options.storage);
     if (cached) this.begin(cached.user, cached);
     const outcome = await this.checkSession(cached);
     if (outcome !== "unreachable") return;
@@ -87,7 +88,7 @@ export class Account {
     }
     // The kept list stays on screen, not live, while the connection keeps trying.
     void (async () => {
-      while ((await this.reconnected(cached.user.id)) && (await this.checkSession(cached)) === "unreachable");
+      while ((await whenLiveAgain(appState, () => this.running?.user.id === cached.user.id)) && (await this.checkSession(cached)) === "unreachable");
     })();
   }
 
@@ -111,19 +112,6 @@ export class Account {
       this.running?.outbox.release();
     }
     return "done";
-  }
-
-  /** Resolves true when the connection of `userId`'s kept session is next live; false once it ended. */
-  private reconnected(userId: string): Promise<boolean> {
-    const { appState } = this.options;
-    return new Promise((resolve) => {
-      const unsubscribe = appState.subscribe((state) => {
-        const ended = this.running?.user.id !== userId;
-        if (!ended && state.connectionStatus !== "live") return;
-        unsubscribe();
-        resolve(!ended);
-      });
-    });
   }
 
   /** Throws the server's refusal (ApiError) or NetworkError; the form shows it. */
@@ -258,17 +246,6 @@ export class Account {
   async revokeToken(id: string): Promise<void> {
     await this.guard(this.options.account.revokeToken(id));
     this.options.appState.getState().tokenRemoved(id);
-  }
-
-  private async cachedList(): Promise<CachedList | null> {
-    const { storage } = this.options;
-    const userId = storage.lastUserId();
-    if (userId === null) return null;
-    try {
-      return await storage.lists.load(userId);
-    } catch {
-      return null;
-    }
   }
 
   private begin(user: User, cached?: CachedList): void {

@@ -4,7 +4,8 @@ import { createAppState, type AppStateApi } from "../state/appState";
 import type { PendingWrite, WriteResult } from "../state/pendingWrite";
 import { FakeEnvironment, settle } from "../testing/FakeEnvironment";
 import { makeTodo } from "../testing/fixtures";
-import { Outbox, SERVER_FAULT_RETRIES } from "./Outbox";
+import { Outbox } from "./Outbox";
+import { SERVER_FAULT_RETRIES } from "./writeOutcome";
 import { memoryOutbox, type OutboxStore } from "./outboxStore";
 
 /** A server stand-in: records what it was sent and answers each write as the test scripts. */

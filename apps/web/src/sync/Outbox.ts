@@ -1,15 +1,12 @@
-import { ApiError, errorMessage, isNotFound, isRetryable, isServerFault, isUnauthorized } from "../api/errors";
+import { ApiError } from "../api/errors";
 import type { Environment } from "../environment";
-import { randomId } from "../randomId";
 import type { AppStateApi } from "../state/appState";
-import type { PendingWrite, WriteFailure, WriteResult } from "../state/pendingWrite";
+import type { FailedWrite, PendingWrite, WriteResult } from "../state/pendingWrite";
 import { backoffDelay } from "./backoff";
 import { inTabLock, type DrainLock } from "./drainLock";
 import type { OutboxChannel, OutboxMessage } from "./outboxChannel";
 import { memoryCopyOf, nextToSend, type OutboxStore } from "./outboxStore";
-
-/** How often a write the server failed on (a 5xx other than 503) is sent again before it is kept as failed. */
-export const SERVER_FAULT_RETRIES = 3;
+import { keptAsNew, keptOverCurrent, outcomeOf } from "./writeOutcome";
 
 export interface OutboxOptions {
   appState: AppStateApi;
@@ -28,16 +25,17 @@ export interface OutboxOptions {
 }
 
 /**
- * The durable outbox: every write is recorded in the store before the list shows it, and removed
- * only once the server acknowledged it, so a reload, a closed tab or a killed browser loses
- * nothing; the next start (in any tab) sends what is left. Writes go one at a time, oldest first,
+ * The durable outbox: every write is shown and recorded in the store in the same moment (the
+ * store's commit takes milliseconds; a checkbox must change when it is clicked), sent only once
+ * stored, and removed only once the server acknowledged it, so a reload, a closed tab or a killed
+ * browser loses nothing; the next start (in any tab) sends what is left. Writes go one at a time, oldest first,
  * so the server sees them in the order the user made them, each with its Idempotency-Key:
  *
  * - success → removed, later edits of the same todo rebased on the version it produced, and the
  *   app state reconciles the todo from the server's answer (every tab of the user's, by broadcast);
  * - no answer / 503 / 429 → the write stays at the head of the queue and is sent again after
  *   a backoff delay, on `online`, or when the app state says the connection is live again;
- *   another 5xx the same way, up to SERVER_FAULT_RETRIES times, then as a refusal;
+ *   another 5xx the same way, a few times, then as a refusal (writeOutcome.ts);
  * - any other refusal → the write is kept as failed (with the server's reason, and the current
  *   todo on a conflict), the user is told, and may retry or discard it; the queue carries on.
  */
@@ -153,22 +151,13 @@ export class Outbox {
   }
 
   /** Replaces a failed edit (or create) with a new todo carrying its text. */
-  async keepAsNew(writeId: string): Promise<void> {
-    const failed = this.failedWrite(writeId);
-    const text = failed?.write.kind === "create" ? failed.write.text : failed?.write.kind === "update" ? failed.write.patch.text : undefined;
-    if (text === undefined) return;
-    // Recorded before the failed one is dropped: closing the tab in between loses nothing.
-    await this.record({ kind: "create", writeId: randomId(), id: randomId(), text });
-    await this.discard(writeId);
+  keepAsNew(writeId: string): Promise<void> {
+    return this.replaceFailed(writeId, (failed) => keptAsNew(failed.write));
   }
 
   /** Sends a conflicting edit again over the todo as it is now, knowingly. */
-  async overwrite(writeId: string): Promise<void> {
-    const failed = this.failedWrite(writeId);
-    const current = failed?.failure.current;
-    if (failed?.write.kind !== "update" || current === undefined) return;
-    await this.record({ ...failed.write, writeId: randomId(), baseVersion: current.version });
-    await this.discard(writeId);
+  overwrite(writeId: string): Promise<void> {
+    return this.replaceFailed(writeId, keptOverCurrent);
   }
 
   /** Drops every unsent write of this user (a sign-out that discards them). */
@@ -258,32 +247,29 @@ export class Outbox {
 
   /** Handles a refused or unanswered write; returns whether to go on with the next one. */
   private async settleFailure(write: PendingWrite, error: unknown): Promise<boolean> {
-    // A server fault may pass (a restart, a lock); its repeat is harmless (the Idempotency-Key).
-    if (isRetryable(error) || (isServerFault(error) && this.attempt < SERVER_FAULT_RETRIES)) {
-      this.scheduleRetry(error);
-      return false;
+    const outcome = outcomeOf(write, error, this.attempt);
+    switch (outcome.kind) {
+      case "retry":
+        this.scheduleRetry(error);
+        return false;
+      case "signedOut":
+        this.halted = true;
+        this.options.onUnauthorized();
+        return false;
+      case "done":
+        await this.store.acknowledged(write.writeId, outcome.result);
+        if (this.disposed) return false;
+        this.options.appState.getState().writeSucceeded(write.writeId, outcome.result);
+        this.broadcast({ type: "acknowledged", writeId: write.writeId, result: outcome.result });
+        return true;
+      case "failed":
+        await this.store.failed(write.writeId, outcome.failure);
+        // Signed out meanwhile: the failure is kept with the write, and shown at the next sign-in.
+        if (this.disposed) return false;
+        this.options.appState.getState().writeFailed(write, outcome.failure);
+        this.broadcast({ type: "changed" });
+        return true;
     }
-    if (isUnauthorized(error)) {
-      this.halted = true;
-      this.options.onUnauthorized();
-      return false;
-    }
-    if (write.kind === "delete" && isNotFound(error)) {
-      // Already gone (deleted elsewhere): the user's intent holds.
-      const result: WriteResult = { kind: "deleted", ids: [write.id] };
-      await this.store.acknowledged(write.writeId, result);
-      if (this.disposed) return false;
-      this.options.appState.getState().writeSucceeded(write.writeId, result);
-      this.broadcast({ type: "acknowledged", writeId: write.writeId, result });
-      return true;
-    }
-    const failure = failureOf(error);
-    await this.store.failed(write.writeId, failure);
-    // Signed out meanwhile: the failure is kept with the write, and shown at the next sign-in.
-    if (this.disposed) return false;
-    this.options.appState.getState().writeFailed(write, failure);
-    this.broadcast({ type: "changed" });
-    return true;
   }
 
   private scheduleRetry(error: unknown): void {
@@ -305,8 +291,13 @@ export class Outbox {
     void this.reload();
   }
 
-  private failedWrite(writeId: string) {
-    return this.options.appState.getState().failed.find((entry) => entry.write.writeId === writeId);
+  /** Records the write that keeps a failed one's text, then drops the failed one (in that order: closing the tab in between loses nothing). */
+  private async replaceFailed(writeId: string, replacement: (failed: FailedWrite) => PendingWrite | null): Promise<void> {
+    const failed = this.options.appState.getState().failed.find((entry) => entry.write.writeId === writeId);
+    const write = failed === undefined ? null : replacement(failed);
+    if (write === null) return;
+    await this.record(write);
+    await this.discard(writeId);
   }
 
   private async changeStored(change: () => Promise<void>): Promise<void> {
@@ -339,10 +330,4 @@ export class Outbox {
     this.serialTail = result.catch(() => {});
     return result;
   }
-}
-
-function failureOf(error: unknown): WriteFailure {
-  const reason = errorMessage(error);
-  if (!(error instanceof ApiError)) return { code: "internal", reason };
-  return error.current === null ? { code: error.code, reason } : { code: error.code, reason, current: error.current };
 }
