@@ -6,6 +6,9 @@ import { addTodo, expect, expectSettled, item, labels, openAccount, PASSWORD, pe
  * any serious or critical violation. Desktop and phone widths both: contrast and layout differ.
  */
 
+// The slowest file of the suite (whole-page scans): its tests share both workers instead of one.
+test.describe.configure({ mode: "parallel" });
+
 for (const viewport of [
   { width: 1280, height: 800 },
   { width: 390, height: 844 },
