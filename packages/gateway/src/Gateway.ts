@@ -55,6 +55,7 @@ export class Gateway<TData = unknown> {
   /** Tags this instance's bus messages, so it can ignore its own when they come back. */
   readonly instanceId = randomUUID();
   readonly #onOpen: GatewayOptions<TData>["onOpen"];
+  readonly #onClose: GatewayOptions<TData>["onClose"];
   readonly #bus: Bus;
   readonly #path: string;
   readonly #limits: SocketLimits;
@@ -74,6 +75,7 @@ export class Gateway<TData = unknown> {
 
   constructor(options: GatewayOptions<TData>) {
     this.#onOpen = options.onOpen;
+    this.#onClose = options.onClose;
     this.#bus = options.bus ?? new MemoryBus();
     this.#path = options.path ?? DEFAULT_PATH;
     this.#logger = options.logger ?? silentLogger;
@@ -259,6 +261,11 @@ export class Gateway<TData = unknown> {
       this.#sockets.delete(ws);
       this.#heartbeat.remove(ws);
       this.#logger.debug({ socketId: id, code }, "socket closed");
+      try {
+        this.#onClose?.(socket);
+      } catch (err) {
+        this.#logger.error({ err, socketId: id }, "onClose threw");
+      }
     });
     this.#logger.debug({ socketId: id, tags: grant.tags }, "socket opened");
     if (this.#onOpen === undefined) return;
