@@ -52,7 +52,7 @@ try {
   await measureFanout(target, { rate: 1500, durationMs: 2500, drainMs: 2000, maxInflight: 1500 });
   for (let i = 0; i < Number(values.windows); i++) {
     const file = path.join(dataDir, `w${i}.cpuprofile`);
-    if (!values["no-profile"]) await probe.profileStart(250);
+    if (!values["no-profile"]) await probe.profileStart(1000);
     const r = await measureFanout(target, { rate, durationMs: Number(values["window-ms"]), drainMs: 2000, probes: target.probes, serverCore: plan.serverCore, maxInflight: backlogLimit(rate) });
     if (!values["no-profile"]) await probe.profileStop(file);
     const s = r.server;
