@@ -8,7 +8,7 @@
  *   node bench/tools/stalls.mjs [--rate 1000] [--windows 4] [--users 1000] [--repo DIR]
  */
 import { randomBytes } from "node:crypto";
-import { readFile, mkdtemp, rm } from "node:fs/promises";
+import { copyFile, readFile, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -27,6 +27,8 @@ const { values } = parseArgs({
     "stall-ms": { type: "string", default: "25" },
     repo: { type: "string" },
     "no-profile": { type: "boolean", default: false },
+    /** Copy each window's profile here (w<i>.cpuprofile) for other tools. */
+    keep: { type: "string" },
   },
 });
 const rate = Number(values.rate);
@@ -50,6 +52,7 @@ try {
   await target.connect();
   const probe = /** @type {import("../lib/probe.mjs").Probe} */ (target.probes[0]);
   await measureFanout(target, { rate: 1500, durationMs: 2500, drainMs: 2000, maxInflight: 1500 });
+  const t0 = Date.now();
   for (let i = 0; i < Number(values.windows); i++) {
     const file = path.join(dataDir, `w${i}.cpuprofile`);
     if (!values["no-profile"]) await probe.profileStart(1000);
@@ -57,8 +60,9 @@ try {
     if (!values["no-profile"]) await probe.profileStop(file);
     const s = r.server;
     print(
-      `window ${i}: ${r.writes} writes, p50 ${r.e2e.p50} p99 ${r.e2e.p99} max ${r.e2e.max} ms; cpu ${s?.cpu} other ${s?.otherLoad}; loop delay p99 ${s?.loopDelayP99Ms} max ${s?.loopDelayMaxMs}; gc ${s?.gcMs} ms (max ${s?.gcMaxMs})`,
+      `window ${i} at +${((Date.now() - t0) / 1000).toFixed(1)} s: ${r.writes} writes, p50 ${r.e2e.p50} p99 ${r.e2e.p99} max ${r.e2e.max} ms; cpu ${s?.cpu} other ${s?.otherLoad}; loop delay p99 ${s?.loopDelayP99Ms} max ${s?.loopDelayMaxMs}; gc ${s?.gcMs} ms (max ${s?.gcMaxMs})`,
     );
+    if (values.keep && !values["no-profile"]) await copyFile(file, path.join(values.keep, `w${i}.cpuprofile`));
     if (!values["no-profile"]) print(describeStalls(JSON.parse(await readFile(file, "utf8")), stallMs));
   }
 } finally {
