@@ -55,7 +55,7 @@ try {
   const t0 = Date.now();
   for (let i = 0; i < Number(values.windows); i++) {
     const file = path.join(dataDir, `w${i}.cpuprofile`);
-    if (!values["no-profile"]) await probe.profileStart(1000);
+    if (!values["no-profile"]) await probe.profileStart(500);
     const r = await measureFanout(target, { rate, durationMs: Number(values["window-ms"]), drainMs: 2000, probes: target.probes, serverCore: plan.serverCore, maxInflight: backlogLimit(rate) });
     if (!values["no-profile"]) await probe.profileStop(file);
     const s = r.server;
