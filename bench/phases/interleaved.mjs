@@ -3,7 +3,7 @@ import { spread } from "../lib/spread.mjs";
 
 /**
  * The headline: every server, each with its sockets connected, measured at the same fixed write
- * rates in interleaved rounds (A B C, A B C, …), so that a slow minute of a shared machine falls
+ * rates in interleaved rounds (A B C, C B A, …), so that a slow minute of a shared machine falls
  * on every server alike instead of on whichever ran then. Per window: the server process's own
  * CPU time (user + system, all threads, read inside it with `process.cpuUsage()`) per write, and
  * the write → other-device latency percentiles. A ratio is taken within each round (both sides
@@ -28,8 +28,13 @@ export async function interleaved(targets, { rates, repeats, windowMs, drainMs, 
   /** @type {Record<string, Record<string, FanoutResult[]>>} */
   const windows = Object.fromEntries(targets.map((t) => [t.name, Object.fromEntries(rates.map((r) => [String(r), []]))]));
   for (let round = 0; round < repeats; round++) {
+    // Every other round runs the servers in reverse (A B C, C B A, …), so that no server always
+    // takes one place: with a fixed order, the server measured first at 1,000 writes/s used more
+    // CPU per write than the second in 7 runs out of 7 (1.03–1.20×, 1.05× against a copy of
+    // itself) and had the higher p99 in 33 rounds out of 45 (docs/performance.md).
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const rate of rates) {
-      for (const target of targets) {
+      for (const target of order) {
         const r = await measureFanout(target, { rate, durationMs: windowMs, drainMs, probes: target.probes, serverCore, maxInflight: backlogLimit(rate) });
         onWindow(target.name, r);
         windows[target.name]?.[String(rate)]?.push(r);

@@ -36,7 +36,7 @@ function resultsSection(results, checks, jsonName) {
   const lines = [
     `Run of ${results.startedAt.slice(0, 16).replace("T", " ")} UTC, ${num(results.durationS)} s, on ${m.summary}.`,
     `Before the run: load average ${m.loadAverage.join(", ")}, cores busy ${(m.coreBusyBeforeStart ?? []).map((/** @type {number} */ b) => `${Math.round(b * 100)}%`).join(" / ")}; after it: load average ${(m.loadAverageAfter ?? []).join(", ")}; during it, see the "noise" rows.`,
-    `Headline: ${results.config.repeats} interleaved rounds (${columns(results).join(", ")}; each server, each rate, ${results.config.headlineWindowMs / 1000} s a window); each figure is the median over the rounds, with the range in brackets.`,
+    `Headline: ${results.config.repeats} interleaved rounds (${columns(results).join(", ")}, reversed every other round; each server, each rate, ${results.config.headlineWindowMs / 1000} s a window); each figure is the median over the rounds, with the range in brackets.`,
     `Raw numbers: [\`results/${jsonName}\`](results/${jsonName}).`,
     ...(results.rescored ? [`Re-scored: ${results.rescored}.`] : []),
     "",

@@ -41,6 +41,7 @@ import { relay } from "./sockets/relay.js";
 import { CredentialExpiry } from "./sockets/credentialExpiry.js";
 import { credentialTag, sessionTag, userTag } from "./sockets/tags.js";
 import type { AccountEvents } from "./devices/accountEvents.js";
+import { SocketPresence } from "./devices/socketPresence.js";
 import { DeviceRoster } from "./devices/DeviceRoster.js";
 import { MemoryPresence, type Presence } from "./devices/Presence.js";
 import { CredentialCheck } from "./auth/credentialCheck.js";
@@ -153,9 +154,10 @@ export function createServer({
   const gateway = createGateway<SocketData>({
     authenticate: socketAuth({ store, sessions, tickets, originOf, allowedOrigins: config.ALLOWED_ORIGINS, credentialExpiry }),
     onOpen: (socket) => {
-      trackPresence(socket.data.userId, socket.data.accountDeviceId, socket.closed);
+      socketPresence.opened(socket.id, socket.data.userId, socket.data.accountDeviceId);
       return catchUp(todos, socket);
     },
+    onClose: (socket) => socketPresence.closed(socket.id, socket.data.userId, socket.data.accountDeviceId),
     bus,
     maxPayload: config.SOCKET_MAX_PAYLOAD_BYTES,
     maxConnectionsPerKey: config.SOCKET_MAX_PER_USER,
@@ -194,14 +196,7 @@ export function createServer({
   const roster = new DeviceRoster({ store, presence, events });
 
   // A device is online while it has a socket open anywhere; its user's sockets hear when that changes.
-  const presenceFailed = (err: unknown) => logger.warn({ err }, "updating presence failed");
-  function trackPresence(userId: string, deviceId: string, closed: Promise<void>): void {
-    const joined = presence.join(userId, deviceId).then((first) => first && events.rosterChanged(userId, "online", deviceId), presenceFailed);
-    void closed
-      .then(() => joined)
-      .then(() => presence.leave(userId, deviceId))
-      .then((last) => last && events.rosterChanged(userId, "offline", deviceId), presenceFailed);
-  }
+  const socketPresence = new SocketPresence(presence, events, (err) => logger.warn({ err }, "updating presence failed"));
   // An instance that died held sockets: their devices' users hear of it from a survivor.
   presence.start((userId, deviceIds) => deviceIds.forEach((deviceId) => events.rosterChanged(userId, "offline", deviceId)));
 

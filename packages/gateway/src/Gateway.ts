@@ -23,6 +23,7 @@ import { Heartbeat } from "./heartbeat.js";
 import { silentLogger, type Logger } from "./Logger.js";
 import { MemoryBus } from "./MemoryBus.js";
 import { EVERY_SOCKET, ReceiverIndex, normalizeReceivers, type ReceiversInput } from "./receivers.js";
+import { listenTo, socketListeners, type SocketListeners } from "./socketListeners.js";
 import { pathOf, rejectUpgrade } from "./upgrade.js";
 
 /** What a health check or a log line says about a gateway. */
@@ -55,6 +56,7 @@ export class Gateway<TData = unknown> {
   /** Tags this instance's bus messages, so it can ignore its own when they come back. */
   readonly instanceId = randomUUID();
   readonly #onOpen: GatewayOptions<TData>["onOpen"];
+  readonly #onClose: GatewayOptions<TData>["onClose"];
   readonly #bus: Bus;
   readonly #path: string;
   readonly #limits: SocketLimits;
@@ -65,6 +67,7 @@ export class Gateway<TData = unknown> {
   readonly #admission: AdmissionChecks<TData>;
   readonly #heartbeat: Heartbeat;
   readonly #sockets = new Map<WebSocket, LocalSocket<TData>>();
+  readonly #wsListeners: SocketListeners;
   readonly #detachers = new Map<Server, () => void>();
   /** One listener for every upgrading socket, not a closure each. */
   readonly #onUpgradeSocketError = (err: Error): void => this.#logger.debug({ err }, "upgrade socket error");
@@ -74,6 +77,7 @@ export class Gateway<TData = unknown> {
 
   constructor(options: GatewayOptions<TData>) {
     this.#onOpen = options.onOpen;
+    this.#onClose = options.onClose;
     this.#bus = options.bus ?? new MemoryBus();
     this.#path = options.path ?? DEFAULT_PATH;
     this.#logger = options.logger ?? silentLogger;
@@ -107,6 +111,10 @@ export class Gateway<TData = unknown> {
       if (socket !== undefined) socket.terminate();
       else ws.terminate();
     });
+    this.#wsListeners = socketListeners(
+      (ws) => this.#sockets.get(ws),
+      (ws, code) => this.#closed(ws, code),
+    );
     this.#unsubscribeBus = this.#bus.subscribe((message) => this.#onBusMessage(message));
     this.#unsubscribeBusState = this.#bus.onStateChange((healthy) => this.#onBusState(healthy));
   }
@@ -254,12 +262,7 @@ export class Gateway<TData = unknown> {
     this.#index.add(socket);
     this.#sockets.set(ws, socket);
     this.#heartbeat.add(ws);
-    ws.once("close", (code) => {
-      this.#index.remove(socket);
-      this.#sockets.delete(ws);
-      this.#heartbeat.remove(ws);
-      this.#logger.debug({ socketId: id, code }, "socket closed");
-    });
+    listenTo(ws, this.#wsListeners);
     this.#logger.debug({ socketId: id, tags: grant.tags }, "socket opened");
     if (this.#onOpen === undefined) return;
     // Queue from before onOpen runs, so no message falls between its reads and going live.
@@ -274,6 +277,21 @@ export class Gateway<TData = unknown> {
       else result.then((filter) => socket.goLive(typeof filter === "function" ? filter : undefined), fail);
     } catch (err) {
       fail(err);
+    }
+  }
+
+  #closed(ws: WebSocket, code: number): void {
+    const socket = this.#sockets.get(ws);
+    if (socket === undefined) return;
+    socket.wsClosed();
+    this.#index.remove(socket);
+    this.#sockets.delete(ws);
+    this.#heartbeat.remove(ws);
+    this.#logger.debug({ socketId: socket.id, code }, "socket closed");
+    try {
+      this.#onClose?.(socket);
+    } catch (err) {
+      this.#logger.error({ err, socketId: socket.id }, "onClose threw");
     }
   }
 

@@ -101,6 +101,13 @@ export interface GatewayOptions<TData = unknown> {
    * A rejection closes the socket with 1011.
    */
   readonly onOpen?: (socket: GatewaySocket<TData>) => Promise<QueuedFilter | void> | void;
+  /**
+   * Called once when a socket closes, however that happened (its close, a missed pong, shutdown),
+   * after it left the gateway's index. Nothing is kept per socket for it: prefer it to chaining on
+   * `socket.closed`, whose promise and reactions would stay in memory for as long as the socket is
+   * open. A throw is logged.
+   */
+  readonly onClose?: (socket: GatewaySocket<TData>) => void;
   /** How instances reach each other's sockets. Default: a private {@link MemoryBus} (one instance). */
   readonly bus?: Bus;
   /** Default {@link DEFAULT_PATH}. */

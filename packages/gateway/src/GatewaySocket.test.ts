@@ -109,3 +109,35 @@ describe("inbound limits", () => {
     expect(warnings.filter((msg) => msg.includes("flooded"))).toEqual(["client flooded the socket, closing it"]);
   });
 });
+
+describe("onClose", () => {
+  it("is called once per socket, after it left the index, however it closed; a throw is logged", async () => {
+    const closed: { id: string; socketsLeft: number; sendable: boolean }[] = [];
+    const errors: string[] = [];
+    const logger: Logger = { debug() {}, info() {}, warn() {}, error: (_obj, msg) => void errors.push(msg ?? "") };
+    let socketCount = (): number => -1;
+    const started = await start({
+      logger,
+      onClose: (socket) => {
+        closed.push({ id: socket.id, socketsLeft: socketCount(), sendable: socket.send("too late") });
+        if (socket.tags.includes("throws")) throw new Error("bug in onClose");
+      },
+    });
+    const { gateway } = started;
+    socketCount = () => gateway.socketCount;
+    const byClient = await open(started.server, "token=a");
+    const byServer = await open(started.server, "token=b&tags=signed-out");
+    const throwing = await open(started.server, "token=c&tags=throws");
+    await byClient.close();
+    await waitFor(() => closed.length === 1, 5_000, "the client's close");
+    gateway.close({ tags: ["signed-out"] }, CloseCode.SIGNED_OUT, "signed out");
+    await waitFor(() => closed.length === 2, 5_000, "the server's close");
+    await gateway.shutdown();
+    expect(closed.map((c) => c.socketsLeft)).toEqual([2, 1, 0]);
+    expect(closed.every((c) => !c.sendable)).toBe(true);
+    expect(new Set(closed.map((c) => c.id)).size).toBe(3);
+    expect(errors).toEqual(["onClose threw"]);
+    expect((await throwing.closed).code).toBe(CloseCode.SERVICE_RESTART);
+    expect((await byServer.closed).code).toBe(CloseCode.SIGNED_OUT);
+  });
+});

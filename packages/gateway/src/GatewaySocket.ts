@@ -72,16 +72,28 @@ export class LocalSocket<TData> implements GatewaySocket<TData> {
     this.#ws = init.ws;
     this.#limits = limits;
     this.#logger = logger;
-    this.#ws.once("close", () => {
-      if (this.#closeTimer !== undefined) clearTimeout(this.#closeTimer);
-      this.#closing = true;
-      this.#queue = undefined;
-    });
-    // Client messages carry nothing the server acts on; they are only counted.
-    this.#ws.on("message", () => this.#countInbound());
-    // ws reports protocol errors (an oversized frame → it closes with 1009 itself) and socket
-    // resets here; without a listener they would crash the process.
-    this.#ws.on("error", (err) => this.#logger.debug({ err, socketId: this.id }, "socket error"));
+  }
+
+  /*
+   * The WebSocket's events reach a socket through the gateway's listeners, shared by every socket
+   * (see Gateway), rather than through closures of its own: those would be kept per open socket.
+   */
+
+  /** The WebSocket closed. */
+  wsClosed(): void {
+    if (this.#closeTimer !== undefined) clearTimeout(this.#closeTimer);
+    this.#closing = true;
+    this.#queue = undefined;
+  }
+
+  /** A client message arrived: it carries nothing the server acts on, so it is only counted. */
+  wsMessage(): void {
+    this.#countInbound();
+  }
+
+  /** A protocol error (an oversized frame: ws closes with 1009 itself) or a socket reset. */
+  wsError(err: Error): void {
+    this.#logger.debug({ err, socketId: this.id }, "socket error");
   }
 
   /** Resolves when the underlying socket is closed, however that happened. */

@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { AppError } from "../errors.js";
 import type { IdempotencyStore, StoredAnswer } from "../store/Store.js";
 import { principalOf } from "./authenticate.js";
-import { sendJsonInSlices } from "./sendJsonInSlices.js";
+import { JSON_CONTENT_TYPE, sendJsonInSlices } from "./sendJsonInSlices.js";
 
 /** What a write route answers, before it is sent (and kept, when the request carried a key). */
 export interface WriteAnswer {
@@ -109,7 +109,7 @@ async function send(res: Response, answer: WriteAnswer): Promise<string> {
     return (await sendJsonInSlices(res, body, answer.listKey)) ?? JSON.stringify(answer.body);
   }
   const text = JSON.stringify(answer.body);
-  res.type("json").send(text);
+  res.setHeader("Content-Type", JSON_CONTENT_TYPE).send(text);
   return text;
 }
 
@@ -117,7 +117,7 @@ function replay(res: Response, answer: StoredAnswer): void {
   res.setHeader(IDEMPOTENT_REPLAY_HEADER, "true");
   res.status(answer.status);
   if (answer.body === "") res.end();
-  else res.type("json").send(answer.body);
+  else res.setHeader("Content-Type", JSON_CONTENT_TYPE).send(answer.body);
 }
 
 /**
