@@ -24,20 +24,8 @@ import { silentLogger, type Logger } from "./Logger.js";
 import { MemoryBus } from "./MemoryBus.js";
 import { EVERY_SOCKET, ReceiverIndex, normalizeReceivers, type ReceiversInput } from "./receivers.js";
 import { listenTo, socketListeners, type SocketListeners } from "./socketListeners.js";
+import type { GatewayStats } from "./GatewayStats.js";
 import { pathOf, rejectUpgrade } from "./upgrade.js";
-
-/** What a health check or a log line says about a gateway. */
-export interface GatewayStats {
-  /** Sockets open on this instance. */
-  readonly sockets: number;
-  /** Limit keys (users, sessions...) holding at least one socket. */
-  readonly keys: number;
-  /** Distinct tags across this instance's sockets. */
-  readonly tags: number;
-  readonly bus: { readonly kind: Bus["kind"]; readonly healthy: boolean };
-  /** Whether an upgrade would be accepted now (bus healthy, not shutting down). */
-  readonly accepting: boolean;
-}
 
 /**
  * Builds a gateway; it accepts nothing until {@link Gateway.attach} hooks it to an HTTP server.

@@ -2,7 +2,8 @@
  * @tandem/gateway: WebSocket fan-out by tags and socket ids, across instances through a bus.
  * No HTTP framework and no storage: the application authenticates upgrades and replays history.
  */
-export { createGateway, Gateway, type GatewayStats } from "./Gateway.js";
+export { createGateway, Gateway } from "./Gateway.js";
+export type { GatewayStats } from "./GatewayStats.js";
 export {
   DEFAULT_CLOSE_TIMEOUT_MS,
   DEFAULT_MAX_BUFFERED_BYTES,
