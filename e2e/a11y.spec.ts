@@ -1,5 +1,5 @@
 import { expectNoSeriousA11yViolations } from "./axe.js";
-import { addTodo, expect, expectSettled, item, labels, openAccount, PASSWORD, pendingCount, signUp, test, twoDevices } from "./fixtures.js";
+import { addTodo, editMeetsChangeElsewhere, expect, expectSettled, item, openAccount, PASSWORD, pendingCount, signUp, test, twoDevices } from "./fixtures.js";
 
 /**
  * axe-core over every screen, in the states a person meets (issue 19: WCAG 2.2 AA). Fails on
@@ -68,14 +68,7 @@ for (const viewport of [
 
     test("an edit meeting a change from another device, and the conflict it leaves", async ({ page, newDevice }) => {
       const { a, b } = await twoDevices(page, newDevice);
-      await addTodo(a, "original");
-      await expect(labels(b)).toHaveText(["original"]);
-      await item(a, "original").getByTestId("todo-title").dblclick();
-      await a.locator(".edit").fill("my version");
-      await item(b, "original").getByTestId("todo-title").dblclick();
-      await b.locator(".edit").fill("their version");
-      await b.locator(".edit").press("Enter");
-      await expect(a.getByTestId("edit-note")).toContainText("their version");
+      await editMeetsChangeElsewhere(a, b);
       await expectNoSeriousA11yViolations(a, "list while editing an item changed elsewhere");
       await a.locator(".edit").press("Enter");
       await expect(a.getByTestId("failed-write")).toHaveAttribute("data-code", "conflict");

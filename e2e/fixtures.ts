@@ -198,3 +198,18 @@ export async function openAccount(page: Page): Promise<void> {
 /** The roster's rows on the account page; `online` narrows to those with an open socket. */
 export const deviceRows = (page: Page, online?: boolean) =>
   page.locator(online === undefined ? '[data-testid="device"]' : `[data-testid="device"][data-online="${online}"]`);
+
+/**
+ * A opens "original" for editing and types "my version"; meanwhile B renames it to "their
+ * version". Returns once A's editor shows B's change under it (A's text not yet saved).
+ */
+export async function editMeetsChangeElsewhere(a: Page, b: Page): Promise<void> {
+  await addTodo(a, "original");
+  await expect(labels(b)).toHaveText(["original"]);
+  await item(a, "original").getByTestId("todo-title").dblclick();
+  await a.locator(".edit").fill("my version");
+  await item(b, "original").getByTestId("todo-title").dblclick();
+  await b.locator(".edit").fill("their version");
+  await b.locator(".edit").press("Enter");
+  await expect(a.getByTestId("edit-note")).toContainText("their version");
+}

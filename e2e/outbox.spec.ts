@@ -5,6 +5,7 @@ import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "@playwright/test";
 import {
   addTodo,
+  editMeetsChangeElsewhere,
   expect,
   expectSettled,
   expectStillExactly,
@@ -274,16 +275,8 @@ test("two users on one browser in turn: the second never sees the first's pendin
 
 test("a save that would overwrite a newer version asks, and keeps the person's text", async ({ page, newDevice }) => {
   const { a, b } = await twoDevices(page, newDevice);
-  await addTodo(a, "original");
-  await expect(labels(b)).toHaveText(["original"]);
-
-  await item(a, "original").getByTestId("todo-title").dblclick();
-  await a.locator(".edit").fill("my version");
-  // Meanwhile B renames it: A sees it under the editor, and keeps what it typed.
-  await item(b, "original").getByTestId("todo-title").dblclick();
-  await b.locator(".edit").fill("their version");
-  await b.locator(".edit").press("Enter");
-  await expect(a.getByTestId("edit-note")).toContainText("their version");
+  // A edits while B renames it: A sees it under the editor, and keeps what it typed.
+  await editMeetsChangeElsewhere(a, b);
   await expect(a.locator(".edit")).toHaveValue("my version");
 
   await a.locator(".edit").press("Enter");

@@ -6,16 +6,12 @@
  *
  *   node bench/tools/socketHeap.mjs [--users 1000] [--repo DIR] [--top 40]
  */
-import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import os from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { stopAllChildren } from "../lib/children.mjs";
 import { sleep } from "../lib/clock.mjs";
-import { pinDriver, planCpus } from "../lib/cpuPlan.mjs";
-import { ensureFdLimit, fdsNeeded } from "../lib/fdLimit.mjs";
-import { TandemTarget } from "../targets/TandemTarget.mjs";
+import { toolTarget } from "./toolTarget.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -25,19 +21,7 @@ const { values } = parseArgs({
   },
 });
 const users = Number(values.users);
-const plan = pinDriver(planCpus());
-ensureFdLimit(fdsNeeded(users * 5, 1));
-const dataDir = await mkdtemp(path.join(os.tmpdir(), "tandem-heap-"));
-const target = new TandemTarget({
-  plan,
-  dataDir,
-  users,
-  devicesPerUser: 5,
-  bcryptCost: 10,
-  signinUsers: 0,
-  sessionSecret: randomBytes(32).toString("base64url"),
-  ...(values.repo ? { repo: path.resolve(values.repo), name: "other" } : {}),
-});
+const { dataDir, target } = await toolTarget({ users, prefix: "tandem-heap-", repo: values.repo });
 try {
   await target.createAccounts();
   await target.start();

@@ -7,16 +7,12 @@
  *
  *   node bench/tools/stalls.mjs [--rate 1000] [--windows 4] [--users 1000] [--repo DIR]
  */
-import { randomBytes } from "node:crypto";
-import { copyFile, readFile, mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
+import { copyFile, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { stopAllChildren } from "../lib/children.mjs";
-import { pinDriver, planCpus } from "../lib/cpuPlan.mjs";
-import { ensureFdLimit, fdsNeeded } from "../lib/fdLimit.mjs";
 import { backlogLimit, measureFanout } from "../lib/fanout.mjs";
-import { TandemTarget } from "../targets/TandemTarget.mjs";
+import { toolTarget } from "./toolTarget.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -33,19 +29,7 @@ const { values } = parseArgs({
 });
 const rate = Number(values.rate);
 const stallMs = Number(values["stall-ms"]);
-const plan = pinDriver(planCpus());
-ensureFdLimit(fdsNeeded(Number(values.users) * 5, 1));
-const dataDir = await mkdtemp(path.join(os.tmpdir(), "tandem-stalls-"));
-const target = new TandemTarget({
-  plan,
-  dataDir,
-  users: Number(values.users),
-  devicesPerUser: 5,
-  bcryptCost: 10,
-  signinUsers: 0,
-  sessionSecret: randomBytes(32).toString("base64url"),
-  ...(values.repo ? { repo: path.resolve(values.repo), name: "other" } : {}),
-});
+const { plan, dataDir, target } = await toolTarget({ users: Number(values.users), prefix: "tandem-stalls-", repo: values.repo });
 try {
   await target.createAccounts();
   await target.start();
