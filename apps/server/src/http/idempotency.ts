@@ -46,7 +46,7 @@ export function idempotentWrites(options: IdempotencyOptions) {
     async (req, res) => {
       const key = keyOf(req);
       if (key === null) {
-        await send(res, await handler(req));
+        await send(res, await handler(req), false);
         return;
       }
       const userId = principalOf(req).user.id;
@@ -72,7 +72,7 @@ export function idempotentWrites(options: IdempotencyOptions) {
         });
         throw err;
       }
-      const body = await send(res, answer);
+      const body = await send(res, answer, true);
       try {
         await options.store.complete(userId, key, { status: answer.status, body }, now() + options.ttlMs);
       } catch (err) {
@@ -97,8 +97,8 @@ function fingerprintOf(req: Request): string {
   return createHash("sha256").update(parts.join("\n")).digest("base64url");
 }
 
-/** Sends the answer; returns its body as sent ("" when it has none). */
-async function send(res: Response, answer: WriteAnswer): Promise<string> {
+/** Sends the answer; returns its body as sent ("" when it has none) for `keep`, else "" too. */
+async function send(res: Response, answer: WriteAnswer, keep: boolean): Promise<string> {
   res.status(answer.status);
   if (answer.body === undefined) {
     res.end();
@@ -106,7 +106,8 @@ async function send(res: Response, answer: WriteAnswer): Promise<string> {
   }
   if (answer.listKey !== undefined) {
     const body = answer.body as Record<string, readonly unknown[]>;
-    return (await sendJsonInSlices(res, body, answer.listKey)) ?? JSON.stringify(answer.body);
+    const sent = await sendJsonInSlices(res, body, answer.listKey, { keep });
+    return keep ? (sent ?? JSON.stringify(answer.body)) : "";
   }
   const text = JSON.stringify(answer.body);
   res.setHeader("Content-Type", JSON_CONTENT_TYPE).send(text);

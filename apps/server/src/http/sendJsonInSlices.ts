@@ -22,34 +22,44 @@ export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
  * back one slice rather than the whole answer. A short list goes out in one piece, as `res.json`
  * sends it. If the client goes away midway, the rest is not serialised.
  *
- * @returns the JSON it sent (what an idempotent write keeps to answer a repeat with), or null
- *   when the client went away first
+ * @returns with `keep`, the JSON it sent (what an idempotent write keeps to answer a repeat
+ *   with); null without `keep`, or when the client went away first
  */
-export async function sendJsonInSlices<K extends string, T extends Record<K, readonly unknown[]>>(res: Response, body: T, listKey: K): Promise<string | null> {
+export async function sendJsonInSlices<K extends string, T extends Record<K, readonly unknown[]>>(
+  res: Response,
+  body: T,
+  listKey: K,
+  { keep = false }: { keep?: boolean } = {},
+): Promise<string | null> {
   const items = body[listKey];
   if (items.length <= JSON_SLICE_ITEMS) {
     const text = JSON.stringify(body);
     res.setHeader("Content-Type", JSON_CONTENT_TYPE).send(text);
-    return text;
+    return keep ? text : null;
   }
   // Everything around the list, in the body's own key order: the list stands in as a marker.
   const marker = JSON.stringify(randomUUID());
   const [before, after] = JSON.stringify({ ...body, [listKey]: JSON.parse(marker) as string }).split(marker);
   if (before === undefined || after === undefined) throw new Error(`no "${listKey}" in the body to send`);
   res.setHeader("Content-Type", JSON_CONTENT_TYPE);
-  const sent = [`${before}[`];
-  res.write(sent[0]);
+  // Only an answer that is kept collects its parts: a list read sends megabytes and keeps none.
+  const sent: string[] = [];
+  const write = (part: string): boolean => {
+    if (keep) sent.push(part);
+    return res.write(part);
+  };
+  write(`${before}[`);
   for (let start = 0; start < items.length; start += JSON_SLICE_ITEMS) {
     const slice = JSON.stringify(items.slice(start, start + JSON_SLICE_ITEMS)).slice(1, -1);
-    const part = start === 0 ? slice : `,${slice}`;
-    sent.push(part);
-    if (!res.write(part)) await drained(res);
+    if (!write(start === 0 ? slice : `,${slice}`)) await drained(res);
     if (res.destroyed) return null;
     await nextTurn();
     if (res.destroyed) return null;
   }
-  sent.push(`]${after}`);
-  res.end(sent.at(-1));
+  const end = `]${after}`;
+  res.end(end);
+  if (!keep) return null;
+  sent.push(end);
   return sent.join("");
 }
 
