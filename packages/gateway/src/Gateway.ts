@@ -7,18 +7,14 @@ import { admitUpgrade, type AdmissionChecks } from "./admission.js";
 import type { Bus, BusMessage } from "./Bus.js";
 import { ConnectionLimit } from "./connectionLimit.js";
 import {
-  DEFAULT_CLOSE_TIMEOUT_MS,
-  DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_CONNECTIONS_PER_KEY,
-  DEFAULT_MAX_INBOUND_PER_SECOND,
   DEFAULT_MAX_PAYLOAD_BYTES,
-  DEFAULT_MAX_QUEUED_MESSAGES,
   DEFAULT_PATH,
   DEFAULT_PING_INTERVAL_MS,
   type AuthGrant,
   type GatewayOptions,
 } from "./GatewayOptions.js";
-import { LocalSocket, outbound, type Outbound, type SocketLimits } from "./GatewaySocket.js";
+import { LocalSocket, outbound, socketLimitsOf, type Outbound, type SocketLimits } from "./GatewaySocket.js";
 import { Heartbeat } from "./heartbeat.js";
 import { silentLogger, type Logger } from "./Logger.js";
 import { MemoryBus } from "./MemoryBus.js";
@@ -69,12 +65,7 @@ export class Gateway<TData = unknown> {
     this.#bus = options.bus ?? new MemoryBus();
     this.#path = options.path ?? DEFAULT_PATH;
     this.#logger = options.logger ?? silentLogger;
-    this.#limits = {
-      maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
-      maxQueuedMessages: options.maxQueuedMessages ?? DEFAULT_MAX_QUEUED_MESSAGES,
-      maxInboundPerSecond: options.maxInboundPerSecond ?? DEFAULT_MAX_INBOUND_PER_SECOND,
-      closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
-    };
+    this.#limits = socketLimitsOf(options);
     this.#connectionLimit = new ConnectionLimit(options.maxConnectionsPerKey ?? DEFAULT_MAX_CONNECTIONS_PER_KEY);
     this.#admission = {
       authenticate: options.authenticate,
@@ -252,20 +243,7 @@ export class Gateway<TData = unknown> {
     this.#heartbeat.add(ws);
     listenTo(ws, this.#wsListeners);
     this.#logger.debug({ socketId: id, tags: grant.tags }, "socket opened");
-    if (this.#onOpen === undefined) return;
-    // Queue from before onOpen runs, so no message falls between its reads and going live.
-    socket.holdMessages();
-    const fail = (err: unknown): void => {
-      this.#logger.error({ err, socketId: id }, "onOpen failed, closing socket");
-      socket.close(CloseCode.INTERNAL_ERROR, "internal error");
-    };
-    try {
-      const result = this.#onOpen(socket);
-      if (result === undefined) socket.goLive();
-      else result.then((filter) => socket.goLive(typeof filter === "function" ? filter : undefined), fail);
-    } catch (err) {
-      fail(err);
-    }
+    if (this.#onOpen !== undefined) socket.runOpenHook(this.#onOpen);
   }
 
   #closed(ws: WebSocket, code: number): void {

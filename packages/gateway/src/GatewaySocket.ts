@@ -1,6 +1,14 @@
 import { CloseCode } from "@tandem/protocol";
 import type { WebSocket } from "ws";
-import type { QueuedFilter, QueuedMessage } from "./GatewayOptions.js";
+import {
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_INBOUND_PER_SECOND,
+  DEFAULT_MAX_QUEUED_MESSAGES,
+  type GatewayOptions,
+  type QueuedFilter,
+  type QueuedMessage,
+} from "./GatewayOptions.js";
 import type { Logger } from "./Logger.js";
 
 /** A connected socket, as the application sees it (in `onOpen`). */
@@ -34,6 +42,18 @@ export interface SocketLimits {
   readonly maxQueuedMessages: number;
   readonly maxInboundPerSecond: number;
   readonly closeTimeoutMs: number;
+}
+
+/** The per-socket limits `options` set, each defaulted. */
+export function socketLimitsOf(
+  options: Pick<GatewayOptions, "maxBufferedBytes" | "maxQueuedMessages" | "maxInboundPerSecond" | "closeTimeoutMs">,
+): SocketLimits {
+  return {
+    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+    maxQueuedMessages: options.maxQueuedMessages ?? DEFAULT_MAX_QUEUED_MESSAGES,
+    maxInboundPerSecond: options.maxInboundPerSecond ?? DEFAULT_MAX_INBOUND_PER_SECOND,
+    closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
+  };
 }
 
 /** RFC 6455 §5.5: a control frame's payload is at most 125 bytes, 2 of which are the code. */
@@ -133,13 +153,28 @@ export class LocalSocket<TData> implements GatewaySocket<TData> {
     return true;
   }
 
-  /** From now until {@link goLive}, fan-out messages are queued. */
-  holdMessages(): void {
+  /**
+   * Runs the application's `onOpen` for this socket, queueing fan-out messages from before it
+   * runs until it is done, so none falls between its reads and going live; then sends what was
+   * queued (filtered by what it returned). If it fails, the socket closes with 1011.
+   */
+  runOpenHook(onOpen: NonNullable<GatewayOptions<TData>["onOpen"]>): void {
     if (this.isOpen) this.#queue ??= [];
+    const fail = (err: unknown): void => {
+      this.#logger.error({ err, socketId: this.id }, "onOpen failed, closing socket");
+      this.close(CloseCode.INTERNAL_ERROR, "internal error");
+    };
+    try {
+      const result = onOpen(this);
+      if (result === undefined) this.#goLive();
+      else result.then((filter) => this.#goLive(typeof filter === "function" ? filter : undefined), fail);
+    } catch (err) {
+      fail(err);
+    }
   }
 
   /** Sends what was queued (in order, filtered) and sends directly from then on. */
-  goLive(filter?: QueuedFilter): void {
+  #goLive(filter?: QueuedFilter): void {
     const queue = this.#queue;
     this.#queue = undefined;
     this.#queuedBytes = 0;

@@ -19,15 +19,12 @@ import type { Environment } from "../environment";
 import type { AppStateApi } from "../state/appState";
 import type { BrowserStorage } from "../storage/browserStorage";
 import type { CachedList } from "../sync/listCache";
-import type { Outbox } from "../sync/Outbox";
 import type { OpenSocket } from "../sync/socket";
 import { ACCOUNT_DELETED, signOutMessage } from "./signOutMessage";
 import { loadKeptList, whenLiveAgain } from "./keptList";
 import { startSignedIn, type SignedIn } from "./signedIn";
+import { keptForNextSignInMessage, sendWithinSignOutWait, stillUnsentMessage, type UnsentChoice } from "./unsentChanges";
 import type { TabCoordination } from "../sync/tabChannel";
-
-/** How long "send them first" waits for queued writes to reach the server before it gives up. */
-export const SIGN_OUT_FLUSH_MS = 10_000;
 
 export interface AccountOptions {
   appState: AppStateApi;
@@ -43,9 +40,6 @@ export interface AccountOptions {
   /** The outbox, the last list and the outbox's drain lock, per user. */
   storage: BrowserStorage;
 }
-
-/** What to do at sign-out with changes the server has not received. */
-export type UnsentChoice = "send" | "discard";
 
 /**
  * The signed-in life of this tab: signing in starts the live sync and the user's durable outbox,
@@ -154,10 +148,10 @@ export class Account {
     const outbox = this.running?.outbox;
     await outbox?.idle();
     if (outbox && unsent === "send" && this.unsentCount() > 0) {
-      await this.waitForOutbox(outbox);
+      await sendWithinSignOutWait(outbox, this.options.env);
       const left = this.unsentCount();
       if (left > 0) {
-        appState.getState().notify(`${changes(left)} could not be sent yet. Stay signed in until they are, or sign out and discard them.`);
+        appState.getState().notify(stillUnsentMessage(left));
         return false;
       }
     }
@@ -276,15 +270,6 @@ export class Account {
     }
   }
 
-  private async waitForOutbox(outbox: Outbox): Promise<void> {
-    let cancel = () => {};
-    const timeout = new Promise<void>((resolve) => {
-      cancel = this.options.env.setTimer(resolve, SIGN_OUT_FLUSH_MS);
-    });
-    await Promise.race([outbox.flush(), timeout]);
-    cancel();
-  }
-
   /**
    * Stops syncing and forgets the list and the roster, on screen and in the browser; `message`
    * says on the sign-in screen why the session ended, when this tab did not end it itself. When
@@ -302,7 +287,7 @@ export class Account {
     storage.setLastUserId(null);
     if (user) void storage.lists.clear(user.id).catch(() => {});
     if (!byThisTab && unsent > 0) {
-      appState.getState().notify(`${changes(unsent)} not sent yet ${unsent === 1 ? "is" : "are"} kept in this browser and will be sent when you sign in again.`, "info");
+      appState.getState().notify(keptForNextSignInMessage(unsent), "info");
     }
   }
 
@@ -315,8 +300,4 @@ export class Account {
     running.outbox.dispose();
     running.roster.dispose();
   }
-}
-
-function changes(count: number): string {
-  return count === 1 ? "1 change" : `${count} changes`;
 }

@@ -27,8 +27,8 @@ export interface TodosSlice {
   /** The list shown is the one kept in this browser, not yet brought up to date by the server. */
   fromCache: boolean;
   /**
-   * Where user actions hand their writes: the durable outbox shows each one (`enqueued`) and
-   * records it in the browser's storage at once. Without one (unit tests), writes are only shown.
+   * Where user actions hand their writes: the durable outbox records each one in the browser's
+   * storage, then shows it (`enqueued`). Without one (unit tests), writes are only shown.
    */
   writeRecorder: ((write: PendingWrite) => void) | null;
 
@@ -48,7 +48,7 @@ export interface TodosSlice {
   /** The outbox as it is stored (another tab changed it, or this one started). */
   outboxLoaded(entries: readonly StoredWrite[]): void;
 
-  // ---- from the user: each one shows at once and queues a write
+  // ---- from the user: each one queues a write, shown once it is recorded
   addTodo(text: string): boolean;
   /**
    * `baseVersion`: the version the person started editing (the item's version when left out):

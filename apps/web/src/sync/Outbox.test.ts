@@ -276,6 +276,40 @@ describe("Outbox", () => {
     expect(appState.getState().pending).toEqual([]);
   });
 
+  it("shows a write only once the store holds it", async () => {
+    let commit = () => {};
+    const inner = memoryOutbox();
+    const slowStore: OutboxStore = {
+      ...inner,
+      add: (write) => new Promise<void>((resolve, reject) => (commit = () => void inner.add(write).then(resolve, reject))),
+    };
+    const { appState, server } = setup(slowStore);
+    await settle();
+    appState.getState().addTodo("a");
+    await settle();
+    // Not committed yet: nothing shown, nothing sent.
+    expect(texts(appState)).toEqual([]);
+    expect(appState.getState().pending).toEqual([]);
+    expect(server.attempts).toBe(0);
+    commit();
+    await settle();
+    expect(texts(appState)).toEqual(["a"]);
+    expect(server.received.map((w) => w.kind === "create" && w.text)).toEqual(["a"]);
+  });
+
+  it("shows a write the browser refused to store only together with the warning", async () => {
+    const { appState } = setup(refusingStore(), { hold: true });
+    await settle();
+    let shownWithoutWarning = false;
+    appState.subscribe((state) => {
+      if (state.todos.length > 0 && state.notices.length === 0) shownWithoutWarning = true;
+    });
+    appState.getState().addTodo("a");
+    await settle();
+    expect(texts(appState)).toEqual(["a"]);
+    expect(shownWithoutWarning).toBe(false);
+  });
+
   it("still sends a write the browser refused to store, from this tab's memory, and says to keep the page open", async () => {
     const { appState, server, outbox } = setup(refusingStore());
     appState.getState().addTodo("a");

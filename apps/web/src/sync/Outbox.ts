@@ -1,12 +1,12 @@
-import { ApiError } from "../api/errors";
 import type { Environment } from "../environment";
 import type { AppStateApi } from "../state/appState";
 import type { FailedWrite, PendingWrite, WriteResult } from "../state/pendingWrite";
-import { backoffDelay } from "./backoff";
 import { inTabLock, type DrainLock } from "./drainLock";
 import type { OutboxChannel, OutboxMessage } from "./outboxChannel";
-import { memoryCopyOf, nextToSend, type OutboxStore } from "./outboxStore";
+import { FallbackOutbox } from "./fallbackOutbox";
+import { nextToSend, type OutboxStore } from "./outboxStore";
 import { keptAsNew, keptOverCurrent, outcomeOf } from "./writeOutcome";
+import { WriteRetry } from "./writeRetry";
 
 export interface OutboxOptions {
   appState: AppStateApi;
@@ -24,12 +24,14 @@ export interface OutboxOptions {
   openChannel?(onMessage: (message: OutboxMessage) => void): OutboxChannel | null;
 }
 
+const KEPT_IN_MEMORY = "This browser could not store your change. It will still be sent, but keep this page open until it is: closing it now would lose it.";
+
 /**
- * The durable outbox: every write is shown and recorded in the store in the same moment (the
- * store's commit takes milliseconds; a checkbox must change when it is clicked), sent only once
- * stored, and removed only once the server acknowledged it, so a reload, a closed tab or a killed
- * browser loses nothing; the next start (in any tab) sends what is left. Writes go one at a time, oldest first,
- * so the server sees them in the order the user made them, each with its Idempotency-Key:
+ * The durable outbox: every write is recorded in the store before the list shows it (the commit
+ * takes about a millisecond, well inside one frame), sent only from the store, and removed only
+ * once the server acknowledged it, so whatever the person has seen survives a reload, a closed tab
+ * or a killed browser; the next start (in any tab) sends what is left. Writes go one at a time,
+ * oldest first, so the server sees them in the order the user made them, each with its Idempotency-Key:
  *
  * - success → removed, later edits of the same todo rebased on the version it produced, and the
  *   app state reconciles the todo from the server's answer (every tab of the user's, by broadcast);
@@ -43,25 +45,22 @@ export class Outbox {
   private running = false;
   private again = false;
   private current: Promise<void> = Promise.resolve();
-  private cancelRetry: (() => void) | null = null;
-  private attempt = 0;
+  private readonly retries: WriteRetry;
   private disposed = false;
   /** A 401: the session is over, nothing more is sent (the account ends it and disposes this). */
   private halted = false;
   /** Recording, but not sending yet (see `start`). */
   private held = false;
   private serialTail: Promise<unknown> = Promise.resolve();
-  /** Shown, but not yet in the store: a reload of the store must not hide them. */
-  private unstored: PendingWrite[] = [];
-  /** The durable store, until the browser refuses a write to it: then this tab's memory. */
-  private store: OutboxStore;
+  private readonly store: FallbackOutbox;
   private readonly lock: DrainLock;
   private readonly channel: OutboxChannel | null;
   private readonly unsubscribes: Array<() => void>;
 
   constructor(private readonly options: OutboxOptions) {
-    this.store = options.store;
+    this.store = new FallbackOutbox(options.store);
     this.lock = options.lock ?? inTabLock();
+    this.retries = new WriteRetry(options.env, () => void this.flush());
     this.channel = options.openChannel?.((message) => this.received(message)) ?? null;
     this.unsubscribes = [
       options.appState.subscribe((state, previous) => {
@@ -71,7 +70,7 @@ export class Outbox {
           return;
         }
         // While a retry is scheduled new writes just join the queue; the retry sends them.
-        if (state.pending !== previous.pending && state.pending.length > 0 && this.cancelRetry === null) {
+        if (state.pending !== previous.pending && state.pending.length > 0 && !this.retries.waiting) {
           void this.flush();
         }
       }),
@@ -99,28 +98,24 @@ export class Outbox {
   }
 
   /**
-   * Shows a write and records it durably in the same moment (the store's transaction commits
-   * within milliseconds; a checkbox must change when it is clicked, not a moment later); the
-   * queue sends it once it is stored.
+   * Records a write durably, then shows it. Should the browser refuse to store it, it is kept in
+   * this tab's memory (and the person told so) before it is shown: a write is never on screen
+   * without being on its way.
    */
   record(write: PendingWrite): Promise<void> {
-    this.options.appState.getState().enqueued(write);
-    this.unstored.push(write);
-    const stored = this.serial(async () => {
-      try {
-        await this.store.add(write);
-      } catch {
-        await this.keepInMemory(write);
-        return;
-      } finally {
-        this.unstored = this.unstored.filter((w) => w !== write);
-      }
-      this.broadcast({ type: "changed" });
+    const recorded = this.serial(async () => {
+      const wasInMemory = this.store.inMemory;
+      const durable = await this.store.addDurably(write);
+      // From now on leaving the page with writes unsent asks first (unsavedChangesGuard.ts).
+      if (!durable && !wasInMemory) this.options.appState.getState().notify(KEPT_IN_MEMORY);
+      if (this.disposed) return;
+      this.options.appState.getState().enqueued(write);
+      if (durable) this.broadcast({ type: "changed" });
     });
     // Sent only from the store: a drain that read it before this write landed gets another pass.
     // (While a retry waits out its backoff, the retry sends it.)
-    return stored.then(() => {
-      if (this.cancelRetry === null) void this.flush();
+    return recorded.then(() => {
+      if (!this.retries.waiting) void this.flush();
     });
   }
 
@@ -167,8 +162,7 @@ export class Outbox {
 
   dispose(): void {
     this.disposed = true;
-    this.cancelRetry?.();
-    this.cancelRetry = null;
+    this.retries.reset();
     for (const unsubscribe of this.unsubscribes) unsubscribe();
     this.channel?.close();
     if (this.options.appState.getState().writeRecorder !== null) this.options.appState.getState().setWriteRecorder(null);
@@ -176,27 +170,12 @@ export class Outbox {
 
   /** Whether unsent writes live only in this tab (the browser refused to store one). */
   get inMemory(): boolean {
-    return this.store !== this.options.store;
-  }
-
-  /**
-   * The browser refused to store a write (its storage is full, or its database went away): from
-   * now on this tab keeps the queue (what was stored, and this write) in its memory, so what is
-   * shown is still sent, in order, and leaving the page with writes unsent asks first.
-   */
-  private async keepInMemory(write: PendingWrite): Promise<void> {
-    if (!this.inMemory) this.store = await memoryCopyOf(this.store);
-    await this.store.add(write);
-    this.options.appState
-      .getState()
-      .notify("This browser could not store your change. It will still be sent, but keep this page open until it is: closing it now would lose it.");
+    return this.store.inMemory;
   }
 
   /** Retries now instead of waiting out the backoff (the network or the connection is back). */
   private resume(): void {
-    this.cancelRetry?.();
-    this.cancelRetry = null;
-    this.attempt = 0;
+    this.retries.reset();
     void this.flush();
   }
 
@@ -208,14 +187,13 @@ export class Outbox {
       do {
         this.again = false;
         await this.lock.run(() => this.drain());
-      } while (this.again && !this.disposed && !this.halted && this.cancelRetry === null);
+      } while (this.again && !this.disposed && !this.halted && !this.retries.waiting);
     } finally {
       this.running = false;
     }
   }
 
   private async drain(): Promise<void> {
-    const { appState } = this.options;
     for (;;) {
       // Offline (the browser is sure of that much), a request could only fail: wait for `online`.
       if (this.disposed || !this.options.env.isOnline()) return;
@@ -236,32 +214,33 @@ export class Outbox {
         if (!(await this.settleFailure(head, error))) return;
         continue;
       }
-      // Acknowledged: off the durable queue even if this tab is closing down.
-      await this.store.acknowledged(head.writeId, result);
-      if (this.disposed) return;
-      this.attempt = 0;
-      appState.getState().writeSucceeded(head.writeId, result);
-      this.broadcast({ type: "acknowledged", writeId: head.writeId, result });
+      if (!(await this.acknowledge(head.writeId, result))) return;
+      this.retries.succeeded();
     }
+  }
+
+  /** Takes an answered write off the durable queue (even if this tab is closing down), then shows the answer; false once disposed. */
+  private async acknowledge(writeId: string, result: WriteResult): Promise<boolean> {
+    await this.store.acknowledged(writeId, result);
+    if (this.disposed) return false;
+    this.options.appState.getState().writeSucceeded(writeId, result);
+    this.broadcast({ type: "acknowledged", writeId, result });
+    return true;
   }
 
   /** Handles a refused or unanswered write; returns whether to go on with the next one. */
   private async settleFailure(write: PendingWrite, error: unknown): Promise<boolean> {
-    const outcome = outcomeOf(write, error, this.attempt);
+    const outcome = outcomeOf(write, error, this.retries.attempts);
     switch (outcome.kind) {
       case "retry":
-        this.scheduleRetry(error);
+        this.retries.schedule(error);
         return false;
       case "signedOut":
         this.halted = true;
         this.options.onUnauthorized();
         return false;
       case "done":
-        await this.store.acknowledged(write.writeId, outcome.result);
-        if (this.disposed) return false;
-        this.options.appState.getState().writeSucceeded(write.writeId, outcome.result);
-        this.broadcast({ type: "acknowledged", writeId: write.writeId, result: outcome.result });
-        return true;
+        return this.acknowledge(write.writeId, outcome.result);
       case "failed":
         await this.store.failed(write.writeId, outcome.failure);
         // Signed out meanwhile: the failure is kept with the write, and shown at the next sign-in.
@@ -270,19 +249,6 @@ export class Outbox {
         this.broadcast({ type: "changed" });
         return true;
     }
-  }
-
-  private scheduleRetry(error: unknown): void {
-    const { env } = this.options;
-    // Offline, a timer would only fail again; the `online` event resumes the queue.
-    if (!env.isOnline()) return;
-    const serverWait = error instanceof ApiError && error.retryAfterSeconds !== null ? error.retryAfterSeconds * 1000 : 0;
-    const delay = Math.max(serverWait, backoffDelay(this.attempt, env.random));
-    this.attempt += 1;
-    this.cancelRetry = env.setTimer(() => {
-      this.cancelRetry = null;
-      void this.flush();
-    }, delay);
   }
 
   private received(message: OutboxMessage): void {
@@ -311,8 +277,7 @@ export class Outbox {
   private reload(): Promise<void> {
     return this.serial(async () => {
       const entries = await this.store.all();
-      const shown = [...entries, ...this.unstored.map((write) => ({ write, failure: null }))];
-      if (!this.disposed) this.options.appState.getState().outboxLoaded(shown);
+      if (!this.disposed) this.options.appState.getState().outboxLoaded(entries);
     });
   }
 

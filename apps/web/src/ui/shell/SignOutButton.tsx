@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { UnsentChoice } from "../../account/Account";
+import type { UnsentChoice } from "../../account/unsentChanges";
 import { useServices } from "../AppContext";
 
 /**

@@ -1,6 +1,7 @@
 import { useId, type KeyboardEvent, type RefObject } from "react";
 import type { ListItem } from "../../state/listItems";
 import { useAppState } from "../AppContext";
+import { useCheckboxEcho } from "./useCheckboxEcho";
 
 interface TodoViewProps {
   todo: ListItem;
@@ -16,6 +17,7 @@ export function TodoView({ todo, labelRef, onStartEdit }: TodoViewProps) {
   const toggleTodo = useAppState((state) => state.toggleTodo);
   const deleteTodo = useAppState((state) => state.deleteTodo);
   const titleId = useId();
+  const [checked, clicked] = useCheckboxEcho(todo.done);
 
   function onLabelKeyDown(event: KeyboardEvent<HTMLLabelElement>) {
     if (event.key === "Enter" || event.key === "F2") {
@@ -39,9 +41,12 @@ export function TodoView({ todo, labelRef, onStartEdit }: TodoViewProps) {
       <input
         className="toggle"
         type="checkbox"
-        checked={todo.done}
+        checked={checked}
         aria-labelledby={titleId}
-        onChange={(event) => toggleTodo(todo.id, event.target.checked)}
+        onChange={(event) => {
+          clicked(event.target.checked);
+          toggleTodo(todo.id, event.target.checked);
+        }}
       />
       <label
         ref={labelRef}
