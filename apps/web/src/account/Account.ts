@@ -103,7 +103,6 @@ export class Account {
     } else {
       if (cached) await storage.lists.clear(cached.user.id);
       this.begin(user);
-      this.running?.outbox.release();
     }
     return "done";
   }
@@ -111,12 +110,10 @@ export class Account {
   /** Throws the server's refusal (ApiError) or NetworkError; the form shows it. */
   async signIn(body: LoginBody): Promise<void> {
     this.begin(await this.options.auth.signIn(body));
-    this.running?.outbox.release();
   }
 
   async signUp(body: Credentials): Promise<void> {
     this.begin(await this.options.auth.signUp(body));
-    this.running?.outbox.release();
   }
 
   /** Succeeds whether or not the email has an account: the server never says. */
@@ -139,9 +136,8 @@ export class Account {
   }
 
   /**
-   * Signs out. With unsent changes, `send` tries to deliver them first and stays signed in if it
-   * cannot (saying so); `discard` drops them. Either way nothing of this user's stays in the browser.
-   * @returns whether the user is signed out
+   * Signs out; resolves whether it did. With unsent changes, `send` tries to deliver them first and
+   * stays signed in if it cannot (saying so); `discard` drops them. Nothing of this user's stays.
    */
   async signOut(unsent: UnsentChoice = "send"): Promise<boolean> {
     const { appState, auth } = this.options;
@@ -251,8 +247,9 @@ export class Account {
     this.running = startSignedIn(this.options, user, cached, () => this.expired());
     // Last: the signed-in screens use what was just started (the account page watches the roster).
     appState.getState().signedIn(user);
-    // Whose session the cookie holds is confirmed by signing in, and by `restore` for a kept list.
-    void this.running.outbox.start({ hold: true });
+    // Whose session the cookie holds: the server just said, unless this is a kept list (then
+    // `restore` asks, and releases the outbox once the answer is this user).
+    void this.running.outbox.start({ hold: cached !== undefined });
   }
 
   /** The server ended the session: the one reaction to a close 4001 or a 401 anywhere. */
