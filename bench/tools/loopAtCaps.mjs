@@ -26,7 +26,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { startServerProcess } from "@tandem/testkit";
-import WebSocket from "ws";
+import { Api, Device } from "./capsClient.mjs";
+import { spread } from "../lib/spread.mjs";
 
 const THIS_FILE = fileURLToPath(import.meta.url);
 const SERVER_MAIN = path.resolve(path.dirname(THIS_FILE), "../../apps/server/dist/main.js");
@@ -110,7 +111,7 @@ async function runDriver() {
   say(`\nsummary over ${runs} runs (median [min–max] ms)`);
   const ops = all[0]?.map((r) => r.op) ?? [];
   for (const op of ops) {
-    const of = (/** @type {(r: OpResult) => number} */ pick) => spread(all.map((rs) => pick(rs.find((r) => r.op === op) ?? rs[0] ?? fail())));
+    const of = (/** @type {(r: OpResult) => number} */ pick) => medianAndRange(all.map((rs) => pick(rs.find((r) => r.op === op) ?? rs[0] ?? fail())));
     say(
       `${op.padEnd(24)} loop max ${of((r) => r.loopMaxMs)}   turn CPU max ${of((r) => r.cpuMaxMs)}   /healthz max ${of((r) => r.healthzMaxMs)}   request ${of((r) => r.requestMs)}`,
     );
@@ -127,11 +128,10 @@ function fail() {
   throw new Error("missing result");
 }
 
-/** @param {number[]} xs */
-function spread(xs) {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length % 2 === 1 ? (sorted[(sorted.length - 1) / 2] ?? 0) : ((sorted[sorted.length / 2 - 1] ?? 0) + (sorted[sorted.length / 2] ?? 0)) / 2;
-  return `${mid.toFixed(1)} [${(sorted[0] ?? 0).toFixed(1)}–${(sorted.at(-1) ?? 0).toFixed(1)}]`;
+/** Median [range] of a figure over the runs. @param {number[]} xs */
+function medianAndRange(xs) {
+  const s = spread(xs);
+  return s === null ? "—" : `${s.median.toFixed(1)} [${s.min.toFixed(1)}–${s.max.toFixed(1)}]`;
 }
 
 /**
@@ -269,77 +269,7 @@ async function startServer(main, dataDir, todos) {
   });
 }
 
-/** One signed-in client: keeps the session cookie. */
-class Api {
-  /** @type {string | undefined} */
-  cookie;
-  agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-  /** @param {string} url */
-  constructor(url) {
-    this.url = url;
-  }
-
-  /**
-   * @param {string} method @param {string} pathname @param {unknown} [body]
-   * @returns {Promise<{ status: number, text: string }>}
-   */
-  request(method, pathname, body) {
-    return new Promise((resolve, reject) => {
-      /** @type {Record<string, string>} */
-      const headers = { "x-device-id": "caps-driver" };
-      if (this.cookie) headers.cookie = this.cookie;
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      if (payload !== undefined) headers["content-type"] = "application/json";
-      const req = http.request(`${this.url}${pathname}`, { method, headers, agent: this.agent }, (res) => {
-        const set = res.headers["set-cookie"]?.find((c) => c.startsWith("tandem.sid="));
-        if (set) this.cookie = set.split(";")[0];
-        /** @type {Buffer[]} */
-        const chunks = [];
-        res.on("data", (chunk) => chunks.push(chunk));
-        res.once("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      });
-      req.once("error", reject);
-      req.end(payload);
-    });
-  }
-}
-
-/** A device of the user: a socket that counts the change events it receives. */
-class Device {
-  received = 0;
-  /** @type {string | undefined} */
-  closed;
-
-  /** @param {WebSocket} ws */
-  constructor(ws) {
-    this.ws = ws;
-    ws.on("message", (data) => {
-      if (String(data).includes('"type":"change"')) this.received += 1;
-    });
-    ws.on("close", (code) => (this.closed = String(code)));
-  }
-
-  /** @param {Api} api */
-  static async open(api) {
-    const grant = await api.request("GET", "/api/websocket");
-    const { uri } = /** @type {{ uri: string }} */ (JSON.parse(grant.text));
-    const ws = new WebSocket(uri, { perMessageDeflate: false });
-    await new Promise((resolve, reject) => {
-      ws.once("open", resolve);
-      ws.once("error", reject);
-    });
-    return new Device(ws);
-  }
-
-  /** Resolves once `count` change events arrived, the socket closed, or `timeoutMs` passed. */
-  async until(/** @type {number} */ count, /** @type {number} */ timeoutMs) {
-    const deadline = Date.now() + timeoutMs;
-    while (this.received < count && this.closed === undefined && Date.now() < deadline) await sleep(5);
-  }
-}
-
-// Last, once the classes above are initialised: which of the three roles this module plays.
+// Last: which of the three roles this module plays.
 if (process.env[PROBE_ENV] === "1") {
   // Inside the server; its own worker threads (the WAL checkpointer) inherit the flag: skip them.
   if (isMainThread) runProbe();
