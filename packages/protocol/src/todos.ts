@@ -154,6 +154,14 @@ export const IdempotencyKey = z
 export const IDEMPOTENT_REPLAY_HEADER = "idempotent-replayed";
 
 /**
+ * Optional on every todo write: the id of the account the write was made as. A write whose session
+ * is another account's (a browser that signed in as someone else since the write was queued) is
+ * refused with 401 `unauthorized` and nothing is written, so a queue kept for one account is never
+ * applied to another. Any write route takes it.
+ */
+export const WRITE_USER_HEADER = "tandem-user";
+
+/**
  * `If-Match` on `PATCH` and `DELETE /api/todos/:id` names the version the change was based on:
  * `"3"` (an entity tag) or `3`. When the todo is at another version now, the write is refused
  * with 409 `conflict` and the current todo. Without it the write applies to whatever is there.

@@ -6,6 +6,7 @@ import { AppError } from "../errors.js";
 import type { IdempotencyStore, StoredAnswer } from "../store/Store.js";
 import { principalOf } from "./authenticate.js";
 import { JSON_CONTENT_TYPE, sendJsonInSlices } from "./sendJsonInSlices.js";
+import { checkWriteUser } from "./writeUser.js";
 
 /** What a write route answers, before it is sent (and kept, when the request carried a key). */
 export interface WriteAnswer {
@@ -44,6 +45,8 @@ export function idempotentWrites(options: IdempotencyOptions) {
   const now = options.now ?? Date.now;
   return (handler: (req: Request) => Promise<WriteAnswer>): RequestHandler =>
     async (req, res) => {
+      // Before the key is looked at: another account's key must not even be claimed.
+      checkWriteUser(req);
       const key = keyOf(req);
       if (key === null) {
         await send(res, await handler(req), false);

@@ -53,7 +53,7 @@ export function startSignedIn(options: AccountOptions, user: User, cached: Cache
   const outbox = new Outbox({
     appState,
     env,
-    send: createWriteSender(todos),
+    send: createWriteSender(todos, user.id),
     onUnauthorized: () => sync.connection.sessionEnded(),
     store: storage.outboxFor(user.id),
     lock: storage.drainLockFor(user.id),

@@ -1,6 +1,7 @@
 import {
   ClearCompletedResponse,
   IDEMPOTENCY_KEY_HEADER,
+  WRITE_USER_HEADER,
   ifMatch,
   TodoListResponse,
   TodoResponse,
@@ -12,9 +13,11 @@ import {
 } from "@tandem/protocol";
 import type { HttpClient } from "./http";
 
-/** How a write is sent: its Idempotency-Key, and for an edit the version it was based on. */
+/** How a write is sent: its Idempotency-Key, the account it was made as, and for an edit the version it was based on. */
 export interface WriteOptions {
   idempotencyKey?: string;
+  /** Sent as `Tandem-User`: the server refuses the write (401) if the session is another account's. */
+  madeAs?: string;
   /** Sent as `If-Match`: the server answers 409 `conflict` if the todo is at another version. */
   baseVersion?: number;
 }
@@ -28,9 +31,10 @@ export interface TodosApi {
   clearCompleted(options?: WriteOptions): Promise<ClearCompletedResponse>;
 }
 
-function writeHeaders({ idempotencyKey, baseVersion }: WriteOptions = {}): Record<string, string> {
+function writeHeaders({ idempotencyKey, madeAs, baseVersion }: WriteOptions = {}): Record<string, string> {
   const headers: Record<string, string> = {};
   if (idempotencyKey !== undefined) headers[IDEMPOTENCY_KEY_HEADER] = idempotencyKey;
+  if (madeAs !== undefined) headers[WRITE_USER_HEADER] = madeAs;
   if (baseVersion !== undefined) headers["If-Match"] = ifMatch(baseVersion);
   return headers;
 }
