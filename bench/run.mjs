@@ -82,8 +82,8 @@ await main();
 await end(Number(process.exitCode ?? 0));
 
 async function main() {
-  if (options.servers.includes("tandem") && !existsSync(TANDEM_MAIN)) {
-    throw new Error(`${path.relative(process.cwd(), TANDEM_MAIN)} is missing: build first (npm run build)`);
+  if (options.servers.includes("tandem") && !existsSync(options.tandem === null ? TANDEM_MAIN : tandemMain(options.tandem))) {
+    throw new Error(options.tandem === null ? `${path.relative(process.cwd(), TANDEM_MAIN)} is missing: build first (npm run build)` : `${tandemMain(options.tandem)} is missing: run npm ci && npm run build in ${options.tandem}`);
   }
   if (options.baseline !== null && !existsSync(tandemMain(options.baseline))) {
     throw new Error(`${tandemMain(options.baseline)} is missing: run npm ci && npm run build in ${options.baseline}`);
@@ -145,7 +145,7 @@ async function main() {
     const sessionSecret = randomBytes(32).toString("base64url");
     const target =
       name === "tandem"
-        ? (tandem = new TandemTarget({ ...common, sessionSecret }))
+        ? (tandem = new TandemTarget({ ...common, sessionSecret, ...(options.tandem === null ? {} : { repo: path.resolve(options.tandem) }) }))
         : name === "baseline"
           ? new TandemTarget({ ...common, sessionSecret, name, repo: path.resolve(/** @type {string} */ (options.baseline)) })
           : name === "socketio"

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
  * per server, for checking that the benchmark still works (not for numbers).
  *
  * @typedef {{ smoke: boolean, users: number, devicesPerUser: number, rates: number[],
- *   repeats: number, headlineWindowMs: number, baseline: string | null, windowMs: number, stepMs: number, drainMs: number, maxSteps: number, bisections: number,
+ *   repeats: number, headlineWindowMs: number, tandem: string | null, baseline: string | null, windowMs: number, stepMs: number, drainMs: number, maxSteps: number, bisections: number,
  *   warmup: { rate: number, windowMs: number }, profileMs: number, profile: boolean,
  *   signInMs: number, signInConcurrency: number, signinUsers: number, bcryptCost: number,
  *   floorRoundTrips: number, servers: string[], redis: boolean, writeReadme: boolean, lowRate: number,
@@ -22,6 +22,8 @@ const HELP = `usage: node bench/run.mjs [options]
                        there first), interleaved with this one, as "baseline": before/after figures.
                        Every server's sockets stay open at once, so with 4 servers the driver needs
                        ~24,000 open files: use it with --servers tandem where the limit is lower
+  --tandem DIR         measure the Tandem built in checkout DIR as "tandem" instead of this one
+                       (with --tandem-baseline: one older build against another)
   --no-redis           skip the two-instance + Redis phase
   --no-profile         skip Tandem's CPU profile window
   --bcrypt-cost N      bcrypt cost of the measured servers (default 10, the least Tandem accepts
@@ -44,6 +46,7 @@ export function parseOptions(argv) {
       "no-readme": { type: "boolean", default: false },
       repeats: { type: "string" },
       "tandem-baseline": { type: "string" },
+      tandem: { type: "string" },
       help: { type: "boolean", default: false },
     },
     strict: true,
@@ -59,10 +62,13 @@ export function parseOptions(argv) {
   if (!Number.isInteger(bcryptCost) || bcryptCost < 10 || bcryptCost > 15) throw new Error("--bcrypt-cost must be 10..15");
   const repeats = values.repeats === undefined ? undefined : Number(values.repeats);
   if (repeats !== undefined && (!Number.isInteger(repeats) || repeats < 1 || repeats > 50)) throw new Error("--repeats must be 1..50");
+  const tandem = values.tandem ?? null;
+  if (tandem !== null && !servers.includes("tandem")) throw new Error("--tandem needs tandem among --servers");
   const baseline = values["tandem-baseline"] ?? null;
   if (baseline !== null && !servers.includes("tandem")) throw new Error("--tandem-baseline needs tandem among --servers");
   const common = {
     servers,
+    tandem,
     baseline,
     redis: !values["no-redis"],
     profile: !values["no-profile"],
@@ -101,7 +107,7 @@ export function parseOptions(argv) {
     ...common,
     smoke: false,
     // A run with another Tandem in it, or cut short, is not the README's latest result.
-    writeReadme: !values["no-readme"] && baseline === null && repeats === undefined,
+    writeReadme: !values["no-readme"] && tandem === null && baseline === null && repeats === undefined,
     users: 1000,
     rates: [500, 1000],
     repeats: repeats ?? 7,
