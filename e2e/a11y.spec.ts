@@ -1,5 +1,5 @@
 import { expectNoSeriousA11yViolations } from "./axe.js";
-import { addTodo, editMeetsChangeElsewhere, expect, expectSettled, item, openAccount, PASSWORD, pendingCount, signUp, test, twoDevices } from "./fixtures.js";
+import { addTodo, editMeetsChangeElsewhere, expect, expectKeptList, expectSettled, item, openAccount, PASSWORD, pendingCount, signUp, test, twoDevices } from "./fixtures.js";
 
 /**
  * axe-core over every screen, in the states a person meets (issue 19: WCAG 2.2 AA). Fails on
@@ -133,6 +133,8 @@ for (const viewport of [
       await expectNoSeriousA11yViolations(page, "offline list with a pending change");
       await page.context().setOffline(false);
       await expectSettled(page);
+      // The list is kept a moment after its last change: the reload must find it kept.
+      await expectKeptList(page, ["saved", "waiting"]);
 
       await page.route("**/api/**", (route) => route.abort());
       await page.reload();

@@ -152,10 +152,29 @@ export const labels = (page: Page) => page.locator(".todo-list li label");
 export const status = (page: Page) => page.getByTestId("connection-status");
 export const pendingCount = (page: Page) => page.getByTestId("pending-count");
 
-/** Waits until every write of this device is confirmed and its socket is live. */
+/** Waits until every write of this device is stored, confirmed, and its socket is live. */
 export async function expectSettled(page: Page): Promise<void> {
+  await expect(pendingCount(page)).toHaveAttribute("data-recording", "0");
   await expect(pendingCount(page)).toHaveAttribute("data-count", "0");
   await expect(status(page)).toHaveAttribute("data-status", "live");
+}
+
+/** Waits until the list this browser keeps for the signed-in user holds exactly `texts` (a completed one as "text ✓"). */
+export async function expectKeptList(page: Page, texts: string[]): Promise<void> {
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          new Promise<string[]>((resolve) => {
+            const open = indexedDB.open("tandem");
+            open.onsuccess = () => {
+              const all = open.result.transaction("lists").objectStore("lists").getAll();
+              all.onsuccess = () => resolve((all.result as Array<{ todos: Array<{ text: string; done: boolean }> }>).flatMap((row) => row.todos.map((t) => (t.done ? `${t.text} ✓` : t.text))));
+            };
+          }),
+      ),
+    )
+    .toEqual(texts);
 }
 
 /**

@@ -3,23 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "@playwright/test";
-import {
-  addTodo,
-  editMeetsChangeElsewhere,
-  expect,
-  expectSettled,
-  expectStillExactly,
-  item,
-  items,
-  labels,
-  pendingCount,
-  signIn,
-  signUp,
-  status,
-  test,
-  twoDevices,
-  uniqueEmail,
-} from "./fixtures.js";
+import { addTodo, editMeetsChangeElsewhere, expect, expectKeptList, expectSettled, expectStillExactly, item, items, labels, pendingCount, signIn, signUp, status, test, twoDevices, uniqueEmail } from "./fixtures.js";
 
 /**
  * Offline-first: the durable outbox (IndexedDB), exactly-once delivery and the list kept for an
@@ -36,24 +20,6 @@ async function blockApi(context: BrowserContext): Promise<void> {
 
 async function unblockApi(context: BrowserContext): Promise<void> {
   await context.unroute("**/api/**");
-}
-
-/** Waits until the list this browser keeps for the signed-in user holds exactly `texts` (a completed one as "text ✓"). */
-async function expectKeptList(page: Page, texts: string[]): Promise<void> {
-  await expect
-    .poll(() =>
-      page.evaluate(
-        () =>
-          new Promise<string[]>((resolve) => {
-            const open = indexedDB.open("tandem");
-            open.onsuccess = () => {
-              const all = open.result.transaction("lists").objectStore("lists").getAll();
-              all.onsuccess = () => resolve((all.result as Array<{ todos: Array<{ text: string; done: boolean }> }>).flatMap((row) => row.todos.map((t) => (t.done ? `${t.text} ✓` : t.text))));
-            };
-          }),
-      ),
-    )
-    .toEqual(texts);
 }
 
 test("offline: add three, edit one, complete one, delete one, reload offline, all still pending; online, another device sees exactly the result", async ({ page, newDevice }) => {

@@ -20,6 +20,8 @@ export interface TodosSlice {
   pending: readonly PendingWrite[];
   /** What the list shows: `confirmed` with `pending` laid over it. */
   todos: readonly ListItem[];
+  /** Writes handed to the recorder and not yet stored (so not yet shown): for a moment, a millisecond. */
+  recording: number;
   /** Writes the server refused for good, kept until the person retries or discards them. */
   failed: readonly FailedWrite[];
   /** A first list (a snapshot, or the one kept in this browser) has been shown since sign-in. */
@@ -43,8 +45,8 @@ export interface TodosSlice {
 
   // ---- from the outbox
   setWriteRecorder(recorder: ((write: PendingWrite) => void) | null): void;
-  /** Shows a new write on top of the list. */
-  enqueued(write: PendingWrite): void;
+  /** Shows a new write on top of the list (one the recorder has stored, or one never handed to it). */
+  enqueued(write: PendingWrite, stored?: boolean): void;
   /** The outbox as it is stored (another tab changed it, or this one started). */
   outboxLoaded(entries: readonly StoredWrite[]): void;
 
@@ -76,8 +78,10 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
 
   function enqueue(write: PendingWrite) {
     const recorder = get().writeRecorder;
-    if (recorder) recorder(write);
-    else get().enqueued(write);
+    if (recorder) {
+      set({ recording: get().recording + 1 });
+      recorder(write);
+    } else get().enqueued(write);
   }
 
   /** Checks text against the wire's own rule, telling the user when it is refused. */
@@ -92,6 +96,7 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
     confirmed: EMPTY_CONFIRMED,
     pending: [],
     failed: [],
+    recording: 0,
     todos: [],
     todosLoaded: false,
     fromCache: false,
@@ -107,7 +112,8 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
 
     setWriteRecorder: (writeRecorder) => set({ writeRecorder }),
 
-    enqueued: (write) => commit(get().confirmed, [...get().pending, write]),
+    enqueued: (write, stored = false) =>
+      commit(get().confirmed, [...get().pending, write], stored ? { recording: Math.max(0, get().recording - 1) } : {}),
 
     outboxLoaded: (entries) => {
       const pending = entries.filter((entry) => entry.failure === null).map((entry) => entry.write);
@@ -200,7 +206,7 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
       for (const write of writes) enqueue(write);
     },
 
-    resetTodos: () => set({ confirmed: EMPTY_CONFIRMED, pending: [], failed: [], todos: [], todosLoaded: false, fromCache: false, removal: null }),
+    resetTodos: () => set({ confirmed: EMPTY_CONFIRMED, pending: [], failed: [], recording: 0, todos: [], todosLoaded: false, fromCache: false, removal: null }),
   };
 };
 

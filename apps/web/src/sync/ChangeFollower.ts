@@ -58,6 +58,21 @@ export class ChangeFollower {
     return this.current;
   }
 
+  /** The list is the one kept in the browser, at its seq; no snapshot has replaced it since. */
+  get resumed(): boolean {
+    return this.applyOwn;
+  }
+
+  /**
+   * Loads a snapshot over a list resumed from the browser's copy, for a tab with no stream of its
+   * own (it follows another tab's socket): no stream replays what changed after the kept seq.
+   * Messages that arrive meanwhile are dropped here: the caller holds them and hands them over after.
+   */
+  async refresh(): Promise<void> {
+    this.current = { kind: "snapshot" };
+    await this.loadSnapshot();
+  }
+
   /**
    * The seq a new stream should start after (a socket's `since`), loading a snapshot first when
    * there is no base. Called as a stream starts, after `interrupted` ended the one before. Null
@@ -161,6 +176,8 @@ export class ChangeFollower {
     sink.snapshotLoaded(snapshot, mark);
     const live = { kind: "live", lastSeq: snapshot.seq } as const;
     this.current = live;
+    // The snapshot holds this tab's own writes up to its seq; later ones arrive in their answers.
+    this.applyOwn = false;
     sink.synced(this.options.now());
     return live;
   }

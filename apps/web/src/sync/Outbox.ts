@@ -109,7 +109,7 @@ export class Outbox {
       // From now on leaving the page with writes unsent asks first (unsavedChangesGuard.ts).
       if (!durable && !wasInMemory) this.options.appState.getState().notify(KEPT_IN_MEMORY);
       if (this.disposed) return;
-      this.options.appState.getState().enqueued(write);
+      this.options.appState.getState().enqueued(write, true);
       if (durable) this.broadcast({ type: "changed" });
     });
     // Sent only from the store: a drain that read it before this write landed gets another pass.

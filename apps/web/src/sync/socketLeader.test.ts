@@ -39,11 +39,13 @@ function browser(options: { shared?: boolean } = {}) {
   const sockets = new FakeSockets();
   const server = fakeServer();
   let opened = 0;
-  const open = (env = new FakeEnvironment()) => {
+  /** `resumeFrom` and `kept`: a tab that starts from a list kept in the browser, at that seq. */
+  const open = (env = new FakeEnvironment(), kept?: { resumeFrom: number; kept: string[] }) => {
     opened += 1;
     const coordination = tabs.tab();
     const appState = createAppState();
     appState.getState().signedIn({ id: USER_ID, email: "ada@example.com" });
+    if (kept) appState.getState().loadCached(kept.kept.map((text) => makeTodo({ text })));
     const deviceId = `web-tab-${opened}`;
     const sync = startLiveSync({
       deviceId,
@@ -56,6 +58,7 @@ function browser(options: { shared?: boolean } = {}) {
       appState,
       env,
       share: options.shared === false ? null : { coordination, userId: USER_ID },
+      ...(kept ? { resumeFrom: kept.resumeFrom } : {}),
     });
     return {
       deviceId,
@@ -117,6 +120,23 @@ describe("one socket per browser", () => {
     expect(follower.texts()).toEqual(["in between"]);
     expect(leader.texts()).toEqual(["in between"]);
     expect(follower.sync.follower.state).toEqual({ kind: "live", lastSeq: 1 });
+  });
+
+  it("a follower that starts from the list kept in the browser loads a snapshot over it: no stream replays what came after", async () => {
+    const b = browser();
+    b.open();
+    await settle();
+    b.sockets.last.open();
+    await settle();
+    // Changed since the kept list (at seq 1) was saved: a second todo, at seq 2.
+    b.server.list = { todos: [makeTodo({ text: "kept" }), makeTodo({ text: "added since" })], seq: 2 };
+    const follower = b.open(new FakeEnvironment(), { resumeFrom: 1, kept: ["kept"] });
+    expect(follower.texts()).toEqual(["kept"]);
+    await settle();
+    expect(follower.texts()).toEqual(["kept", "added since"]);
+    expect(follower.sync.follower.state).toEqual({ kind: "live", lastSeq: 2 });
+    expect(follower.sync.follower.resumed).toBe(false);
+    expect(b.sockets.opened).toHaveLength(1);
   });
 
   it("when the leader tab closes, the next takes over from its last seq and misses nothing", async () => {

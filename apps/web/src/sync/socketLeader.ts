@@ -176,10 +176,13 @@ export class SocketLeader {
   /** Loads a snapshot for the follower (unless it is live), holding back frames meanwhile. */
   private async catchUp(role: Extract<Role, { kind: "follower" }>): Promise<void> {
     const { follower, deliver } = this.options;
-    if (this.role !== role || follower.state.kind === "live") return;
+    // Live already: from a snapshot (nothing to do), or from the list kept in the browser, which
+    // is only as current as its seq, and which no stream of this tab's own brings up to date.
+    if (this.role !== role || (follower.state.kind === "live" && !follower.resumed)) return;
     role.held = [];
     try {
-      await follower.since();
+      if (follower.resumed) await follower.refresh();
+      else await follower.since();
     } catch (error) {
       if (this.role === role) this.catchUpFailed(role, error);
       return;
