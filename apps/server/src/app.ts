@@ -138,7 +138,13 @@ export function createServer({
   // The sockets of a session or token that expires while they are open are closed as a sign-out's are.
   const stopSessionPurge = startSessionPurge(store.sessions, logger);
   const stopIdempotencyPurge = startIdempotencyPurge(store.idempotency, logger);
-  const write = idempotentWrites({ store: store.idempotency, ttlMs: config.IDEMPOTENCY_KEY_TTL_MS, leaseMs: config.IDEMPOTENCY_LEASE_MS, logger });
+  const write = idempotentWrites({
+    store: store.idempotency,
+    ttlMs: config.IDEMPOTENCY_KEY_TTL_MS,
+    maxPerUser: config.IDEMPOTENCY_KEYS_MAX_PER_USER,
+    leaseMs: config.IDEMPOTENCY_LEASE_MS,
+    logger,
+  });
   const credentialExpiry = new CredentialExpiry({
     sessions: store.sessions,
     tokens: store.tokens,

@@ -157,6 +157,11 @@ const EnvSchema = z.object({
   WEBHOOK_POLL_MS: int(50, 10 * MINUTE).default(5000),
   /** How long the answer to a write sent with an Idempotency-Key is kept for its repeats. */
   IDEMPOTENCY_KEY_TTL_MS: int(MINUTE, 30 * DAY).default(7 * DAY),
+  /**
+   * Answers kept per user at most (the newest): the web app waits for each answer before its next
+   * write, so one per tab is all a client needs, and this bounds what a user can make the server store.
+   */
+  IDEMPOTENCY_KEYS_MAX_PER_USER: int(1, 100_000).default(100),
   /** How long a write that never finished (its process died) keeps its key claimed. */
   IDEMPOTENCY_LEASE_MS: int(1000, DAY).default(MINUTE),
   SHUTDOWN_TIMEOUT_MS: int(1000, 60_000).default(10_000),

@@ -21,6 +21,8 @@ export interface IdempotencyOptions {
   store: IdempotencyStore;
   /** How long an answer is kept for repeats (IDEMPOTENCY_KEY_TTL_MS). */
   ttlMs: number;
+  /** How many answers are kept per user at most, the newest (IDEMPOTENCY_KEYS_MAX_PER_USER). */
+  maxPerUser: number;
   /**
    * How long a key stays claimed by a write that never finished (the process died midway): after
    * it, a repeat runs the write again (IDEMPOTENCY_LEASE_MS).
@@ -77,7 +79,7 @@ export function idempotentWrites(options: IdempotencyOptions) {
       }
       const body = await send(res, answer, true);
       try {
-        await options.store.complete(userId, key, { status: answer.status, body }, now() + options.ttlMs);
+        await options.store.complete(userId, key, { status: answer.status, body }, now() + options.ttlMs, options.maxPerUser);
       } catch (err) {
         // The write is done and answered; a repeat after the lease runs it again (with If-Match, a conflict).
         options.logger.warn({ err }, "keeping the answer of an idempotent write failed");

@@ -56,6 +56,25 @@ describe("Idempotency-Key", () => {
     expect(list.todos.some((x) => x.id === b.id)).toBe(false);
   });
 
+  it("keeps only a user's newest IDEMPOTENCY_KEYS_MAX_PER_USER answers: a repeat of an older one runs again", async () => {
+    const small = await startTestServer({ IDEMPOTENCY_KEYS_MAX_PER_USER: "2" });
+    try {
+      const c = small.client({ deviceId: "device-idem-cap" });
+      await c.signup(uniqueEmail());
+      const keys = [randomUUID(), randomUUID(), randomUUID()];
+      for (const [i, key] of keys.entries()) expect((await c.request("POST", "/api/todos", { json: { text: `t${i}` }, ...keyed(key) })).status).toBe(201);
+      const newest = await c.request("POST", "/api/todos", { json: { text: "t2" }, ...keyed(keys[2]!) });
+      expect(newest.headers.get("idempotent-replayed")).toBe("true");
+      // The oldest answer was forgotten when the third was kept: its repeat is a new write.
+      const oldest = await c.request("POST", "/api/todos", { json: { text: "t0" }, ...keyed(keys[0]!) });
+      expect(oldest.status).toBe(201);
+      expect(oldest.headers.get("idempotent-replayed")).toBeNull();
+      expect(TodoListResponse.parse((await c.get("/api/todos")).body).todos.map((x) => x.text)).toEqual(["t0", "t1", "t2", "t0"]);
+    } finally {
+      await small.close();
+    }
+  });
+
   it("a delete's repeat is answered 204 again, not 404", async () => {
     const { c } = await signedIn();
     const a = todoOf((await c.post("/api/todos", { text: "gone" })).body);

@@ -58,8 +58,12 @@ export type IdempotencyClaim =
  */
 export interface IdempotencyStore {
   claim(userId: string, key: string, fingerprint: string, now: number, expiresAt: number): Promise<IdempotencyClaim>;
-  /** Records the answer of a claimed key and keeps it until `expiresAt`. */
-  complete(userId: string, key: string, answer: StoredAnswer, expiresAt: number): Promise<void>;
+  /**
+   * Records the answer of a claimed key and keeps it until `expiresAt`; of the user's answered
+   * keys only the newest `keep` (by `expiresAt`) stay: older ones are forgotten now. Claims still
+   * running are never forgotten this way.
+   */
+  complete(userId: string, key: string, answer: StoredAnswer, expiresAt: number, keep: number): Promise<void>;
   /** Forgets a claimed key (its write failed, so a repeat must run again). */
   release(userId: string, key: string): Promise<void>;
   /** @returns how many were deleted (0 when the database asked it to wait its turn) */

@@ -17,11 +17,11 @@ export function describeIdempotency(h: ContractHarness): void {
       // Another user's key of the same name is theirs.
       expect(await h.store.idempotency.claim(b.id, key, "fp2", T, T + 60_000)).toEqual({ kind: "claimed" });
 
-      await h.store.idempotency.complete(a.id, key, answer, T + 3_600_000);
+      await h.store.idempotency.complete(a.id, key, answer, T + 3_600_000, 100);
       // Still there after the lease would have run out, and on another store over the same database.
       const reopened = await h.open();
       expect(await reopened.idempotency.claim(a.id, key, "fp-other", T + 120_000, T + 180_000)).toEqual({ kind: "found", fingerprint: "fp1", answer });
-      await h.store.idempotency.complete(b.id, key, { status: 204, body: "" }, T + 3_600_000);
+      await h.store.idempotency.complete(b.id, key, { status: 204, body: "" }, T + 3_600_000, 100);
       expect(await h.store.idempotency.claim(b.id, key, "fp2", T + 1, T + 60_000)).toEqual({
         kind: "found",
         fingerprint: "fp2",
@@ -43,7 +43,7 @@ export function describeIdempotency(h: ContractHarness): void {
 
       // An answer is forgotten once it expires.
       await h.store.idempotency.claim(user.id, answered, "fp", T, T + 60_000);
-      await h.store.idempotency.complete(user.id, answered, answer, T + 100_000);
+      await h.store.idempotency.complete(user.id, answered, answer, T + 100_000, 100);
       expect(await h.store.idempotency.claim(user.id, answered, "fp2", T + 100_000, T + 160_000)).toEqual({ kind: "claimed" });
     });
 
@@ -53,6 +53,27 @@ export function describeIdempotency(h: ContractHarness): void {
       const claims = await Promise.all(Array.from({ length: 8 }, () => h.store.idempotency.claim(user.id, key, "fp", T, T + 60_000)));
       expect(claims.filter((c) => c.kind === "claimed")).toHaveLength(1);
       expect(claims.filter((c) => c.kind === "found")).toHaveLength(7);
+    });
+
+    it("keeps only the user's newest answers, never a claim still running, and never another user's", async () => {
+      const [user, other] = [await h.newUser(), await h.newUser()];
+      const keys = Array.from({ length: 5 }, () => randomUUID());
+      const running = randomUUID();
+      await h.store.idempotency.claim(other.id, keys[0]!, "fp", T, T + 60_000);
+      await h.store.idempotency.complete(other.id, keys[0]!, answer, T + 3_600_000, 1);
+      await h.store.idempotency.claim(user.id, running, "fp", T, T + 60_000);
+      for (const [i, key] of keys.entries()) {
+        await h.store.idempotency.claim(user.id, key, `fp${i}`, T + i, T + i + 60_000);
+        await h.store.idempotency.complete(user.id, key, answer, T + i + 3_600_000, 3);
+      }
+      // The two oldest answers are forgotten: a repeat of them would run again.
+      const now = T + 10;
+      for (const key of keys.slice(0, 2)) expect(await h.store.idempotency.claim(user.id, key, "again", now, now + 60_000)).toEqual({ kind: "claimed" });
+      for (const [i, key] of keys.slice(2).entries()) {
+        expect(await h.store.idempotency.claim(user.id, key, "again", now, now + 60_000)).toEqual({ kind: "found", fingerprint: `fp${i + 2}`, answer });
+      }
+      expect(await h.store.idempotency.claim(user.id, running, "fp", now, now + 60_000)).toEqual({ kind: "found", fingerprint: "fp", answer: null });
+      expect((await h.store.idempotency.claim(other.id, keys[0]!, "fp", now, now + 60_000)).kind).toBe("found");
     });
 
     it("deletes expired keys, and only those", async () => {

@@ -15,7 +15,7 @@ export function mongoIdempotency(keys: Model<IdempotencyKeyDoc>): IdempotencySto
         await withStoreErrors(() =>
           keys.updateOne(
             { _id, expiresAt: { $lte: new Date(now) } },
-            { $set: { fingerprint, status: null, body: null, expiresAt: new Date(expiresAt) } },
+            { $set: { userId, fingerprint, status: null, body: null, expiresAt: new Date(expiresAt) } },
             { upsert: true },
           ),
         );
@@ -28,10 +28,17 @@ export function mongoIdempotency(keys: Model<IdempotencyKeyDoc>): IdempotencySto
       const answer = doc.status === null ? null : { status: doc.status, body: doc.body ?? "" };
       return { kind: "found", fingerprint: doc.fingerprint, answer };
     },
-    async complete(userId, key, answer, expiresAt) {
+    async complete(userId, key, answer, expiresAt, keep) {
       await withStoreErrors(() =>
         keys.updateOne({ _id: idOf(userId, key) }, { $set: { status: answer.status, body: answer.body, expiresAt: new Date(expiresAt) } }),
       );
+      // The newest `keep` answered keys stay; a concurrent completion at worst leaves one over for the next.
+      const answered = { userId, status: { $ne: null } };
+      const newest = await withStoreErrors(() =>
+        keys.find(answered, { expiresAt: 1 }).sort({ expiresAt: -1 }).skip(keep - 1).limit(1).lean<Pick<IdempotencyKeyDoc, "expiresAt">[]>(),
+      );
+      const cut = newest[0];
+      if (cut !== undefined) await withStoreErrors(() => keys.deleteMany({ ...answered, expiresAt: { $lt: cut.expiresAt } }));
     },
     async release(userId, key) {
       await withStoreErrors(() => keys.deleteOne({ _id: idOf(userId, key) }));

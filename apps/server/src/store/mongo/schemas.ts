@@ -185,6 +185,8 @@ export interface IdempotencyKeyDoc {
   status: number | null;
   body: string | null;
   expiresAt: Date;
+  /** Whose key (also the `_id`'s prefix): what the per-user bound counts by. */
+  userId?: string;
 }
 
 /** The answers to writes sent with an Idempotency-Key (schema step 9; see mongoIdempotency.ts). */
@@ -195,8 +197,11 @@ export const idempotencyKeySchema = new Schema<IdempotencyKeyDoc>(
     status: { type: Number, default: null },
     body: { type: String, default: null },
     expiresAt: { type: Date, required: true },
+    userId: { type: String },
   },
   { ...COMMON, collection: "idempotency_keys" },
 );
+// A user's answered keys, newest first: the per-user bound (IDEMPOTENCY_KEYS_MAX_PER_USER).
+idempotencyKeySchema.index({ userId: 1, expiresAt: -1 });
 // MongoDB deletes expired keys itself (within a minute or so); claims also check expiresAt.
 idempotencyKeySchema.index({ expiresAt: 1 }, { expireAfterSeconds: 0 });

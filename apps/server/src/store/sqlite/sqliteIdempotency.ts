@@ -14,6 +14,8 @@ interface IdempotencyStatements {
   claim: Database.Statement<[{ userId: string; key: string; fingerprint: string; expiresAt: number; now: number }], unknown>;
   find: Database.Statement<[userId: string, key: string], KeyRow>;
   complete: Database.Statement<[status: number, body: string, expiresAt: number, userId: string, key: string], unknown>;
+  /** Forgets the user's answered keys older than their newest `keep`. */
+  trim: Database.Statement<[{ userId: string; keep: number }], unknown>;
   release: Database.Statement<[userId: string, key: string], unknown>;
   purge: Database.Statement<[now: number], unknown>;
 }
@@ -40,8 +42,13 @@ export function sqliteIdempotency(connection: SqliteConnection): IdempotencyStor
         }) as IdempotencyClaim,
       );
     },
-    async complete(userId, key, answer, expiresAt) {
-      connection.run(() => s().complete.run(answer.status, answer.body, expiresAt, userId, key));
+    async complete(userId, key, answer, expiresAt, keep) {
+      connection.run(() =>
+        connection.transaction().immediate(() => {
+          s().complete.run(answer.status, answer.body, expiresAt, userId, key);
+          s().trim.run({ userId, keep });
+        }),
+      );
     },
     async release(userId, key) {
       connection.run(() => s().release.run(userId, key));
@@ -67,6 +74,11 @@ function prepare(db: Database.Database): IdempotencyStatements {
         WHERE idempotency_keys.expires_at <= @now`),
     find: db.prepare("SELECT fingerprint, status, body FROM idempotency_keys WHERE user_id = ? AND key = ?"),
     complete: db.prepare("UPDATE idempotency_keys SET status = ?, body = ?, expires_at = ? WHERE user_id = ? AND key = ?"),
+    // Walks at most the user's own keys (the primary key's prefix): a few more than `keep`.
+    trim: db.prepare(`
+      DELETE FROM idempotency_keys WHERE user_id = @userId AND status IS NOT NULL AND expires_at < (
+        SELECT expires_at FROM idempotency_keys WHERE user_id = @userId AND status IS NOT NULL
+         ORDER BY expires_at DESC LIMIT 1 OFFSET @keep - 1)`),
     release: db.prepare("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ?"),
     purge: db.prepare("DELETE FROM idempotency_keys WHERE expires_at <= ?"),
   };
