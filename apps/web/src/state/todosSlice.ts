@@ -45,7 +45,9 @@ export interface TodosSlice {
 
   // ---- from the outbox
   setWriteRecorder(recorder: ((write: PendingWrite) => void) | null): void;
-  /** Shows a new write on top of the list (one the recorder has stored, or one never handed to it). */
+  /** A write is being stored: counted in `recording` until `enqueued(write, true)` shows it. */
+  recordingStarted(): void;
+  /** Shows a new write on top of the list (`stored`: one `recordingStarted` counted). */
   enqueued(write: PendingWrite, stored?: boolean): void;
   /** The outbox as it is stored (another tab changed it, or this one started). */
   outboxLoaded(entries: readonly StoredWrite[]): void;
@@ -78,10 +80,8 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
 
   function enqueue(write: PendingWrite) {
     const recorder = get().writeRecorder;
-    if (recorder) {
-      set({ recording: get().recording + 1 });
-      recorder(write);
-    } else get().enqueued(write);
+    if (recorder) recorder(write);
+    else get().enqueued(write);
   }
 
   /** Checks text against the wire's own rule, telling the user when it is refused. */
@@ -111,6 +111,8 @@ export const createTodosSlice: StateCreator<AppState, [], [], TodosSlice> = (set
     },
 
     setWriteRecorder: (writeRecorder) => set({ writeRecorder }),
+
+    recordingStarted: () => set({ recording: get().recording + 1 }),
 
     enqueued: (write, stored = false) =>
       commit(get().confirmed, [...get().pending, write], stored ? { recording: Math.max(0, get().recording - 1) } : {}),

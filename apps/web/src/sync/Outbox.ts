@@ -103,6 +103,7 @@ export class Outbox {
    * without being on its way.
    */
   record(write: PendingWrite): Promise<void> {
+    this.options.appState.getState().recordingStarted();
     const recorded = this.serial(async () => {
       const wasInMemory = this.store.inMemory;
       const durable = await this.store.addDurably(write);
